@@ -1,0 +1,78 @@
+"""Anomaly detection: find the op that first produced NaN or inf, and where the user created it.
+
+While on, every op records the line of user code that called it, its forward output is
+checked for NaN/inf, and so is every gradient its backward returns.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+import numpy as np
+
+_PACKAGE_DIRS = tuple(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep + name + os.sep
+    for name in ("autograd", "nn", "optim")
+)
+
+
+class _State:
+    enabled = False
+
+
+_state = _State()
+
+
+def is_anomaly_enabled() -> bool:
+    return _state.enabled
+
+
+def set_detect_anomaly(mode: bool) -> None:
+    """Turn anomaly detection on or off globally."""
+    _state.enabled = bool(mode)
+
+
+class detect_anomaly:  # noqa: N801 - PyTorch's name
+    """Context manager and decorator: ``with ag.detect_anomaly(): loss.backward()``."""
+
+    def __enter__(self) -> None:
+        self._previous = _state.enabled
+        _state.enabled = True
+
+    def __exit__(self, *exc_info) -> None:
+        _state.enabled = self._previous
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with detect_anomaly():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+def user_call_site() -> str:
+    """``file:line: code`` of the innermost frame outside ndgrad's own packages."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIRS):
+        frame = frame.f_back
+    if frame is None:
+        return "<unknown>"
+    import linecache
+
+    code = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}: {code}"
+
+
+def check_finite(array: np.ndarray, what: str, node) -> None:
+    """Raise if a float array holds NaN or inf, naming the op and its creation site."""
+    if array.dtype.kind != "f" or np.isfinite(array).all():
+        return
+    kind = "nan" if np.isnan(array).any() else "inf"
+    raise RuntimeError(
+        f"anomaly: {what} of {node.name()} has {kind} values (shape {array.shape}).\n"
+        f"  The op was created at {getattr(node, 'creation_site', None) or '<not recorded>'}\n"
+        "  Hint: look for log/sqrt/division of zero or negative values, or overflow in exp."
+    )

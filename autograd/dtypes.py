@@ -1,0 +1,115 @@
+"""Data types and PyTorch's type-promotion rules on top of NumPy dtypes.
+
+ndgrad's dtypes are NumPy dtype objects, so ``x.dtype == ag.float32`` and
+``x.dtype == np.float32`` both hold. Python floats and lists of floats become
+float32 (PyTorch's default); a NumPy array keeps its dtype.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+float16 = np.dtype(np.float16)
+float32 = np.dtype(np.float32)
+float64 = np.dtype(np.float64)
+uint8 = np.dtype(np.uint8)
+int8 = np.dtype(np.int8)
+int16 = np.dtype(np.int16)
+int32 = np.dtype(np.int32)
+int64 = np.dtype(np.int64)
+bool_ = np.dtype(np.bool_)
+
+_NAMES = {
+    float16: "float16", float32: "float32", float64: "float64", uint8: "uint8",
+    int8: "int8", int16: "int16", int32: "int32", int64: "int64", bool_: "bool",
+}
+_DEFAULT_FOR_KIND = {"b": bool_, "i": int64, "u": int64, "f": float32}
+# Category order used by promotion: bool < integer < floating.
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+_PYTHON_TYPES = {float: float64, int: int64, bool: bool_}
+
+
+def name(dtype: np.dtype) -> str:
+    """The short name PyTorch prints: ``float32``, ``int64``, ``bool``."""
+    return _NAMES.get(dtype, str(dtype))
+
+
+def as_dtype(dtype) -> np.dtype:
+    """Normalize a dtype spelling: ``ag.float64``, ``np.float64``, ``"float64"`` or Python's
+    ``float``/``int``/``bool`` (which mean float64/int64/bool, as in PyTorch)."""
+    if isinstance(dtype, np.dtype):
+        return dtype
+    if dtype in _PYTHON_TYPES:
+        return _PYTHON_TYPES[dtype]
+    try:
+        result = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype: {dtype!r} is not a data type; use ag.float32, ag.float64, "
+                        "ag.int64 or ag.bool") from None
+    if result not in _NAMES:
+        raise TypeError(f"dtype: {name(result)} is not supported; use one of {sorted(_NAMES.values())}")
+    return result
+
+
+def is_floating(dtype: np.dtype) -> bool:
+    """True for float16/32/64: the dtypes that can require gradients."""
+    return dtype.kind == "f"
+
+
+def default_for(array: np.ndarray) -> np.dtype:
+    """The dtype PyTorch infers for data given as Python scalars or lists."""
+    return _DEFAULT_FOR_KIND.get(array.dtype.kind, array.dtype)
+
+
+def _category(kind: str) -> int:
+    if kind not in _CATEGORY:
+        raise TypeError(f"unsupported data kind {kind!r}: ndgrad holds bool, integer and float data")
+    return _CATEGORY[kind]
+
+
+def result_type(*operands) -> np.dtype:
+    """PyTorch's promotion: the highest category (bool < int < float) wins; within it,
+    tensors with dimensions outrank 0-d tensors, which outrank Python scalars.
+
+    ``float32 tensor * int64 tensor -> float32``; ``float32 tensor * 2.5 -> float32``;
+    ``int64 tensor * 2.5 -> float32`` (the default float), unlike NumPy.
+    """
+    groups: tuple[list, list, list] = ([], [], [])  # dimensioned, zero-dim, python scalar
+    for x in operands:
+        if isinstance(x, np.ndarray):
+            groups[0 if x.ndim else 1].append(x.dtype)
+        elif isinstance(x, np.generic):
+            groups[1].append(x.dtype)
+        else:
+            groups[2].append(_DEFAULT_FOR_KIND[np.asarray(x).dtype.kind])
+    top = max(_category(d.kind) for group in groups for d in group)
+    for group in groups:
+        same = [d for d in group if _category(d.kind) == top]
+        if same:
+            return np.result_type(*same) if group is not groups[2] else same[0]
+    raise AssertionError("unreachable")
+
+
+def promote(a, b):
+    """Cast two operands (arrays or Python scalars) to their PyTorch-promoted dtype.
+
+    Python scalars stay scalars when the array's dtype already holds them (NumPy 2 keeps
+    ``float32 * 2.5`` in float32), so the common case costs two type checks.
+    """
+    if type(a) is np.ndarray:
+        if type(b) is np.ndarray:
+            if a.dtype == b.dtype:
+                return a, b
+        elif type(b) is float and a.dtype.kind == "f" or type(b) is int and a.dtype.kind in "fiu":
+            return a, b
+    elif type(b) is np.ndarray and (
+            type(a) is float and b.dtype.kind == "f" or type(a) is int and b.dtype.kind in "fiu"):
+        return a, b
+    dtype = result_type(a, b)
+    return _cast(a, dtype), _cast(b, dtype)
+
+
+def _cast(x, dtype: np.dtype):
+    if isinstance(x, (np.ndarray, np.generic)):
+        return x.astype(dtype, copy=False)
+    return np.asarray(x, dtype=dtype)

@@ -1,0 +1,221 @@
+"""The graph node: one primitive op, its forward on arrays and its backward rule side by side.
+
+A primitive subclasses ``Function`` and writes
+    ``forward(self, *arrays, **params) -> np.ndarray`` and
+    ``backward(self, g) -> tuple`` (one gradient per input, None where none is needed).
+
+Backward rules read saved values through ``self.input(i)`` and ``self.output()`` and use
+``self.xp`` for functions: in the fast path these are NumPy arrays and NumPy itself; under
+``create_graph=True`` they are Tensors and ``autograd.ops.graph_np``, so the same rule
+records the graph of the backward pass (as HIPS autograd's rules run on boxed NumPy).
+The base does the cross-cutting work once: recording edges, version checks on saved
+values, un-broadcasting gradients to each input's shape and dtype, releasing the graph.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import anomaly, grad_mode
+
+
+class OpError(RuntimeError):
+    """An op refused its inputs; the message names the op, shapes, dtypes and a hint."""
+
+
+_RELEASED_MESSAGE = (
+    "Trying to backward through the graph a second time (or to read saved values after "
+    "they were freed): {op} released its saved values when backward() or ag.grad() ran. "
+    "Pass retain_graph=True to the first backward()/ag.grad() call if you need to go "
+    "through the graph again."
+)
+
+
+class Function:
+    """Base of every primitive op; an instance is a node of the graph (``tensor.grad_fn``).
+
+    Class attributes a primitive may set:
+        saved_inputs: indices of the inputs whose values ``backward`` reads.
+        saves_output: whether ``backward`` reads the output.
+        differentiable: False for ops whose output never requires grad (argmax, ==).
+        is_view: True when the output shares memory (and version counter) with input 0.
+    """
+
+    __slots__ = ("next_edges", "_meta", "_saved", "_versions", "_out", "_graph",
+                 "_released", "pre_hooks", "retained", "creation_site", "__weakref__")
+    saved_inputs: tuple[int, ...] = ()
+    saves_output = False
+    differentiable = True
+    is_view = False
+    hint = ""
+
+    # ---- forward ---------------------------------------------------------------------
+    @classmethod
+    def apply(cls, *inputs, **params):
+        """Run the op on Tensors, arrays or scalars; record a node when grad mode is on and
+        some input requires grad. Returns a Tensor."""
+        arrays = [x._data if isinstance(x, tensor_module.Tensor) else x for x in inputs]
+        node = cls.__new__(cls)
+        try:
+            out = node.forward(*arrays, **params)
+        except OpError:
+            raise
+        except (ValueError, IndexError, TypeError) as err:
+            raise type(err)(node._describe_failure(err, arrays)) from None
+        if type(out) is not np.ndarray:
+            out = np.asarray(out)
+        record = (cls.differentiable and out.dtype.kind == "f" and grad_mode._state.enabled
+                  and any(isinstance(x, tensor_module.Tensor) and x._requires_grad for x in inputs))
+        if anomaly._state.enabled:
+            node.creation_site = anomaly.user_call_site()
+            anomaly.check_finite(out, "the forward output", node)
+        result = tensor_module.Tensor._wrap(out, node if record else None)
+        if cls.is_view:
+            result._version_counter = inputs[0]._version_counter
+            result._is_view = True
+        if record:
+            node._record(inputs, arrays, result)
+        return result
+
+    def _record(self, inputs, arrays, result) -> None:
+        edges, meta, saved, versions = [], [], [None] * len(inputs), []
+        for x, a in zip(inputs, arrays):
+            if isinstance(x, tensor_module.Tensor) and x._requires_grad:
+                edges.append(x.grad_fn if x.grad_fn is not None else x)
+                meta.append((a.shape, a.dtype))
+            else:
+                edges.append(None)
+                meta.append(None)
+        for i in self.saved_inputs:
+            saved[i] = arrays[i]
+            if isinstance(inputs[i], tensor_module.Tensor):
+                counter = inputs[i]._version_counter
+                versions.append((counter, counter[0], i))
+        self.next_edges = tuple(edges)
+        self._meta = tuple(meta)
+        self._saved = saved
+        self._out = result._data if self.saves_output else None
+        if self.saves_output:
+            versions.append((result._version_counter, result._version_counter[0], "output"))
+        self._versions = versions
+        self._released = False
+        self.pre_hooks = None
+        self.retained = None
+
+    def _describe_failure(self, err: Exception, arrays) -> str:
+        shapes = ", ".join(
+            f"{a.shape} {a.dtype}" if isinstance(a, np.ndarray) else repr(a) for a in arrays)
+        hint = f" Hint: {self.hint}" if self.hint else ""
+        return f"{self.op_name()}: {err} (inputs: {shapes}).{hint}"
+
+    # ---- backward --------------------------------------------------------------------
+    def forward(self, *arrays, **params) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, g) -> tuple:
+        raise NotImplementedError
+
+    @property
+    def needs_input_grad(self) -> tuple[bool, ...]:
+        return tuple(edge is not None for edge in self.next_edges)
+
+    @property
+    def xp(self):
+        """NumPy in the fast path; the Tensor versions of its functions under create_graph."""
+        if self._graph:
+            from .ops import graph_np
+
+            return graph_np
+        return np
+
+    def call(self, op: type[Function], *args, **params):
+        """Run another primitive in this backward's mode: on arrays in the fast path, recorded
+        on Tensors under create_graph (e.g. a gather's backward is a scatter-add)."""
+        if self._graph:
+            return op.apply(*args, **params)
+        return np.asarray(op.__new__(op).forward(*args, **params))
+
+    def input(self, i: int):
+        """Saved input ``i``: an array, or under create_graph a Tensor wired to its producer."""
+        if self._released:
+            raise RuntimeError(_RELEASED_MESSAGE.format(op=self.name()))
+        value = self._saved[i]
+        if not self._graph or not isinstance(value, np.ndarray):
+            return value
+        edge = self.next_edges[i]
+        if isinstance(edge, tensor_module.Tensor):
+            return edge  # a leaf: its own Tensor, so gradients reach it
+        return tensor_module.Tensor._wrap(value, edge)
+
+    def output(self):
+        """The saved output: an array, or under create_graph a Tensor produced by this node."""
+        if self._released:
+            raise RuntimeError(_RELEASED_MESSAGE.format(op=self.name()))
+        if not self._graph:
+            return self._out
+        return tensor_module.Tensor._wrap(self._out, self)
+
+    def _run_backward(self, g, create_graph: bool) -> list:
+        """Check saved versions, run the rule, fit each gradient to its input."""
+        for counter, version, which in self._versions:
+            if counter[0] != version:
+                where = "its output" if which == "output" else f"its input {which}"
+                raise RuntimeError(
+                    f"one of the variables needed for gradient computation has been modified "
+                    f"by an inplace operation: {where}, saved by {self.name()}, is at version "
+                    f"{counter[0]}; expected version {version}. Hint: use an out-of-place op "
+                    "(x = x + y instead of x += y) or .clone() before modifying.")
+        self._graph = create_graph
+        grads = self.backward(g)
+        return [None if grad is None or meta is None else _fit(grad, meta, self)
+                for grad, meta in zip(grads, self._meta)]
+
+    def _release(self) -> None:
+        """Free saved values after backward (unless retain_graph)."""
+        if self._saved is not None:
+            self._saved = None
+            self._out = None
+            self._released = True
+
+    # ---- naming ----------------------------------------------------------------------
+    @classmethod
+    def op_name(cls) -> str:
+        """The user-level op: ``mul``, ``matmul``, ``getitem``."""
+        return cls.__name__.lower()
+
+    def name(self) -> str:
+        """PyTorch's node name: ``MulBackward``."""
+        return f"{type(self).__name__}Backward"
+
+    def __repr__(self) -> str:
+        return f"<{self.name()}>"
+
+
+def unbroadcast(grad, shape: tuple):
+    """Sum a gradient over the dims that broadcasting added or stretched, back to ``shape``."""
+    extra = grad.ndim - len(shape)
+    if extra < 0:
+        return grad.reshape(shape)
+    stretched = tuple(i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    if extra:
+        grad = grad.sum(axis=tuple(range(extra)))
+    return grad
+
+
+def _fit(grad, meta, node):
+    """Un-broadcast and cast ``grad`` to the input's (shape, dtype); refuse a wrong shape."""
+    shape, dtype = meta
+    if grad.shape != shape:
+        grad = unbroadcast(grad, shape)
+        if grad.shape != shape:
+            raise RuntimeError(f"{node.name()} returned a gradient of shape {grad.shape} for an "
+                               f"input of shape {shape}: this is a bug in the op's backward rule")
+    if grad.dtype != dtype:
+        grad = grad.astype(dtype)
+    return grad
+
+
+# Imported last: _tensor.py imports the ops, which import this module; used at call time only.
+from . import _tensor as tensor_module  # noqa: E402

@@ -1,0 +1,79 @@
+"""Grad mode: whether ops record the graph. Thread-local, as in PyTorch.
+
+``no_grad``, ``enable_grad`` and ``set_grad_enabled`` work as context managers and
+as decorators.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+
+
+class _State(threading.local):
+    enabled = True  # the class attribute is each thread's starting value
+
+
+_state = _State()
+
+
+def is_grad_enabled() -> bool:
+    """True when ops record the graph (the default)."""
+    return _state.enabled
+
+
+class _GradModeContext:
+    """Base for the grad-mode switches: a context manager that also decorates functions."""
+
+    mode: bool
+
+    def __enter__(self) -> None:
+        self._previous = _state.enabled
+        _state.enabled = self.mode
+
+    def __exit__(self, *exc_info) -> None:
+        _state.enabled = self._previous
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with type(self)():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_GradModeContext):  # noqa: N801 - PyTorch's name
+    """Disable graph recording: ``with ag.no_grad(): ...`` or ``@ag.no_grad()``."""
+
+    mode = False
+
+
+class enable_grad(_GradModeContext):  # noqa: N801 - PyTorch's name
+    """Enable graph recording inside a ``no_grad`` region."""
+
+    mode = True
+
+
+class set_grad_enabled(_GradModeContext):  # noqa: N801 - PyTorch's name
+    """Set grad mode now; used as a context manager, restore the previous mode on exit.
+
+    Example: ``ag.set_grad_enabled(False)`` or ``with ag.set_grad_enabled(is_train): ...``.
+    """
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = bool(mode)
+        self._previous = _state.enabled
+        _state.enabled = self.mode
+
+    def __enter__(self) -> None:
+        pass
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(self.mode):
+                return fn(*args, **kwargs)
+
+        _state.enabled = self._previous  # used as a decorator: do not change the mode now
+        return wrapper

@@ -1,0 +1,174 @@
+"""Arithmetic with broadcasting: + - * / ** and negation.
+
+Gradients are written for the broadcast shape; the base sums them back to each input's
+shape. Operands are promoted with PyTorch's rules (``dtypes.promote``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..dtypes import promote, result_type
+from ..function import Function
+
+_BROADCAST_HINT = ("shapes broadcast when, aligned from the right, each pair of dims is equal "
+                   "or one of them is 1")
+
+
+class Add(Function):
+    """a + b;  d/da = 1, d/db = 1."""
+
+    hint = _BROADCAST_HINT
+
+    def forward(self, a, b):
+        a, b = promote(a, b)
+        return a + b
+
+    def backward(self, g):
+        return g, g
+
+
+class Sub(Function):
+    """a - b;  d/da = 1, d/db = -1."""
+
+    hint = _BROADCAST_HINT
+
+    def forward(self, a, b):
+        a, b = promote(a, b)
+        return a - b
+
+    def backward(self, g):
+        return g, -g
+
+
+class Mul(Function):
+    """a * b;  d/da = b, d/db = a."""
+
+    saved_inputs = (0, 1)
+    hint = _BROADCAST_HINT
+
+    def forward(self, a, b):
+        a, b = promote(a, b)
+        return a * b
+
+    def backward(self, g):
+        grad_a = g * self.input(1) if self.next_edges[0] is not None else None
+        grad_b = g * self.input(0) if self.next_edges[1] is not None else None
+        return grad_a, grad_b
+
+
+class Div(Function):
+    """a / b (true division: integers give float32);  d/da = 1/b, d/db = -a/b^2."""
+
+    saved_inputs = (0, 1)
+    hint = _BROADCAST_HINT
+
+    def forward(self, a, b):
+        a, b = promote(a, b)
+        if np.result_type(a, b).kind != "f":
+            a = np.asarray(a, dtype=np.float32)
+        return a / b
+
+    def backward(self, g):
+        b = self.input(1)
+        grad_a = g / b
+        grad_b = -grad_a * self.input(0) / b if self.next_edges[1] is not None else None
+        return grad_a, grad_b
+
+
+class Neg(Function):
+    """-a;  d/da = -1."""
+
+    def forward(self, a):
+        if a.dtype.kind == "b":
+            raise TypeError("negation of a bool tensor is not supported; use ~x (logical not)")
+        return np.negative(a)
+
+    def backward(self, g):
+        return (-g,)
+
+
+class Pow(Function):
+    """a ** b;  d/da = b a^(b-1) (0 where b == 0), d/db = a^b log(a) (0 where a == 0, b >= 0).
+
+    The exponent's gradient is computed only when the exponent requires grad.
+    """
+
+    saved_inputs = (0, 1)
+    saves_output = True
+    hint = _BROADCAST_HINT
+
+    def forward(self, a, b):
+        a, b = promote(a, b)
+        return a ** b
+
+    def backward(self, g):
+        xp = self.xp
+        a, b = self.input(0), self.input(1)
+        grad_a = grad_b = None
+        if self.next_edges[0] is not None:
+            if isinstance(b, (int, float)):
+                grad_a = g * (b * a ** (b - 1)) if b != 0 else g * 0
+            else:
+                grad_a = g * xp.where(b == 0, 0.0, b * a ** (b - 1))
+        if self.next_edges[1] is not None:
+            zero_base = (a == 0) & (b >= 0)
+            grad_b = g * xp.where(zero_base, 0.0, self.output() * xp.log(xp.where(zero_base, 1.0, a)))
+        return grad_a, grad_b
+
+
+def add(input, other, *, alpha=1):
+    """``input + alpha * other``, broadcasting."""
+    return Add.apply(input, other if alpha == 1 else other * alpha)
+
+
+def sub(input, other, *, alpha=1):
+    """``input - alpha * other``, broadcasting."""
+    return Sub.apply(input, other if alpha == 1 else other * alpha)
+
+
+def mul(input, other):
+    """Elementwise product, broadcasting."""
+    return Mul.apply(input, other)
+
+
+def div(input, other):
+    """Elementwise true division, broadcasting."""
+    return Div.apply(input, other)
+
+
+def pow(input, exponent):  # noqa: A001 - PyTorch's name
+    """``input ** exponent``; either may be a tensor or a number."""
+    return Pow.apply(input, exponent)
+
+
+def neg(input):
+    """``-input``."""
+    return Neg.apply(input)
+
+
+def positive(input):
+    """``+input`` (the tensor itself)."""
+    return input
+
+
+def radd(input, other):
+    return Add.apply(other, input)
+
+
+def rsub(input, other):
+    return Sub.apply(other, input)
+
+
+def rmul(input, other):
+    return Mul.apply(other, input)
+
+
+def rdiv(input, other):
+    return Div.apply(other, input)
+
+
+def rpow(input, other):
+    """``other ** input`` for a number ``other``: the base becomes a 0-d array of the
+    promoted dtype, so the exponent's gradient rule sees arrays only."""
+    return Pow.apply(np.asarray(other, dtype=result_type(other, input.data)), input)

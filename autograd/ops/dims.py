@@ -1,0 +1,47 @@
+"""Argument handling shared by ops: PyTorch's dim/keepdim with NumPy's axis/keepdims aliases."""
+
+from __future__ import annotations
+
+from ..function import OpError
+
+
+def pick(op: str, torch_value, numpy_value, torch_name: str, numpy_name: str, default=None):
+    """Accept PyTorch's spelling or NumPy's alias (``dim``/``axis``), not both."""
+    if numpy_value is not None:
+        if torch_value is not None and torch_value != default:
+            raise OpError(f"{op}: pass either {torch_name}= or {numpy_name}=, not both")
+        return numpy_value
+    return default if torch_value is None else torch_value
+
+
+def normalize_dim(op: str, dim: int, ndim: int) -> int:
+    """A dim in [-ndim, ndim) as a non-negative int; 0-d tensors accept 0 and -1."""
+    size = max(ndim, 1)
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise TypeError(f"{op}: dim must be an int, got {type(dim).__name__}")
+    if not -size <= dim < size:
+        raise IndexError(f"{op}: dim {dim} is out of range for a tensor with {ndim} dims "
+                         f"(expected a dim in [{-size}, {size - 1}])")
+    return dim % size
+
+
+def reduction_axes(op: str, dim, ndim: int):
+    """None (all dims) or a sorted tuple of non-negative dims."""
+    if dim is None:
+        return None
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    axes = tuple(sorted({normalize_dim(op, d, ndim) for d in dims}))
+    if len(axes) != len(dims):
+        raise OpError(f"{op}: dim {dim} repeats a dimension")
+    if ndim == 0:
+        return None
+    return axes
+
+
+def reduced_count(shape: tuple, axes) -> int:
+    """How many elements each output element of a reduction over ``axes`` combines."""
+    count = 1
+    for i, n in enumerate(shape):
+        if axes is None or i in axes:
+            count *= n
+    return count

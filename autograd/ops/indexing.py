@@ -1,0 +1,157 @@
+"""Indexing: ``x[index]``, ``x[index] = value``, ``gather`` and their adjoints.
+
+``x[index]`` takes ints, slices (negative steps too), None, ``...``, integer arrays and bool
+masks (Tensors, lists or arrays). Its backward adds the gradient back at the indexed
+positions with ``np.add.at``, so repeated indices accumulate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _tensor as tensor_module
+from ..function import Function
+from .dims import normalize_dim
+
+_INDEX_HINT = "indices must lie in [-size, size) of their dim"
+
+
+class GetItem(Function):
+    """x[index] with basic indexing (ints, slices, None, ...): a view of x;
+    d/dx = the gradient placed at the indexed positions, zero elsewhere."""
+
+    is_view = True
+    hint = _INDEX_HINT
+
+    def forward(self, x, index):
+        self.shape, self.index = x.shape, index
+        return x[index]
+
+    def backward(self, g):
+        return self.call(IndexAdd, g, index=self.index, shape=self.shape), None
+
+
+class Index(GetItem):
+    """x[index] with integer arrays or bool masks: a copy; repeated indices accumulate."""
+
+    is_view = False
+
+
+class IndexAdd(Function):
+    """zeros(shape) with ``g`` added at ``index`` (the adjoint of ``x[index]``);
+    d/dg = the gradient read back at ``index``."""
+
+    def forward(self, g, index, shape):
+        self.index = index
+        out = np.zeros(shape, dtype=g.dtype)
+        if _is_basic(index):
+            out[index] = g
+        else:
+            np.add.at(out, index, g)
+        return out
+
+    def backward(self, g2):
+        return (g2[self.index],)
+
+
+class IndexPut(Function):
+    """``x`` with ``x[index] = value`` applied (out of place; ``__setitem__`` writes it back);
+    d/dx = the gradient with zeros at ``index``, d/dvalue = the gradient read at ``index``."""
+
+    hint = _INDEX_HINT
+
+    def forward(self, x, value, index):
+        self.index = index
+        out = x.copy()
+        out[index] = value
+        self.kept = np.ones(x.shape, dtype=bool)
+        self.kept[index] = False
+        return out
+
+    def backward(self, g):
+        return g * self.kept, g[self.index]
+
+
+class Gather(Function):
+    """out[i][j] = x[index[i][j]][j] for dim 0 (``torch.gather``);
+    d/dx = the gradient scatter-added at ``index``."""
+
+    hint = "index must have as many dims as the input and fit inside it on the other dims"
+
+    def forward(self, x, index, axis):
+        self.shape, self.index, self.axis = x.shape, index, axis
+        return np.take_along_axis(x, index, axis)
+
+    def backward(self, g):
+        return self.call(ScatterAdd, g, index=self.index, axis=self.axis, shape=self.shape), None
+
+
+class ScatterAdd(Function):
+    """zeros(shape) with ``g`` added along ``axis`` at ``index`` (the adjoint of gather);
+    d/dg = gather of the gradient at ``index``."""
+
+    def forward(self, g, index, axis, shape):
+        self.index, self.axis = index, axis
+        out = np.zeros(shape, dtype=g.dtype)
+        grid = list(np.ogrid[tuple(slice(n) for n in index.shape)])
+        grid[axis] = index
+        np.add.at(out, tuple(grid), g)
+        return out
+
+    def backward(self, g2):
+        return (self.call(Gather, g2, index=self.index, axis=self.axis),)
+
+
+def _is_basic(index) -> bool:
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice)) for p in parts)
+
+
+def _index_part(part):
+    if isinstance(part, tensor_module.Tensor):
+        part = part.data
+    elif isinstance(part, list):
+        part = np.asarray(part)
+    if isinstance(part, np.ndarray) and part.dtype.kind not in "biu":
+        raise IndexError(f"tensors used as indices must be integer or bool, got {part.dtype}. "
+                         "Hint: convert with .long()")
+    if isinstance(part, bool):
+        return np.asarray(part)
+    return part
+
+
+def normalize_index(index):
+    """Tensors and lists inside an index become arrays; the result is valid for NumPy."""
+    if isinstance(index, tuple):
+        return tuple(_index_part(p) for p in index)
+    return _index_part(index)
+
+
+def getitem(input, index):
+    """``x[index]``: views for basic indexing, copies for integer arrays and bool masks."""
+    index = normalize_index(index)
+    op = GetItem if _is_basic(index) else Index
+    return op.apply(input, index=index)
+
+
+def index_put(input, index, value):
+    """Out-of-place ``input[index] = value`` (used by ``__setitem__``)."""
+    return IndexPut.apply(input, value, index=normalize_index(index))
+
+
+def gather(input, dim, index):
+    """Values along ``dim`` at ``index`` (same number of dims as ``input``)."""
+    axis = normalize_dim("gather", dim, input.ndim)
+    index = _index_part(index)
+    if index.dtype.kind not in "iu":
+        raise IndexError(f"gather: index must be an integer tensor, got {index.dtype}")
+    if index.ndim != input.ndim:
+        raise IndexError(f"gather: index has {index.ndim} dims but the input {input.shape} has "
+                         f"{input.ndim}; they must match")
+    if any(i > n for d, (i, n) in enumerate(zip(index.shape, input.shape)) if d != axis):
+        raise IndexError(f"gather: index shape {index.shape} exceeds input shape {input.shape} "
+                         f"outside dim {dim}")
+    window = tuple(slice(None) if d == axis else slice(n) for d, n in enumerate(index.shape))
+    if any(i != n for d, (i, n) in enumerate(zip(index.shape, input.shape)) if d != axis):
+        input = getitem(input, window)
+    return Gather.apply(input, index=index, axis=axis)

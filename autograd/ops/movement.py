@@ -1,0 +1,326 @@
+"""Shape ops: reshape and its friends, permute/transpose, expand, cat, stack, split, casts.
+
+Each gradient is the inverse movement: reshape back, permute back, sum over expanded dims
+(done by the base's un-broadcast), split a concatenation.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from .. import _tensor as tensor_module
+from .. import dtypes
+from ..function import Function, OpError
+from .dims import normalize_dim
+from .indexing import getitem
+
+
+class Reshape(Function):
+    """Same elements, new shape;  d/dx = the gradient reshaped back."""
+
+    is_view = True
+    hint = "the new shape must hold the same number of elements; one dim may be -1"
+
+    def forward(self, x, shape):
+        self.shape = x.shape
+        return x.reshape(shape)
+
+    def backward(self, g):
+        return (g.reshape(self.shape),)
+
+
+class View(Reshape):
+    """``x.view(shape)``: a reshape that shares memory."""
+
+
+class Flatten(Reshape):
+    """``x.flatten(start_dim, end_dim)``: merge a run of dims into one."""
+
+
+class Squeeze(Reshape):
+    """``x.squeeze(dim)``: drop size-1 dims."""
+
+
+class Unsqueeze(Reshape):
+    """``x.unsqueeze(dim)``: insert a size-1 dim."""
+
+
+class Permute(Function):
+    """Reorder dims by ``axes``;  d/dx = the gradient permuted by the inverse order."""
+
+    is_view = True
+
+    def forward(self, x, axes):
+        self.axes = axes
+        return np.transpose(x, axes)
+
+    def backward(self, g):
+        return (self.xp.transpose(g, tuple(np.argsort(self.axes))),)
+
+
+class Transpose(Permute):
+    """``x.transpose(dim0, dim1)``: swap two dims."""
+
+
+class Expand(Function):
+    """Broadcast to a larger shape without copying;  d/dx = the gradient summed over the
+    broadcast dims (the base's un-broadcast does it)."""
+
+    is_view = True
+    hint = "each dim must equal the target or be 1; new dims go on the left"
+
+    def forward(self, x, shape):
+        return np.broadcast_to(x, shape)
+
+    def backward(self, g):
+        return (g,)
+
+
+class Cat(Function):
+    """Concatenate along ``axis``;  d/dx_i = the gradient's slice for x_i."""
+
+    hint = "all tensors must have the same shape except in the concatenated dim"
+
+    def forward(self, *xs, axis):
+        self.axis, self.sizes = axis, [x.shape[axis] for x in xs]
+        return np.concatenate([x.astype(dtypes.result_type(*xs), copy=False) for x in xs], axis)
+
+    def backward(self, g):
+        lead = (slice(None),) * self.axis
+        ends = np.cumsum(self.sizes)
+        return tuple(g[lead + (slice(end - n, end),)] for n, end in zip(self.sizes, ends))
+
+
+class Stack(Function):
+    """Stack along a new dim ``axis``;  d/dx_i = the gradient's i-th slice along it."""
+
+    hint = "all tensors must have the same shape"
+
+    def forward(self, *xs, axis):
+        self.axis = axis
+        return np.stack([x.astype(dtypes.result_type(*xs), copy=False) for x in xs], axis)
+
+    def backward(self, g):
+        lead = (slice(None),) * self.axis
+        return tuple(g[lead + (i,)] for i in range(g.shape[self.axis]))
+
+
+class Cast(Function):
+    """Convert to ``dtype``;  d/dx = the gradient converted back (done by the base)."""
+
+    def forward(self, x, dtype):
+        return x.astype(dtype)
+
+    def backward(self, g):
+        return (g,)
+
+
+class Clone(Function):
+    """A copy with its own memory;  d/dx = 1."""
+
+    def forward(self, x):
+        return x.copy()
+
+    def backward(self, g):
+        return (g,)
+
+
+def _shape_args(op, args) -> tuple:
+    """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])``."""
+    shape = tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+    if not builtins.all(isinstance(n, (int, np.integer)) for n in shape):
+        raise TypeError(f"{op}: shape must be ints, got {shape!r}")
+    return tuple(int(n) for n in shape)
+
+
+def reshape(input, *shape):
+    """The same elements in a new shape (one dim may be -1)."""
+    return Reshape.apply(input, shape=_shape_args("reshape", shape))
+
+
+def view(input, *shape):
+    """Like reshape (NumPy arrays need no contiguity check)."""
+    return View.apply(input, shape=_shape_args("view", shape))
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    """Merge dims ``start_dim..end_dim`` into one."""
+    if input.ndim == 0:
+        return Flatten.apply(input, shape=(1,))
+    start = normalize_dim("flatten", start_dim, input.ndim)
+    end = normalize_dim("flatten", end_dim, input.ndim)
+    if start > end:
+        raise OpError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    shape = input.shape[:start] + (-1 if input.numel() else 0,) + input.shape[end + 1:]
+    return Flatten.apply(input, shape=shape)
+
+
+def squeeze(input, dim=None):
+    """Drop size-1 dims (all of them, or those in ``dim`` that have size 1)."""
+    if dim is None:
+        dims = {d for d, n in enumerate(input.shape) if n == 1}
+    else:
+        dims = {normalize_dim("squeeze", d, input.ndim)
+                for d in ((dim,) if isinstance(dim, int) else dim)}
+    shape = tuple(n for d, n in enumerate(input.shape) if not (d in dims and n == 1))
+    return Squeeze.apply(input, shape=shape)
+
+
+def unsqueeze(input, dim):
+    """Insert a size-1 dim at ``dim`` (negative dims count from the new end)."""
+    position = normalize_dim("unsqueeze", dim, input.ndim + 1)
+    shape = input.shape[:position] + (1,) + input.shape[position:]
+    return Unsqueeze.apply(input, shape=shape)
+
+
+def permute(input, *dims):
+    """Reorder the dims: ``x.permute(2, 0, 1)``."""
+    dims = _shape_args("permute", dims)
+    axes = tuple(normalize_dim("permute", d, input.ndim) for d in dims)
+    if sorted(axes) != list(range(input.ndim)):
+        raise OpError(f"permute: {dims} is not an ordering of the {input.ndim} dims of a tensor "
+                      f"of shape {input.shape}")
+    return Permute.apply(input, axes=axes)
+
+
+def transpose(input, dim0, dim1):
+    """Swap two dims. Alias: ``swapaxes``."""
+    axes = list(range(input.ndim))
+    a, b = normalize_dim("transpose", dim0, input.ndim), normalize_dim("transpose", dim1, input.ndim)
+    if input.ndim:
+        axes[a], axes[b] = axes[b], axes[a]
+    return Transpose.apply(input, axes=tuple(axes))
+
+
+def reverse_dims(input):
+    """``x.T``: all dims reversed."""
+    return Permute.apply(input, axes=tuple(reversed(range(input.ndim))))
+
+
+def swap_last_two(input):
+    """``x.mT``: the last two dims swapped (batched matrix transpose)."""
+    if input.ndim < 2:
+        raise OpError(f"mT: needs at least 2 dims, got shape {input.shape}")
+    return transpose(input, -2, -1)
+
+
+def expand(input, *sizes):
+    """Broadcast to ``sizes`` without copying; -1 keeps a dim's size."""
+    sizes = _shape_args("expand", sizes)
+    lead = len(sizes) - input.ndim
+    if lead < 0:
+        raise OpError(f"expand: the target {sizes} has fewer dims than the tensor {input.shape}")
+    shape = tuple(input.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes))
+    return Expand.apply(input, shape=shape)
+
+
+def broadcast_to(input, shape):
+    """Broadcast to ``shape`` (NumPy's name for ``expand``)."""
+    return expand(input, *tuple(shape))
+
+
+def expand_as(input, other):
+    return expand(input, *other.shape)
+
+
+def _tensor_list(op, tensors):
+    if isinstance(tensors, tensor_module.Tensor) or not len(tensors):
+        raise TypeError(f"{op}: expected a non-empty list or tuple of tensors")
+    return [t if isinstance(t, tensor_module.Tensor) else tensor_module.Tensor(t) for t in tensors]
+
+
+def cat(tensors, dim=0, *, axis=None):
+    """Concatenate tensors along an existing dim. Alias: ``concatenate``."""
+    tensors = _tensor_list("cat", tensors)
+    dim = dim if axis is None else axis
+    return Cat.apply(*tensors, axis=normalize_dim("cat", dim, tensors[0].ndim))
+
+
+def stack(tensors, dim=0, *, axis=None):
+    """Stack same-shape tensors along a new dim."""
+    tensors = _tensor_list("stack", tensors)
+    dim = dim if axis is None else axis
+    return Stack.apply(*tensors, axis=normalize_dim("stack", dim, tensors[0].ndim + 1))
+
+
+def split(input, split_size_or_sections, dim=0):
+    """Split along ``dim`` into pieces of ``split_size`` (the last may be smaller) or into the
+    given list of sizes."""
+    axis = normalize_dim("split", dim, input.ndim)
+    length = input.shape[axis]
+    if isinstance(split_size_or_sections, int):
+        if split_size_or_sections <= 0:
+            raise OpError(f"split: split_size must be positive, got {split_size_or_sections}")
+        sizes = [builtins.min(split_size_or_sections, length - s)
+                 for s in range(0, length, split_size_or_sections)] or [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if builtins.sum(sizes) != length:
+            raise OpError(f"split: sizes {sizes} sum to {builtins.sum(sizes)}, but dim {dim} "
+                          f"has length {length}")
+    lead, start, pieces = (slice(None),) * axis, 0, []
+    for n in sizes:
+        pieces.append(getitem(input, lead + (slice(start, start + n),)))
+        start += n
+    return tuple(pieces)
+
+
+def chunk(input, chunks, dim=0):
+    """Split into ``chunks`` pieces of ceil(length / chunks) (fewer if it does not divide)."""
+    if chunks <= 0:
+        raise OpError(f"chunk: chunks must be positive, got {chunks}")
+    length = input.shape[normalize_dim("chunk", dim, input.ndim)]
+    return split(input, builtins.max(-(-length // chunks), 1), dim)
+
+
+def clone(input):
+    """A copy with its own memory, still in the graph."""
+    return Clone.apply(input)
+
+
+def contiguous(input):
+    """NumPy-backed tensors need no re-layout: the tensor itself."""
+    return input
+
+
+def to(input, *args, dtype=None, **_ignored):
+    """Convert dtype: ``x.to(ag.float64)``, ``x.to(other)``; devices other than cpu are refused."""
+    for arg in args:
+        if isinstance(arg, tensor_module.Tensor):
+            dtype = arg.dtype
+        elif isinstance(arg, str) and arg.split(":")[0] == "cpu":
+            continue
+        elif isinstance(arg, str) and arg in ("cuda", "mps") or str(arg).startswith("cuda"):
+            raise OpError(f"to: ndgrad runs on the CPU only (asked for {arg!r})")
+        else:
+            dtype = arg
+    if dtype is None:
+        return input
+    dtype = dtypes.as_dtype(dtype)
+    return input if dtype == input.dtype else Cast.apply(input, dtype=dtype)
+
+
+def type_as(input, other):
+    return to(input, other.dtype)
+
+
+def to_float(input):
+    return to(input, dtypes.float32)
+
+
+def to_double(input):
+    return to(input, dtypes.float64)
+
+
+def to_long(input):
+    return to(input, dtypes.int64)
+
+
+def to_int(input):
+    return to(input, dtypes.int32)
+
+
+def to_bool(input):
+    return to(input, dtypes.bool_)

@@ -1,0 +1,353 @@
+"""Reductions over ``dim`` (int, tuple or None) with ``keepdim``; NumPy's ``axis``/``keepdims``
+are accepted as aliases.
+
+``max()``/``amax`` split the gradient evenly between tied maxima; ``max(dim)`` returns
+``(values, indices)`` and routes the gradient to the returned index, as PyTorch does.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import NamedTuple
+
+import numpy as np
+
+from .. import _tensor as tensor_module
+from ..function import Function, OpError
+from .dims import pick, reduced_count, reduction_axes
+from .indexing import ScatterAdd
+
+
+class ValuesIndices(NamedTuple):
+    """What ``max(dim)``/``min(dim)`` return, like ``torch.return_types.max``."""
+
+    values: tensor_module.Tensor
+    indices: tensor_module.Tensor
+
+
+class _Reduction(Function):
+    """Shared state of reductions: the input shape, the reduced axes and keepdims."""
+
+    def _setup(self, x, axes, keepdims):
+        self.shape, self.axes, self.keepdims = x.shape, axes, keepdims
+
+    def unreduce(self, g):
+        """Give the upstream gradient back its reduced dims (size 1), for broadcasting."""
+        if self.axes is not None and not self.keepdims:
+            g = self.xp.expand_dims(g, self.axes)
+        return g
+
+
+class Sum(_Reduction):
+    """sum of x over axes;  d/dx = 1."""
+
+    def forward(self, x, axes, keepdims):
+        self._setup(x, axes, keepdims)
+        return np.sum(x, axis=axes, keepdims=keepdims)
+
+    def backward(self, g):
+        return (self.xp.broadcast_to(self.unreduce(g), self.shape),)
+
+
+class Mean(_Reduction):
+    """mean of x over axes (n elements each);  d/dx = 1/n."""
+
+    def forward(self, x, axes, keepdims):
+        if x.dtype.kind != "f":
+            raise OpError(f"mean: input dtype must be floating point, got {x.dtype}. "
+                          "Hint: call .float() first")
+        self._setup(x, axes, keepdims)
+        return np.mean(x, axis=axes, keepdims=keepdims)
+
+    def backward(self, g):
+        n = reduced_count(self.shape, self.axes)
+        return (self.xp.broadcast_to(self.unreduce(g) / n, self.shape),)
+
+
+class Var(_Reduction):
+    """var = sum((x - mean)^2) / (n - correction);  d/dx = 2 (x - mean) / (n - correction)."""
+
+    saved_inputs = (0,)
+
+    def forward(self, x, axes, keepdims, correction):
+        if x.dtype.kind != "f":
+            raise OpError(f"var: input dtype must be floating point, got {x.dtype}")
+        self._setup(x, axes, keepdims)
+        self.correction = correction
+        return np.var(x, axis=axes, ddof=correction, keepdims=keepdims)
+
+    def backward(self, g):
+        x = self.input(0)
+        centered = x - x.mean(axis=self.axes, keepdims=True)
+        n = reduced_count(self.shape, self.axes)
+        return (self.unreduce(g) * centered * (2 / (n - self.correction)),)
+
+
+class Std(_Reduction):
+    """std = sqrt(var);  d/dx = (x - mean) / ((n - correction) std)."""
+
+    saved_inputs = (0,)
+    saves_output = True
+
+    def forward(self, x, axes, keepdims, correction):
+        if x.dtype.kind != "f":
+            raise OpError(f"std: input dtype must be floating point, got {x.dtype}")
+        self._setup(x, axes, keepdims)
+        self.correction = correction
+        return np.std(x, axis=axes, ddof=correction, keepdims=keepdims)
+
+    def backward(self, g):
+        x = self.input(0)
+        centered = x - x.mean(axis=self.axes, keepdims=True)
+        n = reduced_count(self.shape, self.axes)
+        return (self.unreduce(g) * centered / (self.unreduce(self.output()) * (n - self.correction)),)
+
+
+class Prod(_Reduction):
+    """prod of x over axes;  d/dx_i = prod of the other elements (exact with zeros)."""
+
+    saved_inputs = (0,)
+    saves_output = True
+
+    def forward(self, x, axes, keepdims):
+        self._setup(x, axes, keepdims)
+        return np.prod(x, axis=axes, keepdims=keepdims)
+
+    def backward(self, g):
+        x = self.input(0)
+        if self._graph:
+            if (x.data == 0).any():
+                raise OpError("prod: create_graph=True through a product containing zeros is "
+                              "not supported")
+            return (self.unreduce(g) * self.unreduce(self.output()) / x,)
+        return (self.unreduce(g) * _products_of_others(x, self.axes),)
+
+
+def _products_of_others(x: np.ndarray, axes) -> np.ndarray:
+    """For each element, the product of the other elements it was reduced with, from
+    exclusive cumulative products from both sides (no division, so zeros are fine)."""
+    axes = tuple(range(x.ndim)) if axes is None else axes
+    kept = x.ndim - len(axes)
+    moved = np.moveaxis(x, axes, range(kept, x.ndim))
+    flat = moved.reshape(moved.shape[:kept] + (-1,))
+    ones = np.ones(flat.shape[:-1] + (1,), dtype=x.dtype)
+    left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    others = (left * right).reshape(moved.shape)
+    return np.moveaxis(others, range(kept, x.ndim), axes)
+
+
+class Amax(_Reduction):
+    """max over axes;  d/dx = 1/k on each of the k elements equal to the max, else 0."""
+
+    saved_inputs = (0,)
+    saves_output = True
+    reduce = staticmethod(np.max)
+
+    def forward(self, x, axes, keepdims):
+        if x.size == 0:
+            raise OpError(f"{self.op_name()}: the tensor is empty (shape {x.shape}) and the "
+                          "operation has no identity. Hint: pass a dim that has elements")
+        self._setup(x, axes, keepdims)
+        return self.reduce(x, axis=axes, keepdims=keepdims)
+
+    def backward(self, g):
+        winners = self.input(0) == self.unreduce(self.output())
+        count = winners.sum(axis=self.axes, keepdims=True)
+        return (self.unreduce(g) * winners / count,)
+
+
+class Amin(Amax):
+    """min over axes;  d/dx = 1/k on each of the k elements equal to the min, else 0."""
+
+    reduce = staticmethod(np.min)
+
+
+class Max(Function):
+    """max(dim) values: x at the given argmax indices;  d/dx = 1 at the index, else 0."""
+
+    def forward(self, x, index, axis, keepdims):
+        self.shape, self.index, self.axis, self.keepdims = x.shape, index, axis, keepdims
+        values = np.take_along_axis(x, index, axis)
+        return values if keepdims else values.squeeze(axis)
+
+    def backward(self, g):
+        if not self.keepdims:
+            g = self.xp.expand_dims(g, self.axis)
+        return self.call(ScatterAdd, g, index=self.index, axis=self.axis, shape=self.shape), None
+
+
+class Min(Max):
+    """min(dim) values: x at the given argmin indices;  d/dx = 1 at the index, else 0."""
+
+
+class LogSumExp(_Reduction):
+    """log(sum(exp(x))) computed as m + log(sum(exp(x - m))) with m = max(x), so it never
+    overflows;  d/dx = exp(x - logsumexp(x)) = softmax(x)."""
+
+    saved_inputs = (0,)
+    saves_output = True
+
+    def forward(self, x, axes, keepdims):
+        if x.dtype.kind != "f":
+            x = x.astype(np.float32)
+        self._setup(x, axes, keepdims)
+        m = np.max(x, axis=axes, keepdims=True) if x.size else np.zeros([1] * x.ndim, x.dtype)
+        m = np.where(np.isfinite(m), m, 0)
+        out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+        return out if keepdims else out.squeeze(axes)
+
+    def backward(self, g):
+        x, out = self.input(0), self.unreduce(self.output())
+        return (self.unreduce(g) * self.xp.exp(x - out),)
+
+
+class ArgReduce(Function):
+    """argmax, argmin, all, any: reductions whose result has no gradient."""
+
+    differentiable = False
+
+    def forward(self, x, fn, axis, keepdims):
+        return fn(x, axis=axis, keepdims=keepdims)
+
+
+def _args(op, input, dim, axis, keepdim, keepdims):
+    dim = pick(op, dim, axis, "dim", "axis")
+    keep = pick(op, keepdim, keepdims, "keepdim", "keepdims", default=False)
+    return reduction_axes(op, dim, input.ndim), bool(keep)
+
+
+def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):  # noqa: A001
+    """Sum over ``dim`` (all dims by default). Bool and integer tensors sum to int64."""
+    axes, keep = _args("sum", input, dim, axis, keepdim, keepdims)
+    if dtype is not None:
+        input = input.to(dtype)
+    elif input.dtype.kind in "bi" and input.dtype != np.int64:
+        input = input.to(np.int64)
+    return Sum.apply(input, axes=axes, keepdims=keep)
+
+
+def mean(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):
+    """Arithmetic mean over ``dim``."""
+    axes, keep = _args("mean", input, dim, axis, keepdim, keepdims)
+    return Mean.apply(input if dtype is None else input.to(dtype), axes=axes, keepdims=keep)
+
+
+def _correction(op, unbiased, correction, ddof):
+    if builtins.sum(v is not None for v in (unbiased, correction, ddof)) > 1:
+        raise OpError(f"{op}: pass only one of unbiased=, correction= and ddof=")
+    if unbiased is not None:
+        return 1 if unbiased else 0
+    return 1 if correction is None and ddof is None else (correction if ddof is None else ddof)
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,
+        keepdims=None, ddof=None):
+    """Variance over ``dim``; unbiased (divides by n - 1) by default, ``correction=0`` for the
+    population variance."""
+    axes, keep = _args("var", input, dim, axis, keepdim, keepdims)
+    return Var.apply(input, axes=axes, keepdims=keep,
+                     correction=_correction("var", unbiased, correction, ddof))
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,
+        keepdims=None, ddof=None):
+    """Standard deviation over ``dim``; unbiased by default like ``var``."""
+    axes, keep = _args("std", input, dim, axis, keepdim, keepdims)
+    return Std.apply(input, axes=axes, keepdims=keep,
+                     correction=_correction("std", unbiased, correction, ddof))
+
+
+def prod(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """Product over ``dim``."""
+    axes, keep = _args("prod", input, dim, axis, keepdim, keepdims)
+    return Prod.apply(input, axes=axes, keepdims=keep)
+
+
+def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """Maximum over ``dim`` (ties share the gradient evenly)."""
+    axes, keep = _args("amax", input, dim, axis, keepdim, keepdims)
+    return Amax.apply(input, axes=axes, keepdims=keep)
+
+
+def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """Minimum over ``dim`` (ties share the gradient evenly)."""
+    axes, keep = _args("amin", input, dim, axis, keepdim, keepdims)
+    return Amin.apply(input, axes=axes, keepdims=keep)
+
+
+def _extreme(op, amax_or_amin, pairwise, primitive, arg_fn, input, dim, keepdim, axis, keepdims):
+    if isinstance(dim, tensor_module.Tensor):
+        return pairwise(input, dim)
+    dim = pick(op, dim, axis, "dim", "axis")
+    keep = bool(pick(op, keepdim, keepdims, "keepdim", "keepdims", default=False))
+    if dim is None:
+        return amax_or_amin(input)
+    if not isinstance(dim, int):
+        raise TypeError(f"{op}: dim must be an int (use amax/amin for several dims), got {dim!r}")
+    (axis,) = reduction_axes(op, dim, input.ndim) or (0,)
+    if input.ndim == 0:
+        input = input.reshape(1)
+    if input.shape[axis] == 0:
+        raise OpError(f"{op}: dim {dim} of shape {input.shape} is empty")
+    index = arg_fn(input.data, axis=axis, keepdims=True)
+    values = primitive.apply(input, index, axis=axis, keepdims=keep)
+    indices = tensor_module.Tensor._wrap(index if keep else index.squeeze(axis))
+    return ValuesIndices(values, indices)
+
+
+def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A001
+    """``max()``: the largest value (ties share the gradient); ``max(dim)``: the named tuple
+    ``(values, indices)``; ``max(other)``: elementwise ``maximum``."""
+    from .select import maximum
+
+    return _extreme("max", amax, maximum, Max, np.argmax, input, dim, keepdim, axis, keepdims)
+
+
+def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A001
+    """``min()``, ``min(dim)`` -> ``(values, indices)``, or elementwise ``minimum(other)``."""
+    from .select import minimum
+
+    return _extreme("min", amin, minimum, Min, np.argmin, input, dim, keepdim, axis, keepdims)
+
+
+def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """log(sum(exp(x))) over ``dim``, stable for large inputs."""
+    axes, keep = _args("logsumexp", input, dim, axis, keepdim, keepdims)
+    return LogSumExp.apply(input, axes=axes, keepdims=keep)
+
+
+def _arg_reduce(op, fn, input, dim, keepdim, axis, keepdims):
+    dim = pick(op, dim, axis, "dim", "axis")
+    keep = bool(pick(op, keepdim, keepdims, "keepdim", "keepdims", default=False))
+    axes = reduction_axes(op, dim, input.ndim) if dim is not None else None
+    if fn in (np.argmax, np.argmin):
+        if axes is not None and len(axes) > 1:
+            raise TypeError(f"{op}: dim must be a single int")
+        if input.numel() == 0:
+            raise OpError(f"{op}: the tensor is empty (shape {input.shape})")
+        axes = axes[0] if axes else None
+        if axes is None and keep:
+            return ArgReduce.apply(input.reshape(-1), fn=fn, axis=0, keepdims=True).reshape(
+                (1,) * input.ndim)
+    return ArgReduce.apply(input, fn=fn, axis=axes, keepdims=keep)
+
+
+def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """Index of the maximum (of the flattened tensor when ``dim`` is None)."""
+    return _arg_reduce("argmax", np.argmax, input, dim, keepdim, axis, keepdims)
+
+
+def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """Index of the minimum (of the flattened tensor when ``dim`` is None)."""
+    return _arg_reduce("argmin", np.argmin, input, dim, keepdim, axis, keepdims)
+
+
+def all(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A001
+    """True where every element (over ``dim``) is non-zero."""
+    return _arg_reduce("all", np.all, input, dim, keepdim, axis, keepdims)
+
+
+def any(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A001
+    """True where some element (over ``dim``) is non-zero."""
+    return _arg_reduce("any", np.any, input, dim, keepdim, axis, keepdims)

@@ -1,0 +1,138 @@
+"""Comparisons, logical ops and selection: == != < <= > >=, & | ^ ~, maximum, minimum, where.
+
+Comparisons and logical ops return bool tensors that never require grad. ``maximum`` and
+``minimum`` split the gradient evenly between tied inputs, as PyTorch does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _tensor as tensor_module
+from ..dtypes import promote
+from ..function import Function
+
+_BROADCAST_HINT = ("shapes broadcast when, aligned from the right, each pair of dims is equal "
+                   "or one of them is 1")
+
+
+class Compare(Function):
+    """Elementwise comparison with broadcasting; a bool result without gradient."""
+
+    differentiable = False
+    hint = _BROADCAST_HINT
+
+    def forward(self, a, b, ufunc):
+        return ufunc(*promote(a, b))
+
+
+class Logical(Function):
+    """Elementwise logical op on bool (or integer, bitwise) tensors."""
+
+    differentiable = False
+    hint = _BROADCAST_HINT
+
+    def forward(self, *arrays, ufunc):
+        return ufunc(*arrays)
+
+
+class Maximum(Function):
+    """max(a, b) elementwise;  d/da = 1 where a > b, 1/2 where a == b, else 0."""
+
+    saved_inputs = (0, 1)
+    hint = _BROADCAST_HINT
+    _pick = staticmethod(np.maximum)
+
+    def forward(self, a, b):
+        return self._pick(*promote(a, b))
+
+    def backward(self, g):
+        a, b = self.input(0), self.input(1)
+        share_a = (self._wins(a, b)) + (a == b) * 0.5
+        grad_a = g * share_a
+        return grad_a, g - grad_a
+
+    @staticmethod
+    def _wins(a, b):
+        return a > b
+
+
+class Minimum(Maximum):
+    """min(a, b) elementwise;  d/da = 1 where a < b, 1/2 where a == b, else 0."""
+
+    _pick = staticmethod(np.minimum)
+
+    @staticmethod
+    def _wins(a, b):
+        return a < b
+
+
+class Where(Function):
+    """cond ? a : b elementwise;  d/da = cond, d/db = not cond (cond has no gradient)."""
+
+    saved_inputs = (0,)
+    hint = _BROADCAST_HINT
+
+    def forward(self, cond, a, b):
+        if cond.dtype.kind != "b":
+            raise TypeError(f"where: condition must be a bool tensor, got {cond.dtype}. "
+                            "Hint: compare first, e.g. where(x > 0, a, b)")
+        return np.where(cond, *promote(a, b))
+
+    def backward(self, g):
+        cond = self.input(0)
+        xp = self.xp
+        return None, xp.where(cond, g, 0.0), xp.where(cond, 0.0, g)
+
+
+def _compare(ufunc):
+    def compare(input, other):
+        return Compare.apply(input, other, ufunc=ufunc)
+
+    compare.__name__ = ufunc.__name__
+    compare.__doc__ = f"Elementwise ``{ufunc.__name__}``: a bool tensor without gradient."
+    return compare
+
+
+eq, ne = _compare(np.equal), _compare(np.not_equal)
+lt, le = _compare(np.less), _compare(np.less_equal)
+gt, ge = _compare(np.greater), _compare(np.greater_equal)
+
+
+def _logical(ufunc, bitwise):
+    def logical(*tensors):
+        arrays = [getattr(t, "data", t) for t in tensors]
+        kinds = {np.asarray(a).dtype.kind for a in arrays}
+        return Logical.apply(*tensors, ufunc=ufunc if kinds == {"b"} else bitwise)
+
+    logical.__name__ = ufunc.__name__
+    logical.__doc__ = f"Elementwise ``{ufunc.__name__}`` (bitwise on integer tensors)."
+    return logical
+
+
+logical_and = _logical(np.logical_and, np.bitwise_and)
+logical_or = _logical(np.logical_or, np.bitwise_or)
+logical_xor = _logical(np.logical_xor, np.bitwise_xor)
+logical_not = _logical(np.logical_not, np.invert)
+
+
+def maximum(input, other):
+    """Elementwise maximum, broadcasting; ties split the gradient evenly."""
+    return Maximum.apply(input, other)
+
+
+def minimum(input, other):
+    """Elementwise minimum, broadcasting; ties split the gradient evenly."""
+    return Minimum.apply(input, other)
+
+
+def where(condition, input, other):
+    """``input`` where ``condition`` holds, else ``other`` (broadcasting)."""
+    if not isinstance(condition, tensor_module.Tensor):
+        condition = np.asarray(condition)
+    return Where.apply(condition, input, other)
+
+
+def tensor_where(self, condition, other):
+    """``x.where(condition, y)`` is ``where(condition, x, y)``, as in PyTorch."""
+    return where(condition, self, other)

@@ -1,0 +1,68 @@
+"""Fused, numerically stable softmax and log-softmax along one dim.
+
+softmax(x)_i = e^(x_i - m) / sum_j e^(x_j - m) with m = max(x), so large inputs never overflow.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Function
+from .dims import normalize_dim
+
+
+def _shifted(x: np.ndarray, axis: int) -> np.ndarray:
+    x = x if x.dtype.kind == "f" else x.astype(np.float32)
+    m = np.max(x, axis=axis, keepdims=True) if x.size else 0
+    return x - np.where(np.isfinite(m), m, 0)
+
+
+class Softmax(Function):
+    """y = softmax(x);  d/dx = y * (g - sum(g * y)) along the dim."""
+
+    saves_output = True
+
+    def forward(self, x, axis):
+        self.axis = axis
+        e = np.exp(_shifted(x, axis))
+        return e / e.sum(axis=axis, keepdims=True)
+
+    def backward(self, g):
+        y = self.output()
+        return (y * (g - (g * y).sum(axis=self.axis, keepdims=True)),)
+
+
+class LogSoftmax(Function):
+    """y = x - logsumexp(x);  d/dx = g - softmax(x) * sum(g) along the dim."""
+
+    saves_output = True
+
+    def forward(self, x, axis):
+        self.axis = axis
+        z = _shifted(x, axis)
+        return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+
+    def backward(self, g):
+        y = self.output()
+        return (g - self.xp.exp(y) * g.sum(axis=self.axis, keepdims=True),)
+
+
+def _dim(op, input, dim, axis):
+    dim = dim if axis is None else axis
+    if dim is None:
+        raise TypeError(f"{op}: pass the dim to normalize over, e.g. {op}(x, dim=-1)")
+    return normalize_dim(op, dim, input.ndim)
+
+
+def softmax(input, dim=None, *, axis=None, dtype=None):
+    """Softmax along ``dim``: exponentials normalized to sum to 1."""
+    input = input if dtype is None else input.to(dtype)
+    axis = _dim("softmax", input, dim, axis)
+    return Softmax.apply(input, axis=axis if input.ndim else None)
+
+
+def log_softmax(input, dim=None, *, axis=None, dtype=None):
+    """log(softmax(x)) along ``dim``, computed without forming softmax."""
+    input = input if dtype is None else input.to(dtype)
+    axis = _dim("log_softmax", input, dim, axis)
+    return LogSoftmax.apply(input, axis=axis if input.ndim else None)

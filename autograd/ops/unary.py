@@ -1,0 +1,218 @@
+"""Elementwise functions of one tensor: exp log sqrt abs sin cos tanh sigmoid relu clamp sign.
+
+Conventions pinned by tests: relu'(0) = 0, |x|'(0) = 0, clamp passes the gradient where
+min <= x <= max; sigmoid and tanh stay finite at +-1000.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _tensor as tensor_module
+from ..function import Function, OpError
+
+
+def _float_input(x: np.ndarray) -> np.ndarray:
+    """Integers become float32 (PyTorch's default) for float-valued functions."""
+    return x if x.dtype.kind == "f" else x.astype(np.float32)
+
+
+class Exp(Function):
+    """e^x;  d/dx = e^x."""
+
+    saves_output = True
+
+    def forward(self, x):
+        return np.exp(_float_input(x))
+
+    def backward(self, g):
+        return (g * self.output(),)
+
+
+class Log(Function):
+    """ln x;  d/dx = 1/x."""
+
+    saved_inputs = (0,)
+
+    def forward(self, x):
+        return np.log(_float_input(x))
+
+    def backward(self, g):
+        return (g / self.input(0),)
+
+
+class Sqrt(Function):
+    """sqrt(x);  d/dx = 1 / (2 sqrt(x))."""
+
+    saves_output = True
+
+    def forward(self, x):
+        return np.sqrt(_float_input(x))
+
+    def backward(self, g):
+        return (g / (2 * self.output()),)
+
+
+class Sin(Function):
+    """sin x;  d/dx = cos x."""
+
+    saved_inputs = (0,)
+
+    def forward(self, x):
+        return np.sin(_float_input(x))
+
+    def backward(self, g):
+        return (g * self.xp.cos(self.input(0)),)
+
+
+class Cos(Function):
+    """cos x;  d/dx = -sin x."""
+
+    saved_inputs = (0,)
+
+    def forward(self, x):
+        return np.cos(_float_input(x))
+
+    def backward(self, g):
+        return (-g * self.xp.sin(self.input(0)),)
+
+
+class Tanh(Function):
+    """tanh x;  d/dx = 1 - tanh^2 x."""
+
+    saves_output = True
+
+    def forward(self, x):
+        return np.tanh(_float_input(x))
+
+    def backward(self, g):
+        y = self.output()
+        return (g * (1 - y * y),)
+
+
+class Sigmoid(Function):
+    """sigma(x) = 1 / (1 + e^-x), computed from e^-|x| so it never overflows;
+    d/dx = sigma(x) (1 - sigma(x))."""
+
+    saves_output = True
+
+    def forward(self, x):
+        x = _float_input(x)
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1, e) / (1 + e)
+
+    def backward(self, g):
+        y = self.output()
+        return (g * (y * (1 - y)),)
+
+
+class Relu(Function):
+    """max(x, 0);  d/dx = 1 where x > 0, else 0 (so relu'(0) = 0)."""
+
+    saves_output = True
+
+    def forward(self, x):
+        return np.maximum(x, 0)
+
+    def backward(self, g):
+        return (g * (self.output() > 0),)
+
+
+class Abs(Function):
+    """|x|;  d/dx = sign(x) (so |x|'(0) = 0)."""
+
+    saved_inputs = (0,)
+
+    def forward(self, x):
+        return np.abs(x)
+
+    def backward(self, g):
+        return (g * self.xp.sign(self.input(0)),)
+
+
+class Sign(Function):
+    """sign(x) in {-1, 0, 1}; its gradient is zero everywhere it exists."""
+
+    def forward(self, x):
+        return np.sign(x)
+
+    def backward(self, g):
+        return (g * 0,)
+
+
+class Clamp(Function):
+    """min(max(x, lo), hi);  d/dx = 1 where lo <= x <= hi, else 0."""
+
+    saved_inputs = (0,)
+
+    def forward(self, x, lo, hi):
+        if lo is None and hi is None:
+            raise OpError("clamp: at least one of min and max must be given")
+        self.lo, self.hi = lo, hi
+        return np.clip(x, lo, hi)
+
+    def backward(self, g):
+        x = self.input(0)
+        if self.lo is not None:
+            g = g * (x >= self.lo)
+        if self.hi is not None:
+            g = g * (x <= self.hi)
+        return (g,)
+
+
+def exp(input):
+    """e^x elementwise."""
+    return Exp.apply(input)
+
+
+def log(input):
+    """Natural logarithm elementwise."""
+    return Log.apply(input)
+
+
+def sqrt(input):
+    """Square root elementwise."""
+    return Sqrt.apply(input)
+
+
+def sin(input):
+    return Sin.apply(input)
+
+
+def cos(input):
+    return Cos.apply(input)
+
+
+def tanh(input):
+    """Hyperbolic tangent, finite for all inputs."""
+    return Tanh.apply(input)
+
+
+def sigmoid(input):
+    """Logistic function 1 / (1 + e^-x), finite for all inputs."""
+    return Sigmoid.apply(input)
+
+
+def relu(input):
+    """max(x, 0)."""
+    return Relu.apply(input)
+
+
+def abs(input):  # noqa: A001 - PyTorch's name
+    """|x| elementwise."""
+    return Abs.apply(input)
+
+
+def sign(input):
+    """-1, 0 or 1 elementwise."""
+    return Sign.apply(input)
+
+
+def clamp(input, min=None, max=None):  # noqa: A002 - PyTorch's names
+    """Limit values to [min, max]; either bound may be None or a tensor. Alias: ``clip``."""
+    if isinstance(min, tensor_module.Tensor) or isinstance(max, tensor_module.Tensor):
+        from .select import maximum, minimum
+
+        lower = input if min is None else maximum(input, min)
+        return lower if max is None else minimum(lower, max)
+    return Clamp.apply(input, lo=min, hi=max)

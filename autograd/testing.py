@@ -1,0 +1,85 @@
+"""Hypothesis strategies for gradient tests of your own functions (public API; needs hypothesis).
+
+    from hypothesis import given
+    import autograd as ag
+    from autograd.testing import tensors
+
+    @given(tensors(shape=(3, 4), domain="positive"))
+    def test_my_log_layer(x):
+        assert ag.gradcheck(lambda t: t.log().sum(1), (x,))
+
+Domains keep inputs where finite differences are reliable:
+    "real"      values in [-5, 5]
+    "positive"  values in [0.1, 5] (log, sqrt, division)
+    "nonzero"   |x| in [0.1, 5] (away from the kinks of relu, abs, sign)
+    "unit"      values in [-0.9, 0.9] (inside the domain of arcsin-like functions)
+    "probability" values in [0.05, 0.95]
+    "distinct"  values on a 0.02-spaced lattice, no two equal (max, min, sort: no ties)
+    "distinct_offset" like "distinct" but shifted by 0.01, so it never ties with "distinct"
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from ._tensor import Tensor
+
+_RANGES = {
+    "real": (-5.0, 5.0),
+    "positive": (0.1, 5.0),
+    "nonzero": (0.1, 5.0),
+    "unit": (-0.9, 0.9),
+    "probability": (0.05, 0.95),
+}
+DOMAINS = tuple(_RANGES) + ("distinct", "distinct_offset")
+
+
+def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 4):
+    """Shape tuples, including 0-d ``()`` and size-1 dims (size-0 dims with ``min_side=0``)."""
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side,
+                            max_side=max_side)
+
+
+def broadcastable_shapes(num_shapes: int = 2, min_dims: int = 0, max_dims: int = 3,
+                         min_side: int = 1, max_side: int = 4):
+    """Tuples of ``num_shapes`` shapes that broadcast together (dims of 1 and missing dims)."""
+    return hnp.mutually_broadcastable_shapes(
+        num_shapes=num_shapes, min_dims=min_dims, max_dims=max_dims, min_side=min_side,
+        max_side=max_side).map(lambda result: result.input_shapes)
+
+
+@st.composite
+def arrays(draw, shape, domain: str = "real", dtype=np.float64) -> np.ndarray:
+    """NumPy arrays of ``shape`` with finite values from a named domain."""
+    if isinstance(shape, st.SearchStrategy):
+        shape = draw(shape)
+    if domain in ("distinct", "distinct_offset"):
+        size = int(np.prod(shape))
+        ticks = draw(st.lists(st.integers(-200, 200), min_size=size, max_size=size, unique=True))
+        offset = 0.01 if domain == "distinct_offset" else 0.0
+        return (np.asarray(ticks, dtype=np.float64) * 0.02 + offset).reshape(shape).astype(dtype)
+    if domain not in _RANGES:
+        raise ValueError(f"unknown domain {domain!r}; choose one of {DOMAINS}")
+    low, high = _RANGES[domain]
+    elements = st.floats(low, high, allow_nan=False, allow_infinity=False, width=64)
+    values = draw(hnp.arrays(np.float64, shape, elements=elements))
+    if domain == "nonzero":
+        signs = draw(hnp.arrays(np.bool_, shape))
+        values = np.where(signs, values, -values)
+    return values.astype(dtype)
+
+
+@st.composite
+def tensors(draw, shape=None, domain: str = "real", dtype=np.float64,
+            requires_grad: bool = True) -> Tensor:
+    """Tensors (float64 by default, requiring grad) with values from a named domain."""
+    shape = shapes() if shape is None else shape
+    return Tensor(draw(arrays(shape, domain, dtype)), requires_grad=requires_grad)
+
+
+def upstream_gradients(shape, dtype=np.float64):
+    """Random upstream gradients for ``out.backward(gradient)``: values in [-2, 2]."""
+    elements = st.floats(-2.0, 2.0, allow_nan=False, allow_infinity=False, width=64)
+    return hnp.arrays(np.float64, shape, elements=elements).map(lambda a: Tensor(a.astype(dtype)))

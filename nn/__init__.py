@@ -1,0 +1,1 @@
+"""ndgrad's neural-network layers (built in a later issue)."""

@@ -1,0 +1,1 @@
+"""ndgrad's optimizers (built in a later issue)."""
