@@ -89,7 +89,7 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """a ** b;  d/da = b a^(b-1) (0 where b == 0), d/db = a^b log(a) (0 where a == 0, b >= 0).
+    """a ** b;  d/da = b a^(b-1) (0 where a == b == 0), d/db = a^b log(a) (0 where a == 0, b >= 0).
 
     The exponent's gradient is computed only when the exponent requires grad.
     """
@@ -109,8 +109,8 @@ class Pow(Function):
         if self.next_edges[0] is not None:
             if isinstance(b, (int, float)):
                 grad_a = g * (b * a ** (b - 1)) if b != 0 else g * 0
-            else:
-                grad_a = g * xp.where(b == 0, 0.0, b * a ** (b - 1))
+            else:  # mask only 0 * 0^-1 (= nan); elsewhere the rule stays differentiable in b
+                grad_a = g * xp.where((b == 0) & (a == 0), 0.0, b * a ** (b - 1))
         if self.next_edges[1] is not None:
             zero_base = (a == 0) & (b >= 0)
             grad_b = g * xp.where(zero_base, 0.0, self.output() * xp.log(xp.where(zero_base, 1.0, a)))

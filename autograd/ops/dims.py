@@ -26,10 +26,13 @@ def normalize_dim(op: str, dim: int, ndim: int) -> int:
 
 
 def reduction_axes(op: str, dim, ndim: int):
-    """None (all dims) or a sorted tuple of non-negative dims."""
+    """None (all dims) or a sorted tuple of non-negative dims; an empty tuple means all dims,
+    as in PyTorch."""
     if dim is None:
         return None
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    if not dims:
+        return None
     axes = tuple(sorted({normalize_dim(op, d, ndim) for d in dims}))
     if len(axes) != len(dims):
         raise OpError(f"{op}: dim {dim} repeats a dimension")

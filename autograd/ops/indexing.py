@@ -56,7 +56,11 @@ class IndexAdd(Function):
 
 class IndexPut(Function):
     """``x`` with ``x[index] = value`` applied (out of place; ``__setitem__`` writes it back);
-    d/dx = the gradient with zeros at ``index``, d/dvalue = the gradient read at ``index``."""
+    d/dx = the gradient with zeros at ``index``, d/dvalue = the gradient read at ``index``.
+
+    When an integer index repeats a position, only the last write lands, so only it gets
+    gradient (PyTorch leaves this case undefined and counts every write).
+    """
 
     hint = _INDEX_HINT
 
@@ -66,10 +70,23 @@ class IndexPut(Function):
         out[index] = value
         self.kept = np.ones(x.shape, dtype=bool)
         self.kept[index] = False
+        self.landed = None if _is_basic(index) else _landed_writes(x.shape, index)
         return out
 
     def backward(self, g):
-        return g * self.kept, g[self.index]
+        grad_value = g[self.index]
+        if self.landed is not None:
+            grad_value = grad_value * self.landed
+        return g * self.kept, grad_value
+
+
+def _landed_writes(shape: tuple, index) -> np.ndarray:
+    """For each element of the selection ``x[index]``, whether its write is the one that stays."""
+    selection_shape = np.empty(shape, dtype=np.bool_)[index].shape
+    ids = np.arange(int(np.prod(selection_shape))).reshape(selection_shape)
+    owner = np.full(shape, -1)
+    owner[index] = ids
+    return owner[index] == ids
 
 
 class Gather(Function):

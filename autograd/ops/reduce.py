@@ -286,8 +286,8 @@ def _extreme(op, amax_or_amin, pairwise, primitive, arg_fn, input, dim, keepdim,
     if not isinstance(dim, int):
         raise TypeError(f"{op}: dim must be an int (use amax/amin for several dims), got {dim!r}")
     (axis,) = reduction_axes(op, dim, input.ndim) or (0,)
-    if input.ndim == 0:
-        input = input.reshape(1)
+    if input.ndim == 0:  # a 0-d tensor reduces over dim 0 to a 0-d result, keepdim or not
+        input, keep = input.reshape(1), False
     if input.shape[axis] == 0:
         raise OpError(f"{op}: dim {dim} of shape {input.shape} is empty")
     index = arg_fn(input.data, axis=axis, keepdims=True)
