@@ -7,13 +7,13 @@ Op methods (``x.exp()``, ``x.sum(dim)``) are the public functions of ``autograd.
 
 from __future__ import annotations
 
-import itertools
 import warnings
 import weakref
 
 import numpy as np
 
-from . import dtypes, grad_mode
+from . import dtypes, inplace, printing
+from .hooks import RemovableHandle
 from .ops import arithmetic, indexing, movement, reduce, select, unary
 from .ops import matmul as matmul_ops
 from .ops import softmax as softmax_ops
@@ -34,10 +34,20 @@ class Tensor:
         tensor([2., 4.])
     """
 
-    __slots__ = ("_data", "_grad", "_requires_grad", "grad_fn", "_version_counter", "_is_view",
+    __slots__ = ("_data", "_grad", "_requires_grad", "grad_fn", "_version_counter", "_view",
                  "_hooks", "__weakref__")
-    # NumPy must hand `ndarray <op> Tensor` to our reflected operators, not loop over objects.
-    __array_ufunc__ = None
+
+    def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
+        """NumPy interop. ``array <op> t`` runs the Tensor op (tracked), never an object loop;
+        an in-place ``array -= t`` (e.g. ``p.data -= lr * p.grad``) writes t's values into the
+        array, untracked, as ``.data`` is in PyTorch."""
+        if method != "__call__":
+            return NotImplemented
+        if out is not None:
+            arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+            return ufunc(*arrays, out=out, **kwargs)
+        op = _NUMPY_OPERATORS.get(ufunc)
+        return NotImplemented if op is None or kwargs else op(*inputs)
 
     def __init__(self, data, dtype=None, requires_grad: bool = False) -> None:
         self._data = as_array(data, dtype)
@@ -45,7 +55,7 @@ class Tensor:
         self._requires_grad = False
         self.grad_fn = None
         self._version_counter = [0]  # a list so that views can share one counter
-        self._is_view = False
+        self._view = None  # (base, index) when this tensor is a view of base
         self._hooks = None
         if requires_grad:
             self.requires_grad = True
@@ -59,7 +69,7 @@ class Tensor:
         t._requires_grad = grad_fn is not None
         t.grad_fn = grad_fn
         t._version_counter = [0]
-        t._is_view = False
+        t._view = None
         t._hooks = None
         return t
 
@@ -252,80 +262,19 @@ class Tensor:
         return id(self)
 
     def __repr__(self) -> str:
-        return _format(self)
+        return printing.format_tensor(self)
 
     def __reduce__(self):
         return (_rebuild, (type(self), self._data, self._requires_grad))
 
-    # ---- in-place ops ------------------------------------------------------------------
-    def _apply_inplace(self, op_name: str, out_of_place, *args) -> Tensor:
-        """Run an in-place op: with autograd when it must record, else straight on the data."""
-        if not self._data.flags.writeable:
-            raise RuntimeError(f"{op_name}: this tensor's memory is read-only or shared by "
-                               "several elements (an expand/broadcast view). Hint: .clone() it first")
-        others_need_grad = any(isinstance(a, Tensor) and a._requires_grad for a in args)
-        if grad_mode._state.enabled and (self._requires_grad or others_need_grad):
-            if self.grad_fn is None and self._requires_grad:
-                raise RuntimeError(
-                    f"{op_name}: a leaf Tensor that requires grad is being used in an in-place "
-                    "operation. Hint: wrap parameter updates in `with ag.no_grad():`")
-            if self._is_view:
-                raise RuntimeError(f"{op_name}: in-place ops on a view of a tensor in the graph "
-                                   "are not supported. Hint: use an out-of-place op or .clone()")
-            before = Tensor._wrap(self._data.copy(), self.grad_fn)
-            before._requires_grad = self._requires_grad
-            result = out_of_place(before, *args)
-            self.grad_fn = result.grad_fn
-            self._requires_grad = result._requires_grad
-        else:
-            with grad_mode.no_grad():
-                result = out_of_place(self, *args)
-        if not np.can_cast(result._data.dtype, self._data.dtype, "same_kind"):
-            raise RuntimeError(f"{op_name}: result type {dtypes.name(result.dtype)} can't be cast "
-                               f"to the tensor's dtype {dtypes.name(self.dtype)} in place")
-        np.copyto(self._data, result._data, casting="same_kind")
-        self._version_counter[0] += 1
-        return self
-
-    def __iadd__(self, other) -> Tensor:
-        return self._apply_inplace("add_", arithmetic.add, other)
-
-    def __isub__(self, other) -> Tensor:
-        return self._apply_inplace("sub_", arithmetic.sub, other)
-
-    def __imul__(self, other) -> Tensor:
-        return self._apply_inplace("mul_", arithmetic.mul, other)
-
-    def __itruediv__(self, other) -> Tensor:
-        return self._apply_inplace("div_", arithmetic.div, other)
-
-    def add_(self, other, alpha=1) -> Tensor:
-        return self._apply_inplace("add_", arithmetic.add, other if alpha == 1 else other * alpha)
-
-    def sub_(self, other, alpha=1) -> Tensor:
-        return self._apply_inplace("sub_", arithmetic.sub, other if alpha == 1 else other * alpha)
-
-    def mul_(self, other) -> Tensor:
-        return self._apply_inplace("mul_", arithmetic.mul, other)
-
-    def div_(self, other) -> Tensor:
-        return self._apply_inplace("div_", arithmetic.div, other)
-
-    def clamp_(self, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
-        return self._apply_inplace("clamp_", unary.clamp, min, max)
-
-    def copy_(self, src) -> Tensor:
-        """Copy ``src`` (broadcast to this shape) into this tensor."""
-        return self._apply_inplace("copy_", _copy_from, src)
-
-    def fill_(self, value) -> Tensor:
-        return self._apply_inplace("fill_", _copy_from, value)
-
-    def zero_(self) -> Tensor:
-        return self._apply_inplace("zero_", _copy_from, 0)
-
-    def __setitem__(self, index, value) -> None:
-        self._apply_inplace("__setitem__", indexing.index_put, index, value)
+    # ---- in-place ops (autograd/inplace.py) -------------------------------------------
+    _apply_inplace = inplace.apply_inplace
+    __iadd__ = add_ = inplace.add_
+    __isub__ = sub_ = inplace.sub_
+    __imul__ = mul_ = inplace.mul_
+    __itruediv__ = div_ = inplace.div_
+    clamp_, copy_, fill_, zero_ = inplace.clamp_, inplace.copy_, inplace.fill_, inplace.zero_
+    __setitem__ = inplace.setitem
 
     # ---- op methods: the public functions of autograd.ops ----------------------------
     __add__ = add = arithmetic.add
@@ -380,24 +329,17 @@ class Tensor:
     softmax, log_softmax = softmax_ops.softmax, softmax_ops.log_softmax
 
 
-class RemovableHandle:
-    """Returned by ``register_hook``; ``remove()`` unregisters the hook."""
-
-    _ids = itertools.count()
-
-    def __init__(self, hooks: dict, hook) -> None:
-        self.id = next(RemovableHandle._ids)
-        self._hooks = hooks
-        hooks[self.id] = hook
-
-    def remove(self) -> None:
-        self._hooks.pop(self.id, None)
-
-    def __enter__(self) -> RemovableHandle:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.remove()
+# NumPy ufuncs with a Tensor op: `ndarray <op> Tensor` and `np.exp(t)` give tracked Tensors.
+_NUMPY_OPERATORS = {
+    np.add: arithmetic.add, np.subtract: arithmetic.sub, np.multiply: arithmetic.mul,
+    np.true_divide: arithmetic.div, np.power: arithmetic.pow, np.matmul: matmul_ops.matmul,
+    np.equal: select.eq, np.not_equal: select.ne, np.less: select.lt, np.less_equal: select.le,
+    np.greater: select.gt, np.greater_equal: select.ge, np.bitwise_and: select.logical_and,
+    np.bitwise_or: select.logical_or, np.bitwise_xor: select.logical_xor,
+    np.negative: arithmetic.neg, np.absolute: unary.abs, np.exp: unary.exp, np.log: unary.log,
+    np.sqrt: unary.sqrt, np.sin: unary.sin, np.cos: unary.cos, np.tanh: unary.tanh,
+    np.sign: unary.sign, np.maximum: select.maximum, np.minimum: select.minimum,
+}
 
 
 _new_tensor = object.__new__
@@ -424,33 +366,6 @@ def as_array(data, dtype=None) -> np.ndarray:
     return array
 
 
-def _copy_from(target: Tensor, src) -> Tensor:
-    """Out-of-place counterpart of copy_/fill_: ``src`` broadcast to target's shape (the
-    old values get a zero gradient)."""
-    return select.where(True, src, target)
-
-
 def _rebuild(cls, data, requires_grad):
     """Unpickle (and deepcopy) a tensor or a subclass such as nn.Parameter."""
     return cls(data, requires_grad=requires_grad)
-
-
-def _format(t: Tensor) -> str:
-    """PyTorch-style repr: ``tensor([1., 2.], requires_grad=True)``."""
-    data = t._data
-    options = {"separator": ", ", "prefix": "tensor("}
-    if data.dtype.kind == "f" and data.size:
-        finite = data[np.isfinite(data)]
-        integral = finite.size == 0 or bool(np.all(finite == np.round(finite)))
-        options.update(precision=4, floatmode="unique" if integral else "fixed")
-    body = np.array2string(data, **options) if data.size else "[]"
-    extras = []
-    if data.dtype not in (dtypes.float32, dtypes.int64, dtypes.bool_):
-        extras.append(f"dtype=ag.{dtypes.name(data.dtype)}")
-    if not data.size and data.shape != (0,):
-        extras.insert(0, f"size={data.shape}")
-    if t.grad_fn is not None:
-        extras.append(f"grad_fn={t.grad_fn!r}")
-    elif t._requires_grad:
-        extras.append("requires_grad=True")
-    return "tensor(" + ", ".join([body] + extras) + ")"

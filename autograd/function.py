@@ -39,6 +39,8 @@ class Function:
         saves_output: whether ``backward`` reads the output.
         differentiable: False for ops whose output never requires grad (argmax, ==).
         is_view: True when the output shares memory (and version counter) with input 0.
+        view_key: for a view, the parameter that replays it as ``input0[params[view_key]]``
+            (lets in-place ops on the view write through to the base).
     """
 
     __slots__ = ("next_edges", "_meta", "_saved", "_versions", "_out", "_graph",
@@ -47,6 +49,7 @@ class Function:
     saves_output = False
     differentiable = True
     is_view = False
+    view_key = None
     hint = ""
 
     # ---- forward ---------------------------------------------------------------------
@@ -72,7 +75,7 @@ class Function:
         result = tensor_module.Tensor._wrap(out, node if record else None)
         if cls.is_view:
             result._version_counter = inputs[0]._version_counter
-            result._is_view = True
+            result._view = (inputs[0], params[cls.view_key] if cls.view_key else None)
         if record:
             node._record(inputs, arrays, result)
         return result

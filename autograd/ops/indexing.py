@@ -21,6 +21,7 @@ class GetItem(Function):
     d/dx = the gradient placed at the indexed positions, zero elsewhere."""
 
     is_view = True
+    view_key = "index"
     hint = _INDEX_HINT
 
     def forward(self, x, index):
@@ -152,8 +153,29 @@ def getitem(input, index):
 
 
 def index_put(input, index, value):
-    """Out-of-place ``input[index] = value`` (used by ``__setitem__``)."""
-    return IndexPut.apply(input, value, index=normalize_index(index))
+    """Out-of-place ``input[index] = value`` (used by ``__setitem__``); ``value`` broadcasts
+    to the selection, and may carry extra leading size-1 dims, as in PyTorch."""
+    index = normalize_index(index)
+    try:
+        selection = np.broadcast_to(np.empty((), np.bool_), input.shape)[index].shape
+    except IndexError as error:
+        raise IndexError(f"__setitem__: {error} for a tensor of shape {input.shape}. "
+                         f"Hint: {_INDEX_HINT}") from None
+    value_shape = np.shape(value)
+    extra = len(value_shape) - len(selection)
+    fits = extra <= 0 or all(n == 1 for n in value_shape[:extra])
+    try:
+        fits = fits and np.broadcast_shapes(value_shape[max(extra, 0):], selection) == selection
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"__setitem__: a value of shape {value_shape} can't be written into the "
+                         f"selection of shape {selection} of a tensor of shape {input.shape}. "
+                         "Hint: the value must broadcast to the selected shape")
+    if extra > 0:
+        value = (value if hasattr(value, "reshape") else np.asarray(value)).reshape(
+            value_shape[extra:])
+    return IndexPut.apply(input, value, index=index)
 
 
 def gather(input, dim, index):
