@@ -110,7 +110,9 @@ class Pow(Function):
             if isinstance(b, (int, float)):
                 grad_a = g * (b * a ** (b - 1)) if b != 0 else g * 0
             else:  # mask only 0 * 0^-1 (= nan); elsewhere the rule stays differentiable in b
-                grad_a = g * xp.where((b == 0) & (a == 0), 0.0, b * a ** (b - 1))
+                both_zero = (b == 0) & (a == 0)
+                safe_a = xp.where(both_zero, 1.0, a)
+                grad_a = g * xp.where(both_zero, 0.0, b * safe_a ** (b - 1))
         if self.next_edges[1] is not None:
             zero_base = (a == 0) & (b >= 0)
             grad_b = g * xp.where(zero_base, 0.0, self.output() * xp.log(xp.where(zero_base, 1.0, a)))
