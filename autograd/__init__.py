@@ -8,7 +8,7 @@
     tensor([2., 4., 6.])
 """
 
-from . import dtypes
+from . import data, dtypes
 from ._tensor import Tensor
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64, uint8
@@ -85,7 +85,22 @@ from .ops.select import (
     where,
 )
 from .ops.softmax import log_softmax, softmax
-from .ops.unary import abs, clamp, cos, exp, log, relu, sigmoid, sign, sin, sqrt, tanh
+from .ops.unary import (
+    abs,
+    clamp,
+    cos,
+    erf,
+    exp,
+    expm1,
+    log,
+    log1p,
+    relu,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    tanh,
+)
 from .random import manual_seed
 
 clip = clamp

@@ -296,6 +296,7 @@ class Tensor:
     __abs__ = abs = unary.abs
     exp, log, sqrt, sin, cos = unary.exp, unary.log, unary.sqrt, unary.sin, unary.cos
     tanh, sigmoid, relu, sign = unary.tanh, unary.sigmoid, unary.relu, unary.sign
+    log1p, expm1, erf = unary.log1p, unary.expm1, unary.erf
     clamp = clip = unary.clamp
 
     __eq__, __ne__, eq, ne = select.eq, select.ne, select.eq, select.ne

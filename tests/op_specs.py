@@ -9,11 +9,20 @@ NumPy implementation of the forward. Domains keep inputs away from kinks and tie
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 from hypothesis import strategies as st
+from op_specs_functional import (
+    bce,
+    bce_args,
+    bce_reference,
+    elu_reference,
+    functional,
+    softplus_reference,
+)
 
 from autograd.testing import broadcastable_shapes, shapes
 
@@ -267,6 +276,23 @@ SPECS = [
     OpSpec("tanh", lambda lib, x: x.tanh(), np.tanh),
     OpSpec("sigmoid", lambda lib, x: x.sigmoid(), lambda x: 1 / (1 + np.exp(-x))),
     OpSpec("relu", lambda lib, x: x.relu(), lambda x: np.maximum(x, 0), domains=("nonzero",)),
+    OpSpec("log1p", lambda lib, x: x.log1p(), np.log1p, domains=("unit",)),
+    OpSpec("expm1", lambda lib, x: x.expm1(), np.expm1),
+    OpSpec("erf", lambda lib, x: lib.erf(x) + x.erf(), lambda x: 2 * np.vectorize(
+        math.erf, otypes=[np.float64])(x)),
+    OpSpec("leaky_relu", lambda lib, x, **p: functional(lib).leaky_relu(x, **p),
+           lambda x, negative_slope: np.where(x > 0, x, negative_slope * x), domains=("nonzero",),
+           params=lambda s: st.sampled_from([0.01, 0.2, -0.3, 1.7]).map(
+               lambda v: {"negative_slope": v})),
+    OpSpec("softplus", lambda lib, x, **p: functional(lib).softplus(x, **p), softplus_reference,
+           params=lambda s: st.fixed_dictionaries({  # kinks at threshold / beta, never drawn
+               "beta": st.sampled_from([1.0, 0.5, 2.0, -1.5]),
+               "threshold": st.sampled_from([20.0, math.pi])})),
+    OpSpec("elu", lambda lib, x, **p: functional(lib).elu(x, **p), elu_reference,
+           domains=("nonzero",),
+           params=lambda s: st.sampled_from([1.0, 0.3, 2.5]).map(lambda v: {"alpha": v})),
+    OpSpec("binary_cross_entropy", bce, bce_reference,
+           shapes().map(lambda s: (s, s)), ("probability",), params=bce_args),
     OpSpec("clamp", lambda lib, x: x.clamp(min=-1.01, max=0.99), lambda x: np.clip(x, -1.01, 0.99),
            domains=("distinct",)),
     OpSpec("clamp_min", lambda lib, x: lib.clamp(x, min=0.26), lambda x: np.maximum(x, 0.26),

@@ -1,4 +1,5 @@
-"""Elementwise functions of one tensor: exp log sqrt abs sin cos tanh sigmoid relu clamp sign.
+"""Elementwise functions of one tensor: exp log log1p expm1 sqrt abs sin cos tanh sigmoid erf
+relu clamp sign.
 
 Conventions pinned by tests: relu'(0) = 0, |x|'(0) = 0, clamp passes the gradient where
 min <= x <= max; sigmoid and tanh stay finite at +-1000.
@@ -10,6 +11,9 @@ import numpy as np
 
 from .. import _tensor as tensor_module
 from ..function import Function, OpError
+from ._erf import erf as _erf_float64
+
+_TWO_OVER_SQRT_PI = 1.1283791670955126  # 2 / sqrt(pi)
 
 
 def _float_input(x: np.ndarray) -> np.ndarray:
@@ -39,6 +43,45 @@ class Log(Function):
 
     def backward(self, g):
         return (g / self.input(0),)
+
+
+class Log1p(Function):
+    """ln(1 + x), accurate for tiny x;  d/dx = 1 / (1 + x)."""
+
+    saved_inputs = (0,)
+
+    def forward(self, x):
+        return np.log1p(_float_input(x))
+
+    def backward(self, g):
+        return (g / (1 + self.input(0)),)
+
+
+class Expm1(Function):
+    """e^x - 1, accurate for tiny x;  d/dx = e^x, computed as output + 1 (PyTorch's rule)."""
+
+    saves_output = True
+
+    def forward(self, x):
+        return np.expm1(_float_input(x))
+
+    def backward(self, g):
+        return (g * (self.output() + 1),)
+
+
+class Erf(Function):
+    """erf(x) = 2/sqrt(pi) int_0^x e^(-t^2) dt (Cody's rational approximations, see ``_erf``);
+    d/dx = 2/sqrt(pi) e^(-x^2)."""
+
+    saved_inputs = (0,)
+
+    def forward(self, x):
+        x = _float_input(x)
+        return _erf_float64(x).astype(x.dtype, copy=False)
+
+    def backward(self, g):
+        x = self.input(0)
+        return (g * _TWO_OVER_SQRT_PI * self.xp.exp(-(x * x)),)
 
 
 class Sqrt(Function):
@@ -168,6 +211,26 @@ def exp(input):
 def log(input):
     """Natural logarithm elementwise."""
     return Log.apply(input)
+
+
+def log1p(input):
+    """ln(1 + x) elementwise, accurate where |x| is tiny."""
+    return Log1p.apply(input)
+
+
+def expm1(input):
+    """e^x - 1 elementwise, accurate where |x| is tiny."""
+    return Expm1.apply(input)
+
+
+def erf(input):
+    """The error function 2/sqrt(pi) int_0^x e^(-t^2) dt elementwise, accurate to float64.
+
+    Example:
+        >>> ag.tensor([0.0, 1.0], dtype=ag.float64).erf()
+        tensor([0.0000, 0.8427], dtype=ag.float64)
+    """
+    return Erf.apply(input)
 
 
 def sqrt(input):

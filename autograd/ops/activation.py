@@ -1,0 +1,122 @@
+"""Activation functions with parameters: leaky_relu, softplus, elu (nn.functional's building
+blocks; relu, sigmoid and tanh are in ``unary``).
+
+Each follows PyTorch's conventions exactly, including the gradient at the kink:
+    leaky_relu'(0) = negative_slope      (the x <= 0 branch)
+    elu'(0) = alpha, elu''(0) = 0         (the x <= 0 branch; second derivative from x < 0)
+    softplus reverts to x where beta x > threshold (and its gradient to 1)
+and each is finite, without overflow warnings, at +-1000 in float32 and float64.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Function
+from .unary import Sigmoid, _float_input
+
+
+class LeakyRelu(Function):
+    """f(x) = x where x > 0, else negative_slope * x;
+    df/dx = 1 where x > 0, else negative_slope (so f'(0) = negative_slope, as in PyTorch)."""
+
+    saved_inputs = (0,)
+
+    def forward(self, x, negative_slope):
+        self.negative_slope = negative_slope
+        x = _float_input(x)
+        return np.where(x > 0, x, x * negative_slope)
+
+    def backward(self, g):
+        x = self.input(0)
+        return (self.xp.where(x > 0, g, g * self.negative_slope),)
+
+    @classmethod
+    def op_name(cls) -> str:
+        return "leaky_relu"
+
+
+class Softplus(Function):
+    """f(x) = log(1 + e^(beta x)) / beta, and f(x) = x where beta x > threshold;
+    df/dx = sigmoid(beta x), and 1 where beta x > threshold;
+    d2f/dx2 = beta sigmoid'(beta x) where beta x < threshold, else 0 (PyTorch's mask).
+
+    log(1 + e^z) is computed as max(z, 0) + log1p(e^-|z|), which never overflows.
+    """
+
+    saved_inputs = (0,)
+
+    def forward(self, x, beta, threshold):
+        self.beta, self.threshold = beta, threshold
+        x = _float_input(x)
+        z = x * beta
+        soft = (np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))) / beta
+        return np.where(z > threshold, x, soft)
+
+    def backward(self, g):
+        z = self.input(0) * self.beta
+        xp = self.xp
+        # sigmoid(z) where z <= threshold; z is frozen at the threshold itself, so that the
+        # second derivative there is 0, as PyTorch's (it masks with z < threshold)
+        below = xp.where(z < self.threshold, z, self.threshold)
+        return (xp.where(z > self.threshold, g, g * self.call(Sigmoid, below)),)
+
+
+class Elu(Function):
+    """f(x) = x where x > 0, else alpha (e^x - 1) (computed with expm1);
+    df/dx = 1 where x > 0, else alpha e^x (so f'(0) = alpha, as in PyTorch).
+
+    e^x is evaluated at min(x, 0) only, so large positive x never overflows; that clamp is
+    written as where(x < 0, x, 0) so the second derivative at 0 is 0, as in PyTorch, and
+    elu(-0.0) = -0.0 as in PyTorch.
+    """
+
+    saved_inputs = (0,)
+
+    def forward(self, x, alpha):
+        self.alpha = alpha
+        x = _float_input(x)
+        return np.where(x > 0, x, np.expm1(np.where(x > 0, 0, x)) * alpha)  # keeps -0.0
+
+    def backward(self, g):
+        x = self.input(0)
+        xp = self.xp
+        negative = xp.exp(xp.where(x < 0, x, 0))
+        return (xp.where(x > 0, g, g * self.alpha * negative),)
+
+
+def leaky_relu(input, negative_slope: float = 0.01):
+    """Leaky ReLU: x where x > 0, else ``negative_slope * x``.
+
+    Gradient: 1 where x > 0, else ``negative_slope`` (also at x = 0, as in PyTorch).
+
+    Example:
+        >>> leaky_relu(ag.tensor([-2.0, 0.0, 3.0]), 0.1)
+        tensor([-0.2000,  0.0000,  3.0000])
+    """
+    return LeakyRelu.apply(input, negative_slope=float(negative_slope))
+
+
+def softplus(input, beta: float = 1.0, threshold: float = 20.0):
+    """Softplus: ``log(1 + e^(beta x)) / beta``, a smooth ReLU; x itself where
+    ``beta * x > threshold`` (PyTorch's semantics).
+
+    Gradient: ``sigmoid(beta x)``, and 1 where ``beta * x > threshold``. Finite for all x.
+
+    Example:
+        >>> softplus(ag.tensor([-1000.0, 0.0, 2.0]))
+        tensor([0.0000, 0.6931, 2.1269])
+    """
+    return Softplus.apply(input, beta=float(beta), threshold=float(threshold))
+
+
+def elu(input, alpha: float = 1.0):
+    """Exponential linear unit: x where x > 0, else ``alpha * (e^x - 1)``.
+
+    Gradient: 1 where x > 0, else ``alpha * e^x`` (so ``alpha`` at x = 0, as in PyTorch).
+
+    Example:
+        >>> elu(ag.tensor([-1000.0, 0.0, 2.0]))
+        tensor([-1.,  0.,  2.])
+    """
+    return Elu.apply(input, alpha=float(alpha))

@@ -1,0 +1,31 @@
+"""``nn.functional``: the stateless forms of the layers, activations and losses.
+
+    >>> import nn.functional as F
+    >>> loss = F.cross_entropy(logits, labels)
+"""
+
+from .activation import (
+    elu,
+    gelu,
+    leaky_relu,
+    log_softmax,
+    logsigmoid,
+    relu,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    tanh,
+)
+from .layers import dropout, linear
+from .loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber_loss,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
+)
+from .normalization import batch_norm, layer_norm

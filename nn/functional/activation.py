@@ -1,0 +1,75 @@
+"""Activation functions (``nn.functional``): compositions of autograd ops, no backward here.
+
+The primitives with kinks or stability concerns (leaky_relu, elu, softplus, log_softmax) are
+fused ops in ``autograd.ops``; the rest are written from them.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import autograd as ag
+from autograd.ops.activation import elu, leaky_relu, softplus
+
+__all__ = ["relu", "leaky_relu", "elu", "gelu", "silu", "sigmoid", "tanh", "softplus",
+           "softmax", "log_softmax", "logsigmoid"]
+
+
+def relu(input, inplace: bool = False):
+    """max(x, 0); relu'(0) = 0."""
+    return ag.relu(input)
+
+
+def sigmoid(input):
+    """1 / (1 + e^-x)."""
+    return ag.sigmoid(input)
+
+
+def tanh(input):
+    return ag.tanh(input)
+
+
+def silu(input, inplace: bool = False):
+    """x * sigmoid(x) (a.k.a. swish)."""
+    return input * ag.sigmoid(input)
+
+
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+
+
+def gelu(input, approximate: str = "none"):
+    """x * Phi(x) = x/2 (1 + erf(x / sqrt 2)); with ``approximate='tanh'``,
+    x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
+    if approximate == "none":
+        return input * 0.5 * (1.0 + ag.erf(input * (1.0 / math.sqrt(2.0))))
+    if approximate == "tanh":
+        return input * 0.5 * (1.0 + ag.tanh(_SQRT_2_OVER_PI * (input + 0.044715 * input ** 3)))
+    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
+
+def logsigmoid(input):
+    """log sigmoid(x) = -softplus(-x), stable for large |x|."""
+    return -softplus(-input, threshold=math.inf)
+
+
+def _softmax_dim(name: str, ndim: int, dim):
+    if dim is not None:
+        return dim
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
+                  "to include dim=X as an argument.", UserWarning, stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, dtype=None):
+    """e^x_i / sum_j e^x_j along ``dim``."""
+    if dtype is not None:
+        input = input.to(dtype)
+    return ag.softmax(input, _softmax_dim("softmax", input.ndim, dim))
+
+
+def log_softmax(input, dim=None, dtype=None):
+    """x_i - logsumexp(x) along ``dim`` (fused and stable)."""
+    if dtype is not None:
+        input = input.to(dtype)
+    return ag.log_softmax(input, _softmax_dim("log_softmax", input.ndim, dim))

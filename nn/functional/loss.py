@@ -1,0 +1,176 @@
+"""Loss functions (``nn.functional``), composed from autograd ops, with PyTorch's numerics.
+
+Every loss takes ``reduction='mean'|'sum'|'none'``. Targets whose shape differs from the
+input's are refused with both shapes shown (PyTorch would broadcast (N, 1) against (N,) with
+only a warning, a classic silent bug).
+"""
+
+from __future__ import annotations
+
+import math
+
+import autograd as ag
+from autograd import Tensor
+from autograd.ops.activation import softplus
+from autograd.ops.loss import binary_cross_entropy
+
+__all__ = ["mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "binary_cross_entropy",
+           "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy"]
+
+
+def _reduce(loss, reduction: str, name: str):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{name}: {reduction!r} is not a valid value for reduction "
+                     "(use 'mean', 'sum' or 'none')")
+
+
+def _as_tensor(value) -> Tensor:
+    return value if isinstance(value, Tensor) else ag.tensor(value)
+
+
+def _same_shape(name: str, input, target) -> Tensor:
+    target = _as_tensor(target)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"{name}: target shape {tuple(target.shape)} differs from input shape "
+                         f"{tuple(input.shape)}. Hint: reshape one of them, e.g. "
+                         "target.view_as(input) or output.squeeze(1)")
+    if target.dtype.kind != "f":
+        raise TypeError(f"{name}: target dtype {target.dtype} must be floating like the input's "
+                        f"{input.dtype}. Hint: target.float()")
+    return target
+
+
+def mse_loss(input, target, reduction: str = "mean"):
+    """(x - y)^2."""
+    target = _same_shape("mse_loss", input, target)
+    return _reduce((input - target) ** 2, reduction, "mse_loss")
+
+
+def l1_loss(input, target, reduction: str = "mean"):
+    """|x - y|."""
+    target = _same_shape("l1_loss", input, target)
+    return _reduce(ag.abs(input - target), reduction, "l1_loss")
+
+
+def _quadratic_near_zero(diff, width: float):
+    """0.5 d^2 where |d| < width, else width (|d| - 0.5 width): Huber's loss."""
+    size = ag.abs(diff)
+    return ag.where(size < width, 0.5 * diff * diff, width * (size - 0.5 * width))
+
+
+def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0):
+    """0.5 d^2 if |d| < delta, else delta (|d| - delta/2), with d = x - y."""
+    target = _same_shape("huber_loss", input, target)
+    return _reduce(_quadratic_near_zero(input - target, delta), reduction, "huber_loss")
+
+
+def smooth_l1_loss(input, target, reduction: str = "mean", beta: float = 1.0):
+    """0.5 d^2 / beta if |d| < beta, else |d| - beta/2 (Huber divided by beta; L1 at beta=0)."""
+    target = _same_shape("smooth_l1_loss", input, target)
+    diff = input - target
+    loss = ag.abs(diff) if beta == 0 else _quadratic_near_zero(diff, beta) / beta
+    return _reduce(loss, reduction, "smooth_l1_loss")
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction: str = "mean",
+                                     pos_weight=None):
+    """-w [p_w y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))], computed stably as
+    w [(1 - y) x + (1 + (p_w - 1) y) softplus(-x)]."""
+    target = _same_shape("binary_cross_entropy_with_logits", input, target)
+    log_weight = 1.0 if pos_weight is None else 1.0 + (_as_tensor(pos_weight) - 1.0) * target
+    loss = (1.0 - target) * input + log_weight * softplus(-input, threshold=math.inf)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
+
+
+def _class_targets(name: str, input, target) -> Tensor:
+    """Check class-index targets: integer, shape = input's without the class dim."""
+    target = _as_tensor(target)
+    expected = tuple(input.shape[:1]) + tuple(input.shape[2:]) if input.ndim >= 2 else ()
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"{name}: class-index target must be an integer tensor, got {target.dtype} "
+                        f"(input {tuple(input.shape)}, target {tuple(target.shape)}). Hint: "
+                        "target.long(), or pass probabilities with the input's shape")
+    if tuple(target.shape) != expected:
+        raise ValueError(f"{name}: target shape {tuple(target.shape)} does not match input shape "
+                         f"{tuple(input.shape)}; expected {expected} (the input's shape without "
+                         "the class dim 1)")
+    return target
+
+
+def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: str = "mean"):
+    """-w_y log p_y per sample from log-probabilities ``input`` (N, C, ...); 'mean' divides by
+    the summed weights of the targets that are not ``ignore_index``."""
+    target = _class_targets("nll_loss", input, target)
+    class_dim = 1 if input.ndim >= 2 else 0
+    classes = input.shape[class_dim]
+    labels = target.data
+    valid = labels != ignore_index
+    if ((labels[valid] < 0) | (labels[valid] >= classes)).any():
+        bad = labels[valid][(labels[valid] < 0) | (labels[valid] >= classes)][0]
+        raise IndexError(f"nll_loss: target {bad} is out of bounds for {classes} classes "
+                         f"(input {tuple(input.shape)})")
+    safe = ag.where(ag.tensor(valid), target, 0)
+    picked = input.gather(class_dim, safe.unsqueeze(class_dim)).squeeze(class_dim)
+    sample_weight = ag.tensor(valid.astype(input.dtype))
+    if weight is not None:
+        sample_weight = sample_weight * _as_tensor(weight).to(input.dtype)[safe]
+    loss = -picked * sample_weight
+    if reduction == "mean":
+        return loss.sum() / sample_weight.sum()
+    return _reduce(loss, reduction, "nll_loss")
+
+
+def cross_entropy(input, target, weight=None, ignore_index: int = -100, reduction: str = "mean",
+                  label_smoothing: float = 0.0):
+    """log_softmax over the class dim (1, or 0 for one unbatched sample) then NLL; ``target``
+    holds class indices or, with the input's shape, class probabilities. With label smoothing
+    e, the loss is (1 - e) NLL + e/C * sum_c -w_c log p_c, as PyTorch."""
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    class_dim = 1 if input.ndim >= 2 else 0
+    classes = input.shape[class_dim]
+    log_p = ag.log_softmax(input, class_dim)
+    class_weight = None
+    if weight is not None:
+        shape = [1] * input.ndim
+        shape[class_dim] = classes
+        class_weight = _as_tensor(weight).to(input.dtype).reshape(shape)
+    target = _as_tensor(target)
+    if target.dtype.kind == "f":
+        return _cross_entropy_soft(log_p, target, class_weight, class_dim, reduction,
+                                   label_smoothing)
+    nll = nll_loss(log_p, target, weight, ignore_index, reduction)
+    if label_smoothing == 0:
+        return nll
+    valid = ag.tensor(target.data != ignore_index)
+    smooth = -(log_p if class_weight is None else log_p * class_weight).sum(class_dim)
+    smooth = ag.where(valid, smooth, 0.0)
+    if reduction == "mean":
+        if weight is None:
+            denominator = valid.sum()
+        else:
+            denominator = _as_tensor(weight).to(input.dtype)[target.data[valid.data]].sum()
+        smooth = smooth.sum() / denominator
+    else:
+        smooth = _reduce(smooth, reduction, "cross_entropy")
+    return (1 - label_smoothing) * nll + smooth * (label_smoothing / classes)
+
+
+def _cross_entropy_soft(log_p, target, class_weight, class_dim, reduction, label_smoothing):
+    """Cross entropy against class probabilities: -sum_c w_c y_c log p_c per sample."""
+    if tuple(target.shape) != tuple(log_p.shape):
+        raise ValueError(f"cross_entropy: probability target shape {tuple(target.shape)} must "
+                         f"equal the input shape {tuple(log_p.shape)}")
+    classes = log_p.shape[class_dim]
+    if label_smoothing > 0:
+        target = target * (1 - label_smoothing) + label_smoothing / classes
+    terms = log_p * target if class_weight is None else log_p * target * class_weight
+    loss = -terms.sum(class_dim)
+    return _reduce(loss, reduction, "cross_entropy")

@@ -1,0 +1,75 @@
+"""Normalization (``nn.functional``): batch_norm and layer_norm, composed from autograd ops.
+
+Both compute x_hat = (x - mean) / sqrt(var + eps) with the biased variance over the
+normalized dims, then y = weight * x_hat + bias.
+"""
+
+from __future__ import annotations
+
+import autograd as ag
+
+
+def _normalize(input, dims: tuple, eps: float):
+    """(x - mean) / sqrt(var + eps) over ``dims``; also returns the batch mean and the
+    biased variance (keepdim) for running statistics."""
+    mean = input.mean(dims, keepdim=True)
+    centered = input - mean
+    var = (centered * centered).mean(dims, keepdim=True)
+    return centered * (var + eps) ** -0.5, mean, var
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-5):
+    """Normalize each channel (dim 1) of (N, C) or (N, C, L) input by its batch statistics
+    in training, else by the running ones. In training the running statistics move by
+    ``momentum``: r = (1 - m) r + m s, with the unbiased batch variance, as PyTorch."""
+    if input.ndim < 2:
+        raise ValueError(f"batch_norm: expected an input with a batch and a channel dim, got "
+                         f"shape {tuple(input.shape)}")
+    channels = input.shape[1]
+    dims = (0, *range(2, input.ndim))
+    shape = (1, channels) + (1,) * (input.ndim - 2)
+    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != (channels,):
+            raise ValueError(f"batch_norm: {name} has shape {tuple(t.shape)} but the input "
+                             f"{tuple(input.shape)} has {channels} channels in dim 1")
+    if training:
+        count = input.numel() // channels
+        if count <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input "
+                             f"size {list(input.shape)}")
+        out, mean, var = _normalize(input, dims, eps)
+        if running_mean is not None:
+            with ag.no_grad():
+                batch_mean = mean.detach().reshape(channels).to(running_mean.dtype)
+                unbiased = var.detach().reshape(channels).to(running_var.dtype) * (count / (count - 1))
+                running_mean.mul_(1 - momentum).add_(batch_mean * momentum)
+                running_var.mul_(1 - momentum).add_(unbiased * momentum)
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError("batch_norm: evaluation without running statistics needs "
+                             "training=True (batch statistics)")
+        out = (input - running_mean.reshape(shape)) * (running_var.reshape(shape) + eps) ** -0.5
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
+    """Normalize over the last ``len(normalized_shape)`` dims of each sample."""
+    normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) \
+        else tuple(normalized_shape)
+    k = len(normalized_shape)
+    if k == 0 or tuple(input.shape[input.ndim - k:]) != normalized_shape or input.ndim < k:
+        raise ValueError(f"layer_norm: given normalized_shape={list(normalized_shape)}, expected "
+                         f"input with shape [*, {', '.join(map(str, normalized_shape))}], but got "
+                         f"input of size {list(input.shape)}")
+    out, _, _ = _normalize(input, tuple(range(input.ndim - k, input.ndim)), eps)
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out

@@ -1,0 +1,69 @@
+"""Basic layers: ``Linear``, ``Identity``, ``Flatten``."""
+
+from __future__ import annotations
+
+import math
+
+import autograd as ag
+
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+
+class Identity(Module):
+    """Returns its input unchanged (accepts and ignores any constructor arguments)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__()
+
+    def forward(self, input):
+        return input
+
+
+class Flatten(Module):
+    """Flattens dims ``start_dim..end_dim`` into one: (N, 1, 28, 28) -> (N, 784)."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, input):
+        return input.flatten(self.start_dim, self.end_dim)
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Linear(Module):
+    """y = x W^T + b with W (out_features, in_features), b (out_features,).
+
+    Initialized as PyTorch: W and b uniform in [-1/sqrt(in_features), 1/sqrt(in_features)]
+    (kaiming_uniform_ with a = sqrt(5)), seeded by ``ag.manual_seed``.
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True,
+                 device=None, dtype=None) -> None:
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        dtype = ag.float32 if dtype is None else dtype
+        self.weight = Parameter(ag.empty(out_features, in_features, dtype=dtype))
+        if bias:
+            self.bias = Parameter(ag.empty(out_features, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input):
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")

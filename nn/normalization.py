@@ -1,0 +1,92 @@
+"""Normalization layers: ``BatchNorm1d`` (with PyTorch's running statistics) and
+``LayerNorm``."""
+
+from __future__ import annotations
+
+import autograd as ag
+
+from . import functional as F
+from .module import Module
+from .parameter import Parameter
+
+
+def _register_affine(module, shape: tuple, dtype, weight: bool, bias: bool) -> None:
+    """The learnable scale (ones) and shift (zeros) of a normalization layer, or None."""
+    module.register_parameter("weight", Parameter(ag.ones(shape, dtype=dtype)) if weight else None)
+    module.register_parameter("bias", Parameter(ag.zeros(shape, dtype=dtype)) if bias else None)
+
+
+class BatchNorm1d(Module):
+    """Batch normalization over (N, C) or (N, C, L) input, per channel C.
+
+    Training: normalize by the batch mean and biased variance; update
+    ``running_mean``/``running_var`` with r = (1 - momentum) r + momentum s (unbiased batch
+    variance), or with the cumulative average when ``momentum=None``; count
+    ``num_batches_tracked``. Eval: normalize by the running statistics (if tracked).
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True, device=None,
+                 dtype=None, *, bias: bool = True) -> None:
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        dtype = ag.float32 if dtype is None else dtype
+        _register_affine(self, (num_features,), dtype, affine, affine and bias)
+        if track_running_stats:
+            self.register_buffer("running_mean", ag.zeros(num_features, dtype=dtype))
+            self.register_buffer("running_var", ag.ones(num_features, dtype=dtype))
+            self.register_buffer("num_batches_tracked", ag.tensor(0, dtype=ag.int64))
+        else:
+            for name in ("running_mean", "running_var", "num_batches_tracked"):
+                self.register_buffer(name, None)
+
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:
+            self.running_mean.zero_()
+            self.running_var.fill_(1)
+            self.num_batches_tracked.zero_()
+
+    def _check_input_dim(self, input) -> None:
+        if input.ndim not in (2, 3):
+            raise ValueError(f"{type(self).__name__}: expected 2D or 3D input (got {input.ndim}D "
+                             f"input of shape {tuple(input.shape)})")
+
+    def forward(self, input):
+        self._check_input_dim(input)
+        momentum = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked += 1
+            if self.momentum is None:  # cumulative moving average
+                momentum = 1.0 / int(self.num_batches_tracked.item())
+        use_batch_stats = self.training or self.running_mean is None
+        tracked = not self.training or self.track_running_stats
+        return F.batch_norm(input, self.running_mean if tracked else None,
+                            self.running_var if tracked else None, self.weight, self.bias,
+                            use_batch_stats, momentum, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
+
+
+class LayerNorm(Module):
+    """Normalize each sample over its last dims ``normalized_shape``, then scale and shift
+    elementwise (``elementwise_affine``)."""
+
+    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
+                 bias: bool = True, device=None, dtype=None) -> None:
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.normalized_shape, self.eps = shape, eps
+        self.elementwise_affine = elementwise_affine
+        dtype = ag.float32 if dtype is None else dtype
+        _register_affine(self, shape, dtype, elementwise_affine, elementwise_affine and bias)
+
+    def forward(self, input):
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")

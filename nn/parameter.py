@@ -1,0 +1,35 @@
+"""``nn.Parameter``: a Tensor that a Module registers as one of its learnable weights."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograd import Tensor
+
+
+class Parameter(Tensor):
+    """A leaf Tensor that requires grad by default; assigning one to a Module attribute
+    registers it, so ``parameters()`` and ``state_dict()`` find it.
+
+    Like ``torch.nn.Parameter(t)``, it shares memory (and the version counter) with a Tensor
+    it is built from.
+
+    Example:
+        >>> w = Parameter(ag.randn(3, 2))
+        >>> w.requires_grad, w.is_leaf
+        (True, True)
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data=None, requires_grad: bool = True) -> None:
+        source = data if isinstance(data, Tensor) else None
+        if data is None:
+            data = np.empty(0, dtype=np.float32)
+        super().__init__(data if source is None else (), requires_grad=False)
+        if source is not None:
+            self._data, self._version_counter = source._data, source._version_counter
+        self.requires_grad = requires_grad
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()

@@ -1,0 +1,272 @@
+"""Optimizer: the base class. An optimizer is data, as in PyTorch's ``torch/optim/optimizer.py``.
+
+- ``param_groups``: a list of dicts, each with its ``params`` (a list of Tensors) and its
+  hyper-parameters (``lr``, ``momentum``...); ``defaults`` fills in what a group leaves out.
+- ``state``: a dict keyed by parameter (by identity) holding its buffers (``momentum_buffer``,
+  ``exp_avg``...) as Tensors and its ``step`` count as an int.
+
+``step()`` visits every parameter that has a ``.grad`` and calls the subclass's
+``_update(param, grad, group)``: one parameter's textbook update, run under ``no_grad``,
+writing ``param.data`` in place with NumPy in the parameter's dtype.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+import autograd as ag
+
+
+class Optimizer:
+    """Base class of the optimizers.
+
+    Args:
+        params: an iterable of Tensors, or of dicts ``{"params": [...], "lr": ..., ...}`` giving
+            per-group options.
+        defaults: the hyper-parameters a group gets when it does not set them.
+
+    Subclasses check their hyper-parameters in ``_validate(options)`` (called on the defaults
+    and on every group) and implement ``_update(param, grad, group)``.
+    """
+
+    def __init__(self, params: Iterable, defaults: dict[str, Any]) -> None:
+        self.defaults = dict(defaults)
+        self._validate(self.defaults)
+        self.state: defaultdict = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
+        if isinstance(params, ag.Tensor):
+            raise TypeError(f"{self._name} expects an iterable of Tensors or dicts, but got a "
+                            "single Tensor. Hint: pass [tensor]")
+        if isinstance(params, (set, frozenset)):
+            raise TypeError(f"{self._name}: parameters must be in an ordered collection (a list), "
+                            "not a set, whose order changes between runs")
+        groups = list(params)
+        if not groups:
+            raise ValueError(f"{self._name} got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    @property
+    def _name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        lines = [f"{self._name} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {key}: {value}" for key, value in sorted(group.items()) if key != "params"]
+        return "\n".join(lines) + "\n)"
+
+    # ---- parameter groups ------------------------------------------------------------
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own options (missing options come from
+        ``defaults``). Useful to unfreeze layers while fine-tuning."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"{self._name}: a param group must be a dict, got "
+                            f"{type(param_group).__name__}")
+        if "params" not in param_group:
+            raise ValueError(f"{self._name}: a param group needs a 'params' entry")
+        params = param_group["params"]
+        if isinstance(params, ag.Tensor):
+            params = [params]
+        elif isinstance(params, (set, frozenset)):
+            raise TypeError(f"{self._name}: parameters must be in an ordered collection (a list), "
+                            "not a set, whose order changes between runs")
+        params = list(params)
+        index = len(self.param_groups)
+        self._check_params(params, index)
+        group = dict(param_group)
+        group["params"] = params
+        for key, value in self.defaults.items():
+            group.setdefault(key, value)
+        self._validate(group)
+        self.param_groups.append(group)
+
+    def _check_params(self, params: list, group_index: int) -> None:
+        """Only float leaf Tensors, each in one place: anything else is a user error."""
+        seen = {id(p): (g, i) for g, group in enumerate(self.param_groups)
+                for i, p in enumerate(group["params"])}
+        for i, p in enumerate(params):
+            where = f"parameter {i} of group {group_index}"
+            if not isinstance(p, ag.Tensor):
+                raise TypeError(f"{self._name} can only optimize Tensors, but {where} is a "
+                                f"{type(p).__name__}")
+            if not p.is_leaf:
+                raise ValueError(f"{self._name} can't optimize a non-leaf Tensor ({where} was "
+                                 "computed by an op, so updating it would not change the leaves "
+                                 "it came from). Hint: optimize the leaf tensors, or use "
+                                 "t.detach().requires_grad_() to make a new leaf")
+            if not ag.dtypes.is_floating(p.dtype):
+                raise TypeError(f"{self._name} can only optimize floating point Tensors, but "
+                                f"{where} has dtype {ag.dtypes.name(p.dtype)}. Hint: create it "
+                                "as float32/float64 (t.float())")
+            if id(p) in seen:
+                g, j = seen[id(p)]
+                raise ValueError(f"{self._name}: {where} (shape {tuple(p.shape)}) is the same "
+                                 f"Tensor as parameter {j} of group {g}; a parameter may appear "
+                                 "only once, or it would be updated twice per step. Hint: "
+                                 "deduplicate, e.g. list(dict.fromkeys(params))")
+            seen[id(p)] = (group_index, i)
+
+    def _validate(self, options: dict[str, Any]) -> None:
+        """Raise ValueError for invalid hyper-parameters (subclasses check theirs)."""
+
+    # ---- the update ------------------------------------------------------------------
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset the gradients: ``p.grad = None`` (default), or zero them in place."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                grad = p.grad
+                if grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                    continue
+                grad.detach_()  # a grad built with create_graph=True leaves its graph
+                if grad.data.flags.writeable:
+                    grad.data[...] = 0
+                else:  # e.g. a broadcast view: replace it
+                    p.grad = ag.zeros_like(p)
+
+    def step(self, closure: Callable[[], Any] | None = None):
+        """Update every parameter that has a ``.grad`` (others are skipped).
+
+        Args:
+            closure: optional; re-evaluates the model and returns the loss. It runs with
+                gradients enabled, before the update, and its value is returned.
+        """
+        loss = None
+        if closure is not None:
+            with ag.enable_grad():
+                loss = closure()
+        with ag.no_grad():
+            for group in self.param_groups:
+                for param in group["params"]:
+                    if param.grad is None:
+                        continue
+                    grad = param.grad.data.astype(param.dtype, copy=False)
+                    self._update(param, grad, group)
+                    # Count the in-place write (as PyTorch's param.add_ would): a graph that
+                    # saved this parameter before the step now refuses to backward.
+                    param.data = param.data
+        return loss
+
+    def _update(self, param: ag.Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        """Update ``param.data`` in place from ``grad`` (never modify ``grad``)."""
+        raise NotImplementedError(f"{self._name} must implement _update(param, grad, group)")
+
+    def _buffer(self, param: ag.Tensor, name: str, fill: float = 0.0) -> np.ndarray:
+        """The array of ``state[param][name]``, created as a Tensor full of ``fill`` (in the
+        parameter's dtype) the first time."""
+        state = self.state[param]
+        if name not in state:
+            state[name] = ag.full_like(param, fill)
+        return state[name].data
+
+    # ---- saving and loading ----------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """A snapshot of the optimizer in PyTorch's layout (later steps don't change it)::
+
+            {"state": {0: {"step": 3, "exp_avg": Tensor, ...}, ...},
+             "param_groups": [{"lr": 0.01, ..., "params": [0, 1]}, ...]}
+
+        Parameters are numbered in the order of the groups; values are plain Python data,
+        Tensors and arrays, so a serializer can store them without pickling.
+        """
+        params = [p for group in self.param_groups for p in group["params"]]  # no duplicates
+        groups, start = [], 0
+        for group in self.param_groups:
+            packed = {key: _copy(value) for key, value in group.items() if key != "params"}
+            packed["params"] = list(range(start, start + len(group["params"])))
+            start += len(group["params"])
+            groups.append(packed)
+        state = {i: {name: _copy(value) for name, value in self.state[p].items()}
+                 for i, p in enumerate(params) if p in self.state}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Load a ``state_dict()``: the groups must have the same sizes as this optimizer's.
+        Everything is checked before anything changes; values are copied, floating arrays
+        cast to their parameter's dtype."""
+        saved_groups = state_dict["param_groups"]
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(f"{self._name}.load_state_dict: the state dict has "
+                             f"{len(saved_groups)} parameter groups, this optimizer has "
+                             f"{len(self.param_groups)}")
+        id_map = {}
+        for i, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
+            if len(group["params"]) != len(saved["params"]):
+                raise ValueError(f"{self._name}.load_state_dict: parameter group {i} has "
+                                 f"{len(saved['params'])} parameters in the state dict but "
+                                 f"{len(group['params'])} in this optimizer")
+            missing = [key for key in self.defaults if key not in saved]
+            if missing:
+                raise ValueError(f"{self._name}.load_state_dict: parameter group {i} lacks "
+                                 f"{missing}. Hint: was it saved from another optimizer type?")
+            id_map.update({int(k): p for k, p in zip(saved["params"], group["params"])})
+        state: defaultdict = defaultdict(dict)
+        for key, values in state_dict["state"].items():
+            if int(key) not in id_map:
+                raise ValueError(f"{self._name}.load_state_dict: the state dict has state for "
+                                 f"parameter {key}, which is in no parameter group")
+            param = id_map[int(key)]
+            state[param] = {name: _load_value(param, int(key), name, value)
+                            for name, value in values.items()}
+        new_groups = []
+        for group, saved in zip(self.param_groups, saved_groups):
+            new_group = {key: _plain(value) for key, value in saved.items()}
+            new_group["params"] = group["params"]
+            self._validate(new_group)
+            new_groups.append(new_group)
+        self.state, self.param_groups = state, new_groups
+
+
+def check_nonnegative(options: dict[str, Any], labels: dict[str, str]) -> None:
+    """ValueError ``Invalid <label>: <value>`` (PyTorch's wording) unless each
+    ``options[key] >= 0`` (NaN fails too)."""
+    for key, label in labels.items():
+        if not options[key] >= 0.0:
+            raise ValueError(f"Invalid {label}: {options[key]}")
+
+
+def _copy(value):
+    """A copy of a state or group value: Tensors and arrays copied, containers rebuilt."""
+    if isinstance(value, ag.Tensor):
+        return ag.tensor(value.data)
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return value
+
+
+def _plain(value):
+    """NumPy scalars and small arrays, as a serializer may return them, as Python values
+    (``betas`` saved as an array comes back as a tuple)."""
+    if isinstance(value, np.generic) or (isinstance(value, np.ndarray) and value.ndim == 0):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return tuple(value.tolist())
+    return value
+
+
+def _load_value(param: ag.Tensor, index: int, name: str, value):
+    """One loaded state entry: ``step`` as an int, arrays as Tensors of the param's shape."""
+    if name == "step":
+        return int(value)
+    if isinstance(value, (ag.Tensor, np.ndarray)):
+        array = value.data if isinstance(value, ag.Tensor) else value
+        if array.ndim > 0 and array.shape != param.shape:
+            raise ValueError(f"load_state_dict: state '{name}' of parameter {index} has shape "
+                             f"{array.shape}, but the parameter has shape {param.shape}")
+        dtype = param.dtype if ag.dtypes.is_floating(array.dtype) else array.dtype
+        return ag.tensor(array, dtype=dtype)
+    return _copy(_plain(value))

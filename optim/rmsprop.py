@@ -1,0 +1,82 @@
+"""RMSprop: divide the gradient by a running root mean square of recent gradients."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+import autograd as ag
+
+from .optimizer import Optimizer, check_nonnegative
+
+
+class RMSprop(Optimizer):
+    """RMSprop (Hinton's lecture 6e), as ``torch.optim.RMSprop``.
+
+    With ``g = grad + weight_decay * p`` (``-grad`` if ``maximize``)::
+
+        v = alpha * v + (1 - alpha) * g^2
+        a = alpha * a + (1 - alpha) * g             (centered)
+        d = sqrt(v - a^2) + eps  if centered  else  sqrt(v) + eps
+        b = momentum * b + g / d;  p = p - lr * b   (momentum > 0)
+        p = p - lr * g / d                          (otherwise)
+
+    Args:
+        params: Tensors, or dicts of per-group options.
+        lr: learning rate.
+        alpha: smoothing constant of the squared-gradient average.
+        eps: added to the denominator for numerical stability.
+        weight_decay: L2 penalty added to the gradient.
+        momentum: momentum factor.
+        centered: normalize by an estimate of the gradient's variance instead of its
+            second moment.
+        maximize: ascend the objective instead of descending.
+
+    State per parameter: ``step`` (int), ``square_avg`` (v), and ``momentum_buffer`` (b) and
+    ``grad_avg`` (a) when used.
+    """
+
+    def __init__(self, params: Iterable, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False,
+                 maximize: bool = False) -> None:
+        defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps,
+                    "centered": centered, "weight_decay": weight_decay, "maximize": maximize}
+        super().__init__(params, defaults)
+
+    def _validate(self, options: dict[str, Any]) -> None:
+        check_nonnegative(options, {"lr": "learning rate", "eps": "epsilon value",
+                                    "momentum": "momentum value",
+                                    "weight_decay": "weight_decay value", "alpha": "alpha value"})
+
+    def _update(self, param: ag.Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        lr, alpha, eps = float(group["lr"]), float(group["alpha"]), float(group["eps"])
+        weight_decay, momentum = float(group["weight_decay"]), float(group["momentum"])
+        p = param.data
+        state = self.state[param]
+        state["step"] = state.get("step", 0) + 1
+        v = self._buffer(param, "square_avg")
+        buf = self._buffer(param, "momentum_buffer") if momentum > 0 else None
+        a = self._buffer(param, "grad_avg") if group["centered"] else None
+
+        g = -grad if group["maximize"] else grad
+        if weight_decay != 0:
+            g = g + weight_decay * p
+
+        v *= alpha  # v = alpha v + (1 - alpha) g^2
+        v += (1 - alpha) * (g * g)
+        if a is not None:
+            a *= alpha  # a = alpha a + (1 - alpha) g
+            a += (1 - alpha) * g
+            denom = np.sqrt(v - a * a)
+        else:
+            denom = np.sqrt(v)
+        denom += eps
+
+        if buf is not None:
+            buf *= momentum  # b = mu b + g / d
+            buf += g / denom
+            p -= lr * buf
+        else:
+            p -= lr * (g / denom)

@@ -1,0 +1,69 @@
+"""SGD: stochastic gradient descent with optional momentum, dampening and Nesterov momentum."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+import autograd as ag
+
+from .optimizer import Optimizer, check_nonnegative
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, as ``torch.optim.SGD``.
+
+    With ``g = grad + weight_decay * p`` (``-grad`` if ``maximize``)::
+
+        b = g                                (first step)
+        b = momentum * b + (1 - dampening) * g
+        g = g + momentum * b  if nesterov else  b      (when momentum != 0)
+        p = p - lr * g
+
+    Args:
+        params: Tensors, or dicts of per-group options.
+        lr: learning rate (PyTorch 2.x's default 1e-3).
+        momentum: momentum factor mu.
+        dampening: dampening of the gradient added to the momentum buffer.
+        weight_decay: L2 penalty added to the gradient.
+        nesterov: use Nesterov momentum (needs momentum > 0 and dampening == 0).
+        maximize: ascend the objective instead of descending.
+
+    Example:
+        >>> opt = SGD([w], lr=0.1, momentum=0.9)
+        >>> loss.backward(); opt.step(); opt.zero_grad()
+    """
+
+    def __init__(self, params: Iterable, lr: float = 1e-3, momentum: float = 0,
+                 dampening: float = 0, weight_decay: float = 0, nesterov: bool = False, *,
+                 maximize: bool = False) -> None:
+        defaults = {"lr": lr, "momentum": momentum, "dampening": dampening,
+                    "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize}
+        super().__init__(params, defaults)
+
+    def _validate(self, options: dict[str, Any]) -> None:
+        check_nonnegative(options, {"lr": "learning rate", "momentum": "momentum value",
+                                    "weight_decay": "weight_decay value"})
+        if options["nesterov"] and (options["momentum"] <= 0 or options["dampening"] != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+
+    def _update(self, param: ag.Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        lr, weight_decay = float(group["lr"]), float(group["weight_decay"])
+        momentum, dampening = float(group["momentum"]), float(group["dampening"])
+        p = param.data
+        g = -grad if group["maximize"] else grad
+        if weight_decay != 0:
+            g = g + weight_decay * p
+        if momentum != 0:
+            state = self.state[param]
+            if "momentum_buffer" not in state:
+                state["momentum_buffer"] = ag.tensor(g)  # b = g (a copy)
+                buf = state["momentum_buffer"].data
+            else:
+                buf = state["momentum_buffer"].data
+                buf *= momentum  # b = mu b + (1 - dampening) g
+                buf += (1 - dampening) * g
+            g = g + momentum * buf if group["nesterov"] else buf
+        p -= lr * g
