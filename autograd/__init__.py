@@ -102,6 +102,7 @@ from .ops.unary import (
     tanh,
 )
 from .random import manual_seed
+from .viz import backward_steps, draw_graph, to_dot
 
 clip = clamp
 concatenate = cat

@@ -54,8 +54,10 @@ class _Pending:
         slot = self.slots.get(id(target))
         if slot is None:
             self.slots[id(target)] = [target, grad, owned]
-        elif self.create_graph or not slot[2]:
+        elif self.create_graph:
             slot[1] = slot[1] + grad
+        elif not slot[2]:
+            slot[1] = np.asarray(slot[1] + grad)  # a fresh array (0-d sums come back as scalars)
             slot[2] = True
         else:
             slot[1] += grad
@@ -113,6 +115,18 @@ def _nodes_leading_to(order: list, targets: set) -> set:
 def run_backward(roots, gradients, retain_graph, create_graph: bool, targets=None):
     """The core walk. Without ``targets``, leaf gradients accumulate into ``.grad``; with
     ``targets`` (node or leaf objects), their gradients are returned in a dict by id."""
+    captured = {}
+    for _ in walk_backward(roots, gradients, retain_graph, create_graph, targets, captured):
+        pass
+    return captured
+
+
+def walk_backward(roots, gradients, retain_graph, create_graph: bool, targets=None,
+                  captured=None, steps: bool = False):
+    """``run_backward`` as a generator. With ``steps`` it yields ``(node, grad, input_grads)``
+    after each node's rule ran and ``(leaf, grad, None)`` before each leaf's accumulation
+    (``ag.backward_steps``); the caller's grad mode is in force while it is suspended."""
+    outer_mode = grad_mode.is_grad_enabled()
     if retain_graph is None:
         retain_graph = create_graph
     pending = _Pending(create_graph)
@@ -128,7 +142,7 @@ def run_backward(roots, gradients, retain_graph, create_graph: bool, targets=Non
             root_nodes.append(root.grad_fn)
     order = topological_order(root_nodes)
     useful = _nodes_leading_to(order, set(targets)) if targets is not None else None
-    captured, executed = {}, []
+    captured, executed = {} if captured is None else captured, []
     check = anomaly._state.enabled
     with grad_mode.set_grad_enabled(create_graph):
         for node in order:
@@ -146,6 +160,9 @@ def run_backward(roots, gradients, retain_graph, create_graph: bool, targets=Non
                 continue
             input_grads = node._run_backward(grad, create_graph)
             executed.append(node)
+            if steps:  # before the sums below, which may add into these arrays in place
+                with grad_mode.set_grad_enabled(outer_mode):
+                    yield node, grad, input_grads
             for i, (edge, input_grad) in enumerate(zip(node.next_edges, input_grads)):
                 if edge is None or input_grad is None:
                     continue
@@ -157,6 +174,9 @@ def run_backward(roots, gradients, retain_graph, create_graph: bool, targets=Non
             if leaf._hooks:
                 grad, still_owned = _run_hooks(leaf._hooks, grad, create_graph)
                 owned = owned and still_owned
+            if steps:
+                with grad_mode.set_grad_enabled(outer_mode):
+                    yield leaf, grad, None
             if targets is None:
                 _accumulate_into_leaf(leaf, grad, owned, create_graph)
             elif id(leaf) in targets:
@@ -164,7 +184,6 @@ def run_backward(roots, gradients, retain_graph, create_graph: bool, targets=Non
     if not retain_graph:
         for node in executed:
             node._release()
-    return captured
 
 
 def _array(grad):

@@ -44,7 +44,8 @@ class Function:
     """
 
     __slots__ = ("next_edges", "_meta", "_saved", "_versions", "_out", "_graph",
-                 "_released", "pre_hooks", "retained", "creation_site", "__weakref__")
+                 "_released", "pre_hooks", "retained", "creation_site", "_module_calls",
+                 "__weakref__")  # _module_calls: set by nn.Module calls, read by autograd.viz
     saved_inputs: tuple[int, ...] = ()
     saves_output = False
     differentiable = True
@@ -210,6 +211,8 @@ def unbroadcast(grad, shape: tuple):
 def _fit(grad, meta, node):
     """Un-broadcast and cast ``grad`` to the input's (shape, dtype); refuse a wrong shape."""
     shape, dtype = meta
+    if isinstance(grad, np.generic):  # NumPy turns 0-d results into scalars; keep arrays
+        grad = np.asarray(grad)
     if grad.shape != shape:
         grad = unbroadcast(grad, shape)
         if grad.shape != shape:

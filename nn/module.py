@@ -14,6 +14,7 @@ from typing import NamedTuple
 import autograd as ag
 from autograd import Tensor
 from autograd.hooks import RemovableHandle
+from autograd.viz.calls import record_call
 
 from .parameter import Parameter
 
@@ -61,6 +62,8 @@ class Module:
             replaced = hook(self, args, output)
             if replaced is not None:
                 output = replaced
+        if isinstance(output, Tensor) and output.grad_fn is not None:
+            record_call(self, args, kwargs, output)  # for ag.draw_graph's module clusters
         return output
 
     def register_forward_pre_hook(self, hook: Callable) -> RemovableHandle:

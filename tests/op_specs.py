@@ -19,6 +19,9 @@ from op_specs_functional import (
     bce,
     bce_args,
     bce_reference,
+    cross_entropy,
+    cross_entropy_args,
+    cross_entropy_reference,
     elu_reference,
     functional,
     softplus_reference,
@@ -97,6 +100,14 @@ def _np_axis(x, dim):
 def _keep(fn):
     """A NumPy reduction reference taking PyTorch's dim/keepdim."""
     return lambda x, dim=None, keepdim=False: fn(x, axis=_np_axis(x, dim), keepdims=keepdim)
+
+
+@st.composite
+def linear_shapes(draw):
+    """x (..., k), weight (m, k), bias (m,): nn.Linear's operands, with 0 to 2 batch dims."""
+    k, m = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    batch = draw(shapes(min_dims=0, max_dims=2))
+    return batch + (k,), (m, k), (m,)
 
 
 @st.composite
@@ -318,6 +329,10 @@ SPECS = [
     OpSpec("where", lambda lib, a, b, cond: lib.where(cond, a, b),
            lambda a, b, cond: np.where(cond, a, b), BINARY, params=where_args),
     OpSpec("matmul", lambda lib, a, b: a @ b, np.matmul, matmul_shapes()),
+    OpSpec("cross_entropy", cross_entropy, cross_entropy_reference,
+           shapes(min_dims=2, max_dims=2).map(lambda s: (s,)), params=cross_entropy_args),
+    OpSpec("linear", lambda lib, x, w, b: functional(lib).linear(x, w, b),
+           lambda x, w, b: x @ w.T + b, linear_shapes()),
     # ---- reductions ----------------------------------------------------------------------
     OpSpec("sum", lambda lib, x, **p: x.sum(**p), _keep(np.sum), params=reduce_args),
     OpSpec("mean", lambda lib, x, **p: x.mean(**p), _keep(np.mean), params=reduce_args),

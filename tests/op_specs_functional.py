@@ -45,3 +45,22 @@ def bce(lib, p, y, weight, reduction):
 def bce_reference(p, y, weight, reduction):
     out = -(y * np.log(p) + (1 - y) * np.log1p(-p)) * (1 if weight is None else weight)
     return {"none": out, "mean": np.mean(out), "sum": np.sum(out)}[reduction]
+
+
+@st.composite
+def cross_entropy_args(draw, shapes):
+    """Valid class indices for (N, C) logits and a reduction (the fused path's domain)."""
+    n, c = shapes[0]
+    target = np.array(draw(st.lists(st.integers(0, c - 1), min_size=n, max_size=n)), np.int64)
+    return {"target": target, "reduction": draw(st.sampled_from(["mean", "sum"]))}
+
+
+def cross_entropy(lib, x, target, reduction):
+    return functional(lib).cross_entropy(x, target, reduction=reduction)
+
+
+def cross_entropy_reference(x, target, reduction):
+    z = x - x.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    losses = -log_p[np.arange(len(target)), target]
+    return losses.mean() if reduction == "mean" else losses.sum()

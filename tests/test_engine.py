@@ -342,3 +342,11 @@ def test_graph_is_freed_after_backward_without_the_garbage_collector():
         assert x.grad is not None
     finally:
         gc.enable()
+
+
+def test_0d_leaf_grads_stay_arrays_and_accumulate():
+    a, b = ag.tensor(2.0, requires_grad=True), ag.tensor(-3.0, requires_grad=True)
+    for _ in range(2):
+        (a * b + a).backward()
+    assert isinstance(a.grad.data, np.ndarray) and a.grad.data.shape == ()
+    assert a.grad.item() == -4.0 and b.grad.item() == 4.0

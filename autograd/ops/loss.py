@@ -1,4 +1,5 @@
-"""Fused losses whose clamps and gradients must match PyTorch's exactly: binary cross-entropy.
+"""Fused losses: binary cross-entropy (clamps and gradients exactly as PyTorch's) and the
+common case of cross-entropy (logits and class indices) in one node.
 
 The primitive computes the elementwise loss; ``weight`` and the reduction are composed from
 Tensor ops outside it (``loss * weight``, ``.mean()``, ``.sum()``), so their gradients come from
@@ -11,6 +12,7 @@ import numpy as np
 
 from .. import _tensor as tensor_module
 from ..function import Function, OpError
+from .softmax import Softmax, shifted
 
 _LOG_FLOOR = -100.0  # PyTorch clamps each log at -100, so the loss is at most 100 per element
 # PyTorch's floor on p (1 - p) in the input gradient: the float32 number nearest 1e-12
@@ -125,3 +127,47 @@ def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
     if reduction == "mean":
         return loss.mean()
     return loss.sum() if reduction == "sum" else loss
+
+
+class CrossEntropy(Function):
+    """Cross-entropy of logits x (N, C) against class indices t (N,), in one node:
+    loss = s * sum_n -log softmax(x_n)[t_n], with s = 1/N ('mean') or 1 ('sum');
+    d/dx = g s (softmax(x) - onehot(t)).
+
+    ``nn.functional.cross_entropy`` takes this path when no weight, label smoothing or
+    ignored target is involved; it replaces some eight nodes (log_softmax, gather, mean...).
+    """
+
+    saved_inputs = (0,)
+
+    def forward(self, x, target, reduction):
+        rows = np.arange(x.shape[0])
+        self.target, self.rows = target, rows
+        self.scale = 1.0 / x.shape[0] if reduction == "mean" else 1.0
+        z = shifted(x, 1)
+        e = np.exp(z)
+        total = e.sum(axis=1)
+        self.probs = e / total[:, None]  # softmax, kept for the backward
+        picked = z[rows, target] - np.log(total)
+        return -picked.sum() * self.scale
+
+    def backward(self, g):
+        if self._graph:  # differentiable: softmax recomputed as a recorded op
+            onehot = np.zeros(self.probs.shape, self.probs.dtype)
+            onehot[self.rows, self.target] = 1
+            probs = self.call(Softmax, self.input(0), axis=1)
+            return (probs - onehot) * (g * self.scale), None, None
+        grad = self.probs.copy()
+        grad[self.rows, self.target] -= 1
+        grad *= g * self.scale
+        return grad, None, None
+
+    @classmethod
+    def op_name(cls) -> str:
+        return "cross_entropy"
+
+
+def cross_entropy(input, target: np.ndarray, reduction: str = "mean"):
+    """Fused cross-entropy of logits (N, C) with integer class indices (N,) all in [0, C);
+    ``reduction`` is 'mean' or 'sum'. The general form lives in ``nn.functional``."""
+    return CrossEntropy.apply(input, target, reduction)

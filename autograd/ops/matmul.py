@@ -6,7 +6,12 @@ For C = A @ B:  dL/dA = G @ B^T,  dL/dB = A^T @ G; 1-D operands are treated as a
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
+
 from .. import dtypes
+from ..blas import fit_threads
 from ..function import Function, OpError
 
 
@@ -17,10 +22,12 @@ class MatMul(Function):
 
     def forward(self, a, b):
         _check(a, b)
+        fit_threads(a.size * (b.shape[-1] if b.ndim > 1 else 1))
         return a @ b
 
     def backward(self, g):
         a, b = self.input(0), self.input(1)
+        fit_threads(math.prod(a.shape) * (b.shape[-1] if b.ndim > 1 else 1))
         xp = self.xp
         need_a, need_b = self.next_edges[0] is not None, self.next_edges[1] is not None
         if a.ndim == 1 and b.ndim == 1:
@@ -38,6 +45,45 @@ class MatMul(Function):
         grad_a = g @ xp.swapaxes(b, -1, -2) if need_a else None
         grad_b = xp.swapaxes(a, -1, -2) @ g if need_b else None
         return grad_a, grad_b
+
+
+class Linear(Function):
+    """y = x W^T + b in one node (``nn.Linear``'s map; saves two nodes and a temporary);
+    d/dx = g W,  d/dW = g^T x and d/db = sum of g, both summed over the batch dims."""
+
+    saved_inputs = (0, 1)
+
+    def forward(self, x, weight, bias):
+        _check_linear(x, weight, bias)
+        fit_threads(x.size * weight.shape[0])
+        out = x @ weight.T
+        if bias is not None:
+            out += bias  # out is a fresh array: add the bias in place
+        return out
+
+    def backward(self, g):
+        x, weight = self.input(0), self.input(1)
+        need_x, need_w, need_b = self.needs_input_grad
+        fit_threads(math.prod(x.shape) * weight.shape[0])
+        rows = g.reshape(-1, g.shape[-1])  # every batch dim folded into one
+        grad_x = g @ weight if need_x else None
+        grad_w = self.xp.swapaxes(rows, 0, 1) @ x.reshape(-1, x.shape[-1]) if need_w else None
+        grad_b = rows.sum(axis=0) if need_b else None
+        return grad_x, grad_w, grad_b
+
+
+def _check_linear(x, weight, bias) -> None:
+    if weight.ndim != 2 or x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+        raise OpError(f"linear: input of shape {x.shape} and weight of shape {weight.shape} "
+                      f"don't fit: the input's last dim must equal in_features = weight.shape[1]. "
+                      "Hint: check in_features, or flatten the input")
+    if bias is not None and (bias.ndim != 1 or bias.shape[0] != weight.shape[0]):
+        raise OpError(f"linear: bias of shape {np.shape(bias)} must be ({weight.shape[0]},) "
+                      "(out_features)")
+    for other, name in ((weight, "weight"), (bias, "bias")):
+        if other is not None and other.dtype != x.dtype:
+            raise OpError(f"linear: input is {dtypes.name(x.dtype)} but {name} is "
+                          f"{dtypes.name(other.dtype)}. Hint: model.to(x.dtype) or x.to(...)")
 
 
 def _check(a, b) -> None:
@@ -65,6 +111,11 @@ def matmul(input, other):
 
 def rmatmul(input, other):
     return MatMul.apply(other, input)
+
+
+def linear(input, weight, bias=None):
+    """y = input @ weight.T + bias (``torch.nn.functional.linear``), fused."""
+    return Linear.apply(input, weight, bias)
 
 
 def mm(input, mat2):

@@ -11,7 +11,7 @@ from ..function import Function
 from .dims import normalize_dim
 
 
-def _shifted(x: np.ndarray, axis: int) -> np.ndarray:
+def shifted(x: np.ndarray, axis: int) -> np.ndarray:
     x = x if x.dtype.kind == "f" else x.astype(np.float32)
     m = np.max(x, axis=axis, keepdims=True) if x.size else 0
     return x - np.where(np.isfinite(m), m, 0)
@@ -24,7 +24,7 @@ class Softmax(Function):
 
     def forward(self, x, axis):
         self.axis = axis
-        e = np.exp(_shifted(x, axis))
+        e = np.exp(shifted(x, axis))
         return e / e.sum(axis=axis, keepdims=True)
 
     def backward(self, g):
@@ -39,7 +39,7 @@ class LogSoftmax(Function):
 
     def forward(self, x, axis):
         self.axis = axis
-        z = _shifted(x, axis)
+        z = shifted(x, axis)
         return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
 
     def backward(self, g):

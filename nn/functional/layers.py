@@ -1,19 +1,12 @@
-"""Linear maps and dropout (``nn.functional``)."""
+"""Linear maps (a fused autograd op: y = x W^T + b) and dropout (``nn.functional``)."""
 
 from __future__ import annotations
 
 import autograd as ag
+from autograd.ops.matmul import linear
 from autograd.random import generator
 
-
-def linear(input, weight, bias=None):
-    """y = x W^T + b, with W of shape (out_features, in_features)."""
-    if input.shape[-1:] != weight.shape[-1:]:
-        raise ValueError(f"linear: input of shape {tuple(input.shape)} has {input.shape[-1:]} "
-                         f"features but the weight {tuple(weight.shape)} expects "
-                         f"{weight.shape[-1]}. Hint: check in_features or flatten the input")
-    out = input @ weight.T
-    return out if bias is None else out + bias
+__all__ = ["linear", "dropout"]
 
 
 def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False):

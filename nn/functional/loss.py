@@ -13,6 +13,7 @@ import autograd as ag
 from autograd import Tensor
 from autograd.ops.activation import softplus
 from autograd.ops.loss import binary_cross_entropy
+from autograd.ops.loss import cross_entropy as fused_cross_entropy
 
 __all__ = ["mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy"]
@@ -134,6 +135,9 @@ def cross_entropy(input, target, weight=None, ignore_index: int = -100, reductio
     e, the loss is (1 - e) NLL + e/C * sum_c -w_c log p_c, as PyTorch."""
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    if _fused_cross_entropy_applies(input, target, weight, ignore_index, reduction,
+                                    label_smoothing):
+        return fused_cross_entropy(input, target.data, reduction)
     class_dim = 1 if input.ndim >= 2 else 0
     classes = input.shape[class_dim]
     log_p = ag.log_softmax(input, class_dim)
@@ -161,6 +165,19 @@ def cross_entropy(input, target, weight=None, ignore_index: int = -100, reductio
     else:
         smooth = _reduce(smooth, reduction, "cross_entropy")
     return (1 - label_smoothing) * nll + smooth * (label_smoothing / classes)
+
+
+def _fused_cross_entropy_applies(input, target, weight, ignore_index, reduction,
+                                 label_smoothing) -> bool:
+    """The common case -- (N, C) logits, valid class indices, no weight or smoothing --
+    runs as one fused node (``autograd.ops.loss.cross_entropy``)."""
+    if not (isinstance(target, Tensor) and weight is None and label_smoothing == 0
+            and reduction in ("mean", "sum") and input.ndim == 2 and target.dtype.kind in "iu"
+            and target.shape == input.shape[:1] and input.dtype.kind == "f" and target.numel()):
+        return False
+    labels = target.data
+    return bool(labels.min() >= 0 and labels.max() < input.shape[1]
+                and (ignore_index < 0 or not (labels == ignore_index).any()))
 
 
 def _cross_entropy_soft(log_p, target, class_weight, class_dim, reduction, label_smoothing):

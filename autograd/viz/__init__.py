@@ -1,0 +1,19 @@
+"""Drawing the computation graph, and backward one step at a time (for learning).
+
+    >>> loss = ((w * x).sum() - y) ** 2
+    >>> for step in ag.backward_steps(loss, names=locals()):  # or loss.backward()
+    ...     print(step)
+    >>> ag.draw_graph(loss, names=locals())          # inline in Jupyter, with gradients
+    >>> print(ag.to_dot(loss))                       # DOT text, no Graphviz needed
+    >>> ag.draw_graph(loss_fn(model(x), y), module=model)  # clusters per sub-module
+
+Modules: ``trace`` walks the graph, ``clusters`` groups ops by Module call (recorded by
+``calls``), ``dot`` writes DOT text, ``render`` wraps it for Graphviz, ``steps`` is the
+step-by-step backward.
+"""
+
+from .render import GraphvizNotFoundError, draw_graph, require_dot, to_dot
+from .steps import BackwardStep, backward_steps
+
+__all__ = ["BackwardStep", "GraphvizNotFoundError", "backward_steps", "draw_graph",
+           "require_dot", "to_dot"]

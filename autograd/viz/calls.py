@@ -1,0 +1,36 @@
+"""Which Module call produced which op node, recorded as the model runs (for module clusters).
+
+``nn.Module.__call__`` calls :func:`record_call` when its output is a Tensor with a
+``grad_fn``. The record goes on that node (slot ``Function._module_calls``): a weak
+reference to the module, weak references to the call's inputs that require grad (their
+node, or the leaf itself) and a sequence number (calls finish inner before outer). Nothing
+is recorded under ``no_grad`` or for outputs that are not Tensors, and no strong reference
+is added, so graphs and modules die exactly as before. The ops of a call are found later,
+when drawing: those reachable from its output node without crossing its inputs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+
+_sequence = itertools.count()
+
+
+def record_call(module, args: tuple, kwargs: dict, output) -> None:
+    """Note on ``output.grad_fn`` that ``module`` produced it from ``args``/``kwargs``."""
+    node = output.grad_fn
+    inputs = []
+    for value in (*args, *kwargs.values()) if kwargs else args:
+        if getattr(value, "_requires_grad", False):
+            key = value.grad_fn if value.grad_fn is not None else value
+            if key is node:  # the module returned its input (Identity, eval-mode Dropout)
+                return
+            inputs.append(weakref.ref(key))
+    call = (weakref.ref(module), tuple(inputs), next(_sequence))
+    node._module_calls = getattr(node, "_module_calls", ()) + (call,)
+
+
+def calls_of(node) -> tuple:
+    """The ``(module_ref, input_refs, sequence)`` records on ``node``, innermost first."""
+    return getattr(node, "_module_calls", ())
