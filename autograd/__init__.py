@@ -8,7 +8,7 @@
     tensor([2., 4., 6.])
 """
 
-from . import data, dtypes
+from . import allocator, data, dtypes
 from ._tensor import Tensor
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64, uint8
