@@ -4,8 +4,9 @@ The tutorial-004 model: Linear 784->100, ReLU, Linear 100->10 (Keras' Glorot ini
 biases), cross-entropy, Adam (lr 1e-3), batch 32, shuffled, float32 pixels scaled to [0, 1].
 Each library trains one epoch from the same initial weights and the same batch order; the
 script prints the epoch's wall time, the test accuracy, and the time ratio ndgrad / PyTorch.
-PyTorch is skipped when it can't be imported. The data is read from ``--data`` (or
-``$NDGRAD_MNIST``, or ``../shared/data/mnist``); nothing is downloaded.
+PyTorch is skipped when it can't be imported (it is imported only when needed, so that
+``run.py``'s ndgrad worker can reuse these functions without loading it). The data is read from
+``--data`` (or ``$NDGRAD_MNIST``, or ``../shared/data/mnist``); nothing is downloaded.
 
     PYTHONPATH=. python benchmarks/mnist_epoch.py [--data PATH] [--json PATH]
 """
@@ -25,12 +26,16 @@ import nn
 import optim
 from autograd.data import default_mnist_path, load_mnist
 
-try:
-    import torch
-except (ImportError, OSError):
-    torch = None
-
 BATCH = 32
+
+
+def import_torch():
+    """torch, or None when it can't be imported."""
+    try:
+        import torch
+    except (ImportError, OSError):
+        return None
+    return torch
 
 
 def prepare(path):
@@ -69,6 +74,8 @@ def train_ndgrad(x, y, x_test, y_test, order, weights) -> tuple[float, float]:
 
 
 def train_torch(x, y, x_test, y_test, order, weights) -> tuple[float, float]:
+    import torch
+
     model = torch.nn.Sequential(torch.nn.Linear(784, 100), torch.nn.ReLU(),
                                 torch.nn.Linear(100, 10))
     with torch.no_grad():
@@ -101,7 +108,7 @@ def main(argv=None) -> int:
     data = prepare(path)
     results = {"machine": platform.platform(), "python": platform.python_version()}
     results["ndgrad"] = dict(zip(("seconds", "accuracy"), train_ndgrad(*data)))
-    if torch is not None:
+    if import_torch() is not None:
         results["torch"] = dict(zip(("seconds", "accuracy"), train_torch(*data)))
     print(f"MNIST 784-100-10, Adam, batch {BATCH}, one epoch ({len(data[4]) // BATCH} steps)")
     for name in ("ndgrad", "torch"):
