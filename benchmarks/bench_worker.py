@@ -119,8 +119,8 @@ class Worker:
         import mnist_epoch
 
         data = mnist_epoch.prepare(mnist_path)
-        train = mnist_epoch.train_ndgrad if self.lib == "ndgrad" else mnist_epoch.train_torch
-        seconds, accuracy = train(*data)
+        lib = mnist_epoch.library(self.lib)
+        seconds, accuracy = mnist_epoch.train(lib, *data)
         return {"seconds": seconds, "accuracy": accuracy, "steps": -(-len(data[4]) // mnist_epoch.BATCH)}
 
 

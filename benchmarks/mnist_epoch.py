@@ -18,6 +18,7 @@ import json
 import platform
 import sys
 import time
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -53,37 +54,24 @@ def prepare(path):
     return x_train, y_train.astype(np.int64), x_test, y_test, order, weights
 
 
-def train_ndgrad(x, y, x_test, y_test, order, weights) -> tuple[float, float]:
-    model = nn.Sequential(nn.Linear(784, 100), nn.ReLU(), nn.Linear(100, 10))
-    with ag.no_grad():
+def library(name: str) -> SimpleNamespace:
+    """The pieces of ``name``'s API the epoch uses; both spell them alike."""
+    if name == "torch":
+        torch = import_torch()
+        return SimpleNamespace(nn=torch.nn, optim=torch.optim, no_grad=torch.no_grad,
+                               from_numpy=torch.from_numpy)
+    return SimpleNamespace(nn=nn, optim=optim, no_grad=ag.no_grad, from_numpy=ag.from_numpy)
+
+
+def train(lib: SimpleNamespace, x, y, x_test, y_test, order, weights) -> tuple[float, float]:
+    """One epoch with ``lib`` (see ``library``); returns (seconds, test accuracy)."""
+    model = lib.nn.Sequential(lib.nn.Linear(784, 100), lib.nn.ReLU(), lib.nn.Linear(100, 10))
+    with lib.no_grad():
         for param, value in zip(model.parameters(), weights):
-            param.copy_(value)
-    optimizer = optim.Adam(model.parameters(), lr=1e-3)
-    loss_fn = nn.CrossEntropyLoss()
-    x_all, y_all = ag.tensor(x), ag.tensor(y)
-    start = time.perf_counter()
-    for i in range(0, len(order), BATCH):
-        idx = order[i:i + BATCH]
-        optimizer.zero_grad()
-        loss_fn(model(x_all[idx]), y_all[idx]).backward()
-        optimizer.step()
-    seconds = time.perf_counter() - start
-    with ag.no_grad():
-        accuracy = float((model(ag.tensor(x_test)).data.argmax(1) == y_test).mean())
-    return seconds, accuracy
-
-
-def train_torch(x, y, x_test, y_test, order, weights) -> tuple[float, float]:
-    import torch
-
-    model = torch.nn.Sequential(torch.nn.Linear(784, 100), torch.nn.ReLU(),
-                                torch.nn.Linear(100, 10))
-    with torch.no_grad():
-        for param, value in zip(model.parameters(), weights):
-            param.copy_(torch.from_numpy(value))
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    loss_fn = torch.nn.CrossEntropyLoss()
-    x_all, y_all, order_t = torch.from_numpy(x), torch.from_numpy(y), torch.from_numpy(order)
+            param.copy_(lib.from_numpy(value))
+    optimizer = lib.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = lib.nn.CrossEntropyLoss()
+    x_all, y_all, order_t = lib.from_numpy(x), lib.from_numpy(y), lib.from_numpy(order)
     start = time.perf_counter()
     for i in range(0, len(order), BATCH):
         idx = order_t[i:i + BATCH]
@@ -91,9 +79,9 @@ def train_torch(x, y, x_test, y_test, order, weights) -> tuple[float, float]:
         loss_fn(model(x_all[idx]), y_all[idx]).backward()
         optimizer.step()
     seconds = time.perf_counter() - start
-    with torch.no_grad():
-        accuracy = float((model(torch.from_numpy(x_test)).argmax(1).numpy() == y_test).mean())
-    return seconds, accuracy
+    with lib.no_grad():
+        predicted = model(lib.from_numpy(x_test)).argmax(1).numpy()
+    return seconds, float((predicted == y_test).mean())
 
 
 def main(argv=None) -> int:
@@ -107,9 +95,8 @@ def main(argv=None) -> int:
         return 2
     data = prepare(path)
     results = {"machine": platform.platform(), "python": platform.python_version()}
-    results["ndgrad"] = dict(zip(("seconds", "accuracy"), train_ndgrad(*data)))
-    if import_torch() is not None:
-        results["torch"] = dict(zip(("seconds", "accuracy"), train_torch(*data)))
+    for name in ("ndgrad", "torch") if import_torch() is not None else ("ndgrad",):
+        results[name] = dict(zip(("seconds", "accuracy"), train(library(name), *data)))
     print(f"MNIST 784-100-10, Adam, batch {BATCH}, one epoch ({len(data[4]) // BATCH} steps)")
     for name in ("ndgrad", "torch"):
         if name in results:

@@ -67,12 +67,14 @@ class Div(Function):
         a, b = promote(a, b)
         if np.result_type(a, b).kind != "f":
             a = np.asarray(a, dtype=np.float32)
-        return a / b
+        with np.errstate(divide="ignore", invalid="ignore"):  # x/0 is inf or nan, silently, as in PyTorch
+            return a / b
 
     def backward(self, g):
         b = self.input(1)
-        grad_a = g / b
-        grad_b = -grad_a * self.input(0) / b if self.next_edges[1] is not None else None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            grad_a = g / b
+            grad_b = -grad_a * self.input(0) / b if self.next_edges[1] is not None else None
         return grad_a, grad_b
 
 
