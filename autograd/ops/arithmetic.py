@@ -11,14 +11,14 @@ import numpy as np
 from ..dtypes import promote, result_type
 from ..function import Function
 
-_BROADCAST_HINT = ("shapes broadcast when, aligned from the right, each pair of dims is equal "
+BROADCAST_HINT = ("shapes broadcast when, aligned from the right, each pair of dims is equal "
                    "or one of them is 1")
 
 
 class Add(Function):
     """a + b;  d/da = 1, d/db = 1."""
 
-    hint = _BROADCAST_HINT
+    hint = BROADCAST_HINT
 
     def forward(self, a, b):
         a, b = promote(a, b)
@@ -31,7 +31,7 @@ class Add(Function):
 class Sub(Function):
     """a - b;  d/da = 1, d/db = -1."""
 
-    hint = _BROADCAST_HINT
+    hint = BROADCAST_HINT
 
     def forward(self, a, b):
         a, b = promote(a, b)
@@ -45,7 +45,7 @@ class Mul(Function):
     """a * b;  d/da = b, d/db = a."""
 
     saved_inputs = (0, 1)
-    hint = _BROADCAST_HINT
+    hint = BROADCAST_HINT
 
     def forward(self, a, b):
         a, b = promote(a, b)
@@ -61,7 +61,7 @@ class Div(Function):
     """a / b (true division: integers give float32);  d/da = 1/b, d/db = -a/b^2."""
 
     saved_inputs = (0, 1)
-    hint = _BROADCAST_HINT
+    hint = BROADCAST_HINT
 
     def forward(self, a, b):
         a, b = promote(a, b)
@@ -98,7 +98,7 @@ class Pow(Function):
 
     saved_inputs = (0, 1)
     saves_output = True
-    hint = _BROADCAST_HINT
+    hint = BROADCAST_HINT
 
     def forward(self, a, b):
         a, b = promote(a, b)

@@ -69,16 +69,15 @@ class IndexPut(Function):
         self.index = index
         out = x.copy()
         out[index] = value
-        self.kept = np.ones(x.shape, dtype=bool)
-        self.kept[index] = False
-        self.landed = None if _is_basic(index) else _landed_writes(x.shape, index)
         return out
 
     def backward(self, g):
+        kept = np.ones(g.shape, dtype=bool)  # g has x's shape
+        kept[self.index] = False
         grad_value = g[self.index]
-        if self.landed is not None:
-            grad_value = grad_value * self.landed
-        return g * self.kept, grad_value
+        if not _is_basic(self.index):
+            grad_value = grad_value * _landed_writes(g.shape, self.index)
+        return g * kept, grad_value
 
 
 def _landed_writes(shape: tuple, index) -> np.ndarray:

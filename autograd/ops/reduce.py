@@ -153,7 +153,7 @@ class Amax(_Reduction):
 
     def backward(self, g):
         winners = self.input(0) == self.unreduce(self.output())
-        count = winners.sum(axis=self.axes, keepdims=True)
+        count = winners.sum(axis=self.axes, keepdims=True).astype(g.dtype)  # not int64 -> float64
         return (self.unreduce(g) * winners / count,)
 
 

@@ -11,16 +11,14 @@ import numpy as np
 from .. import _tensor as tensor_module
 from ..dtypes import promote
 from ..function import Function
-
-_BROADCAST_HINT = ("shapes broadcast when, aligned from the right, each pair of dims is equal "
-                   "or one of them is 1")
+from .arithmetic import BROADCAST_HINT
 
 
 class Compare(Function):
     """Elementwise comparison with broadcasting; a bool result without gradient."""
 
     differentiable = False
-    hint = _BROADCAST_HINT
+    hint = BROADCAST_HINT
 
     def forward(self, a, b, ufunc):
         return ufunc(*promote(a, b))
@@ -30,7 +28,7 @@ class Logical(Function):
     """Elementwise logical op on bool (or integer, bitwise) tensors."""
 
     differentiable = False
-    hint = _BROADCAST_HINT
+    hint = BROADCAST_HINT
 
     def forward(self, *arrays, ufunc):
         return ufunc(*arrays)
@@ -40,7 +38,7 @@ class Maximum(Function):
     """max(a, b) elementwise;  d/da = 1 where a > b, 1/2 where a == b, else 0."""
 
     saved_inputs = (0, 1)
-    hint = _BROADCAST_HINT
+    hint = BROADCAST_HINT
     _pick = staticmethod(np.maximum)
 
     def forward(self, a, b):
@@ -48,7 +46,7 @@ class Maximum(Function):
 
     def backward(self, g):
         a, b = self.input(0), self.input(1)
-        share_a = (self._wins(a, b)) + (a == b) * 0.5
+        share_a = self._wins(a, b) + (a == b) * g.dtype.type(0.5)  # in g's dtype, no float64
         grad_a = g * share_a
         return grad_a, g - grad_a
 
@@ -71,7 +69,7 @@ class Where(Function):
     """cond ? a : b elementwise;  d/da = cond, d/db = not cond (cond has no gradient)."""
 
     saved_inputs = (0,)
-    hint = _BROADCAST_HINT
+    hint = BROADCAST_HINT
 
     def forward(self, cond, a, b):
         if cond.dtype.kind != "b":

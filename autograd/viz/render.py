@@ -100,19 +100,19 @@ def _graph_class():
         def _check(self) -> None:
             require_dot(self.engine)
 
-        def render(self, *args, **kwargs):
+        def _with_dot(self, method, *args, **kwargs):
+            """Run a graphviz method that needs ``dot``, explaining how to install it if absent."""
             self._check()
             try:
-                return super().render(*args, **kwargs)
+                return method(*args, **kwargs)
             except graphviz.ExecutableNotFound as err:
                 raise GraphvizNotFoundError(INSTALL_HINT) from err
 
+        def render(self, *args, **kwargs):
+            return self._with_dot(super().render, *args, **kwargs)
+
         def pipe(self, *args, **kwargs):
-            self._check()
-            try:
-                return super().pipe(*args, **kwargs)
-            except graphviz.ExecutableNotFound as err:
-                raise GraphvizNotFoundError(INSTALL_HINT) from err
+            return self._with_dot(super().pipe, *args, **kwargs)
 
         def view(self, *args, **kwargs):
             self._check()
