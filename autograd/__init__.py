@@ -12,7 +12,7 @@ from . import allocator, data, dtypes
 from ._tensor import Tensor
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64, uint8
-from .engine import backward, grad
+from .engine import backward, grad, zero_grads
 from .factories import (
     arange,
     empty,

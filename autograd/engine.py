@@ -217,6 +217,22 @@ def _accumulate_into_leaf(leaf: Tensor, grad, owned: bool, create_graph: bool) -
         np.add(leaf._grad._data, grad, out=leaf._grad._data)
 
 
+def zero_grads(tensors, set_to_none: bool = True) -> None:
+    """Reset ``.grad`` of each tensor: to None, or to zeros in place (``Module.zero_grad``
+    and ``Optimizer.zero_grad``). A grad built with create_graph=True leaves its graph."""
+    for t in tensors:
+        grad = t.grad
+        if grad is None:
+            continue
+        if set_to_none:
+            t.grad = None
+        elif grad.data.flags.writeable:
+            grad.detach_()
+            grad.data[...] = 0
+        else:  # e.g. a broadcast view: replace it
+            t.grad = Tensor._wrap(np.zeros_like(t.data))
+
+
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False,
              inputs=None) -> None:
     """``ag.backward(loss)``: accumulate gradients of ``tensors`` into the leaves' ``.grad``.

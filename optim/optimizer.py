@@ -120,19 +120,7 @@ class Optimizer:
     # ---- the update ------------------------------------------------------------------
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients: ``p.grad = None`` (default), or zero them in place."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                    continue
-                grad.detach_()  # a grad built with create_graph=True leaves its graph
-                if grad.data.flags.writeable:
-                    grad.data[...] = 0
-                else:  # e.g. a broadcast view: replace it
-                    p.grad = ag.zeros_like(p)
+        ag.zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None):
         """Update every parameter that has a ``.grad`` (others are skipped).

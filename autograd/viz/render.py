@@ -114,10 +114,6 @@ def _graph_class():
         def pipe(self, *args, **kwargs):
             return self._with_dot(super().pipe, *args, **kwargs)
 
-        def view(self, *args, **kwargs):
-            self._check()
-            return super().view(*args, **kwargs)
-
         def save_as(self, path, format: str | None = None) -> str:  # noqa: A002 - graphviz's name
             """Render to ``path`` (no .gv file left); the format is its suffix: svg, png, pdf."""
             path = os.fspath(path)

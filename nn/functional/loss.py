@@ -113,9 +113,10 @@ def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: st
     classes = input.shape[class_dim]
     labels = target.data
     valid = labels != ignore_index
-    if ((labels[valid] < 0) | (labels[valid] >= classes)).any():
-        bad = labels[valid][(labels[valid] < 0) | (labels[valid] >= classes)][0]
-        raise IndexError(f"nll_loss: target {bad} is out of bounds for {classes} classes "
+    kept = labels[valid]
+    bad = kept[(kept < 0) | (kept >= classes)]
+    if bad.size:
+        raise IndexError(f"nll_loss: target {bad[0]} is out of bounds for {classes} classes "
                          f"(input {tuple(input.shape)})")
     safe = ag.where(ag.tensor(valid), target, 0)
     picked = input.gather(class_dim, safe.unsqueeze(class_dim)).squeeze(class_dim)
