@@ -245,7 +245,7 @@ def test_version_bump_invalidates_saved_values():
     w = ag.ones(3, 3, requires_grad=True)
     loss = (w * w).sum()  # saves w
     init.normal_(w)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         loss.backward()
 
 
