@@ -37,9 +37,13 @@ from .factories import (
 from .function import Function, OpError
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import gradcheck, gradgradcheck
+from .hooks import RemovableHandle
+from .inplace import increment_version
+from .ops.activation import elu, leaky_relu, softplus
 from .ops.arithmetic import add, div, mul, neg, pow, sub
 from .ops.indexing import gather
-from .ops.matmul import matmul, mm
+from .ops.loss import binary_cross_entropy, cross_entropy
+from .ops.matmul import linear, matmul, mm
 from .ops.movement import (
     broadcast_to,
     cat,

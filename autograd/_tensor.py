@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import warnings
 import weakref
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import dtypes, inplace, printing
+from . import dtypes, printing
 from .hooks import RemovableHandle
-from .ops import arithmetic, indexing, movement, reduce, select, unary
-from .ops import matmul as matmul_ops
-from .ops import softmax as softmax_ops
 
 
 class Tensor:
@@ -36,6 +34,10 @@ class Tensor:
 
     __slots__ = ("_data", "_grad", "_requires_grad", "grad_fn", "_version_counter", "_view",
                  "_hooks", "__weakref__")
+    is_parameter = False  # True on nn.Parameter (and its subclasses)
+
+    if TYPE_CHECKING:  # the op methods, bound below the class from METHODS
+        def __getattr__(self, name: str) -> Any: ...
 
     def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
         """NumPy interop. ``array <op> t`` runs the Tensor op (tracked), never an object loop;
@@ -173,6 +175,12 @@ class Tensor:
         out._version_counter = self._version_counter
         return out
 
+    def set_(self, source: Tensor) -> Tensor:
+        """Share ``source``'s memory from now on, and its version counter (as a view does), so
+        an in-place change of either is seen by both; ``nn.Parameter(t)`` is built this way."""
+        self._data, self._version_counter = source._data, source._version_counter
+        return self
+
     def detach_(self) -> Tensor:
         self.grad_fn = None
         self._requires_grad = False
@@ -267,81 +275,6 @@ class Tensor:
     def __reduce__(self):
         return (_rebuild, (type(self), self._data, self._requires_grad))
 
-    # ---- in-place ops (autograd/inplace.py) -------------------------------------------
-    _apply_inplace = inplace.apply_inplace
-    __iadd__ = add_ = inplace.add_
-    __isub__ = sub_ = inplace.sub_
-    __imul__ = mul_ = inplace.mul_
-    __itruediv__ = div_ = inplace.div_
-    clamp_, copy_, fill_, zero_ = inplace.clamp_, inplace.copy_, inplace.fill_, inplace.zero_
-    __setitem__ = inplace.setitem
-
-    # ---- op methods: the public functions of autograd.ops ----------------------------
-    __add__ = add = arithmetic.add
-    __sub__ = sub = arithmetic.sub
-    __mul__ = mul = arithmetic.mul
-    __truediv__ = div = divide = true_divide = arithmetic.div
-    __pow__ = pow = arithmetic.pow
-    __neg__ = neg = negative = arithmetic.neg
-    __radd__ = arithmetic.radd
-    __rsub__ = rsub = arithmetic.rsub
-    __rmul__ = arithmetic.rmul
-    __rtruediv__ = arithmetic.rdiv
-    __rpow__ = arithmetic.rpow
-    __pos__ = arithmetic.positive
-    __matmul__ = matmul = matmul_ops.matmul
-    __rmatmul__ = matmul_ops.rmatmul
-    mm = matmul_ops.mm
-
-    __abs__ = abs = unary.abs
-    exp, log, sqrt, sin, cos = unary.exp, unary.log, unary.sqrt, unary.sin, unary.cos
-    tanh, sigmoid, relu, sign = unary.tanh, unary.sigmoid, unary.relu, unary.sign
-    log1p, expm1, erf = unary.log1p, unary.expm1, unary.erf
-    clamp = clip = unary.clamp
-
-    __eq__, __ne__, eq, ne = select.eq, select.ne, select.eq, select.ne
-    __lt__, __le__, __gt__, __ge__ = select.lt, select.le, select.gt, select.ge
-    lt, le, gt, ge = select.lt, select.le, select.gt, select.ge
-    __and__, __or__, __xor__ = select.logical_and, select.logical_or, select.logical_xor
-    __invert__ = select.logical_not
-    logical_and, logical_or, logical_not = select.logical_and, select.logical_or, select.logical_not
-    maximum, minimum = select.maximum, select.minimum
-    where = select.tensor_where
-
-    sum, mean, var, std, prod = reduce.sum, reduce.mean, reduce.var, reduce.std, reduce.prod
-    max, min, amax, amin = reduce.max, reduce.min, reduce.amax, reduce.amin
-    logsumexp, argmax, argmin = reduce.logsumexp, reduce.argmax, reduce.argmin
-    all, any = reduce.all, reduce.any
-
-    reshape, view, flatten = movement.reshape, movement.view, movement.flatten
-    squeeze, unsqueeze = movement.squeeze, movement.unsqueeze
-    transpose, swapaxes, permute = movement.transpose, movement.transpose, movement.permute
-    T, mT = property(movement.reverse_dims), property(movement.swap_last_two)  # noqa: N815
-    expand, broadcast_to, expand_as = movement.expand, movement.broadcast_to, movement.expand_as
-    split, chunk = movement.split, movement.chunk
-    clone, contiguous = movement.clone, movement.contiguous
-    to, type_as, astype = movement.to, movement.type_as, movement.to
-    float, double, long = movement.to_float, movement.to_double, movement.to_long
-    int, bool = movement.to_int, movement.to_bool
-
-    __getitem__ = indexing.getitem
-    gather = indexing.gather
-
-    softmax, log_softmax = softmax_ops.softmax, softmax_ops.log_softmax
-
-
-# NumPy ufuncs with a Tensor op: `ndarray <op> Tensor` and `np.exp(t)` give tracked Tensors.
-_NUMPY_OPERATORS = {
-    np.add: arithmetic.add, np.subtract: arithmetic.sub, np.multiply: arithmetic.mul,
-    np.true_divide: arithmetic.div, np.power: arithmetic.pow, np.matmul: matmul_ops.matmul,
-    np.equal: select.eq, np.not_equal: select.ne, np.less: select.lt, np.less_equal: select.le,
-    np.greater: select.gt, np.greater_equal: select.ge, np.bitwise_and: select.logical_and,
-    np.bitwise_or: select.logical_or, np.bitwise_xor: select.logical_xor,
-    np.negative: arithmetic.neg, np.absolute: unary.abs, np.exp: unary.exp, np.log: unary.log,
-    np.sqrt: unary.sqrt, np.sin: unary.sin, np.cos: unary.cos, np.tanh: unary.tanh,
-    np.sign: unary.sign, np.maximum: select.maximum, np.minimum: select.minimum,
-}
-
 
 _new_tensor = object.__new__
 
@@ -370,3 +303,65 @@ def as_array(data, dtype=None) -> np.ndarray:
 def _rebuild(cls, data, requires_grad):
     """Unpickle (and deepcopy) a tensor or a subclass such as nn.Parameter."""
     return cls(data, requires_grad=requires_grad)
+
+
+# ---- the method table ------------------------------------------------------------------
+# Every op method is a public function of autograd.ops (``x.exp()`` is ``ops.unary.exp(x)``).
+# They are bound here, below the class, because each ops module imports Tensor at its top.
+from . import inplace  # noqa: E402
+from .ops import arithmetic, indexing, matmul, movement, reduce, select, softmax, unary  # noqa: E402
+
+METHODS = (  # (space-separated method names, function)
+    ("_apply_inplace", inplace.apply_inplace),
+    ("__iadd__ add_", inplace.add_), ("__isub__ sub_", inplace.sub_),
+    ("__imul__ mul_", inplace.mul_), ("__itruediv__ div_", inplace.div_),
+    ("clamp_", inplace.clamp_), ("copy_", inplace.copy_), ("fill_", inplace.fill_),
+    ("zero_", inplace.zero_), ("__setitem__", inplace.setitem),
+    ("__add__ add", arithmetic.add), ("__sub__ sub", arithmetic.sub),
+    ("__mul__ mul", arithmetic.mul), ("__truediv__ div divide true_divide", arithmetic.div),
+    ("__pow__ pow", arithmetic.pow), ("__neg__ neg negative", arithmetic.neg),
+    ("__radd__", arithmetic.radd), ("__rsub__ rsub", arithmetic.rsub),
+    ("__rmul__", arithmetic.rmul), ("__rtruediv__", arithmetic.rdiv),
+    ("__rpow__", arithmetic.rpow), ("__pos__", arithmetic.positive),
+    ("__matmul__ matmul", matmul.matmul), ("__rmatmul__", matmul.rmatmul), ("mm", matmul.mm),
+    ("__abs__ abs", unary.abs), ("exp", unary.exp), ("log", unary.log), ("sqrt", unary.sqrt),
+    ("sin", unary.sin), ("cos", unary.cos), ("tanh", unary.tanh), ("sigmoid", unary.sigmoid),
+    ("relu", unary.relu), ("sign", unary.sign), ("log1p", unary.log1p),
+    ("expm1", unary.expm1), ("erf", unary.erf), ("clamp clip", unary.clamp),
+    ("__eq__ eq", select.eq), ("__ne__ ne", select.ne), ("__lt__ lt", select.lt),
+    ("__le__ le", select.le), ("__gt__ gt", select.gt), ("__ge__ ge", select.ge),
+    ("__and__ logical_and", select.logical_and), ("__or__ logical_or", select.logical_or),
+    ("__xor__", select.logical_xor), ("__invert__ logical_not", select.logical_not),
+    ("maximum", select.maximum), ("minimum", select.minimum), ("where", select.tensor_where),
+    ("sum", reduce.sum), ("mean", reduce.mean), ("var", reduce.var), ("std", reduce.std),
+    ("prod", reduce.prod), ("max", reduce.max), ("min", reduce.min), ("amax", reduce.amax),
+    ("amin", reduce.amin), ("logsumexp", reduce.logsumexp), ("argmax", reduce.argmax),
+    ("argmin", reduce.argmin), ("all", reduce.all), ("any", reduce.any),
+    ("reshape", movement.reshape), ("view", movement.view), ("flatten", movement.flatten),
+    ("squeeze", movement.squeeze), ("unsqueeze", movement.unsqueeze),
+    ("transpose swapaxes", movement.transpose), ("permute", movement.permute),
+    ("T", property(movement.reverse_dims)), ("mT", property(movement.swap_last_two)),
+    ("expand", movement.expand), ("broadcast_to", movement.broadcast_to),
+    ("expand_as", movement.expand_as), ("split", movement.split), ("chunk", movement.chunk),
+    ("clone", movement.clone), ("contiguous", movement.contiguous),
+    ("to astype", movement.to), ("type_as", movement.type_as), ("float", movement.to_float),
+    ("double", movement.to_double), ("long", movement.to_long), ("int", movement.to_int),
+    ("bool", movement.to_bool),
+    ("__getitem__", indexing.getitem), ("gather", indexing.gather),
+    ("softmax", softmax.softmax), ("log_softmax", softmax.log_softmax),
+)
+for _names, _method in METHODS:
+    for _name in _names.split():
+        setattr(Tensor, _name, _method)
+
+# NumPy ufuncs with a Tensor op: `ndarray <op> Tensor` and `np.exp(t)` give tracked Tensors.
+_NUMPY_OPERATORS = {
+    np.add: arithmetic.add, np.subtract: arithmetic.sub, np.multiply: arithmetic.mul,
+    np.true_divide: arithmetic.div, np.power: arithmetic.pow, np.matmul: matmul.matmul,
+    np.equal: select.eq, np.not_equal: select.ne, np.less: select.lt, np.less_equal: select.le,
+    np.greater: select.gt, np.greater_equal: select.ge, np.bitwise_and: select.logical_and,
+    np.bitwise_or: select.logical_or, np.bitwise_xor: select.logical_xor,
+    np.negative: arithmetic.neg, np.absolute: unary.abs, np.exp: unary.exp, np.log: unary.log,
+    np.sqrt: unary.sqrt, np.sin: unary.sin, np.cos: unary.cos, np.tanh: unary.tanh,
+    np.sign: unary.sign, np.maximum: select.maximum, np.minimum: select.minimum,
+}

@@ -6,11 +6,12 @@ checked for NaN/inf, and so is every gradient its backward returns.
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 
 import numpy as np
+
+from .grad_mode import Switch
 
 _PACKAGE_DIRS = tuple(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep + name + os.sep
@@ -34,23 +35,11 @@ def set_detect_anomaly(mode: bool) -> None:
     _state.enabled = bool(mode)
 
 
-class detect_anomaly:  # noqa: N801 - PyTorch's name
+class detect_anomaly(Switch):  # noqa: N801 - PyTorch's name
     """Context manager and decorator: ``with ag.detect_anomaly(): loss.backward()``."""
 
-    def __enter__(self) -> None:
-        self._previous = _state.enabled
-        _state.enabled = True
-
-    def __exit__(self, *exc_info) -> None:
-        _state.enabled = self._previous
-
-    def __call__(self, fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with detect_anomaly():
-                return fn(*args, **kwargs)
-
-        return wrapper
+    state = _state
+    mode = True
 
 
 def user_call_site() -> str:

@@ -56,6 +56,12 @@ def is_floating(dtype: np.dtype) -> bool:
     return dtype.kind == "f"
 
 
+def as_float(array: np.ndarray) -> np.ndarray:
+    """``array`` itself if it is floating point, else converted to float32 (PyTorch's default
+    float): what float-valued functions (exp, softmax, division...) do with integer input."""
+    return array if array.dtype.kind == "f" else array.astype(float32)
+
+
 def default_for(array: np.ndarray) -> np.dtype:
     """The dtype PyTorch infers for data given as Python scalars or lists."""
     return _DEFAULT_FOR_KIND.get(array.dtype.kind, array.dtype)

@@ -1,15 +1,22 @@
 """Reverse-mode backpropagation over the recorded graph.
 
+``backward_pass`` is the whole algorithm, one loop:
+
 1. Order the nodes reachable from the roots by an iterative depth-first post-order (an
-   explicit stack, so a 100,000-op chain needs no recursion).
-2. Walk them root-first. Each node's gradient is the sum of what all its uses sent; it is
-   complete when the node is reached, popped from the pending dict (freeing it as we go), and
-   passed to the node's backward rule, whose outputs are added to its inputs' pending sums.
-3. Leaves receive their totals at the end (``.grad`` accumulates across calls).
-4. Saved values are released unless ``retain_graph``.
+   explicit stack, so a 100,000-op chain needs no recursion), outputs before inputs.
+2. For each node: pop its gradient, complete now because every use of its output came
+   earlier (backprop as dynamic programming); run its pre-hooks and ``retain_grad``; run its
+   rule; yield the step; hand each input gradient on to that input's pending sum.
+3. Yield each leaf with its total. Saved values are released unless ``retain_graph``.
+
+Three thin drivers consume the steps: ``accumulate`` writes leaves' ``.grad`` (``backward()``,
+and ``ag.backward_steps``, which shows each step), and ``grad`` returns the gradients of chosen
+inputs (``ag.grad``). ``reachable`` is the one graph walk of the drawing code.
 """
 
 from __future__ import annotations
+
+from collections import deque
 
 import numpy as np
 
@@ -38,12 +45,33 @@ def topological_order(roots) -> list[Function]:
     return order
 
 
-class _Pending:
-    """Gradient sums waiting for their node or leaf, keyed by object identity.
+def reachable(roots, stop=frozenset()) -> list:
+    """Nodes and leaf Tensors reachable from ``roots`` (nodes or leaves), breadth-first (the
+    nearest the roots first), each once; objects whose id is in ``stop`` are not entered."""
+    order, seen = [], set(stop)
+    queue = deque()
+    for obj in roots:
+        if id(obj) not in seen:
+            seen.add(id(obj))
+            queue.append(obj)
+    while queue:
+        obj = queue.popleft()
+        order.append(obj)
+        for edge in getattr(obj, "next_edges", ()):
+            if edge is not None and id(edge) not in seen:
+                seen.add(id(edge))
+                queue.append(edge)
+    return order
 
-    In the fast path an array this backward created may be summed into in place (``owned``);
-    an array that is shared (returned to two inputs, passed through, or given by the user) is
-    copied before anything writes to it.
+
+class GradientSums:
+    """Gradients waiting for their node or leaf, keyed by identity: the accumulation policy.
+
+    A gradient array that this backward alone holds (``owned``: a rule created it for one
+    input) may be summed into in place. One that is shared (passed through unchanged, sent to
+    two inputs, a view, or given by the user) is copied the first time another gradient is
+    added to it, and a driver that keeps it copies it too. Under ``create_graph`` every sum is
+    a recorded Tensor op, so the gradient itself can be differentiated.
     """
 
     def __init__(self, create_graph: bool) -> None:
@@ -63,8 +91,17 @@ class _Pending:
             slot[1] += grad
 
     def pop(self, target):
+        """``(grad, owned)`` for ``target``, or ``(None, False)`` if nothing reached it."""
         slot = self.slots.pop(id(target), None)
         return (None, False) if slot is None else (slot[1], slot[2])
+
+    @staticmethod
+    def sole_holder(sent: tuple, i: int, upstream) -> bool:
+        """Whether ``sent[i]`` is held by this backward alone (so may be summed in place)."""
+        grad = sent[i]
+        if isinstance(grad, Tensor) or grad is upstream or grad.base is not None:
+            return False
+        return not any(other is grad for j, other in enumerate(sent) if j != i)
 
 
 def _root_gradient(root: Tensor, gradient, create_graph: bool):
@@ -90,7 +127,7 @@ def _as_tensor(grad):
     return grad if isinstance(grad, Tensor) else Tensor._wrap(grad)
 
 
-def _run_hooks(hooks: dict, grad, create_graph: bool):
+def _run_hooks(hooks: dict, grad, owned: bool, create_graph: bool):
     """Call each hook with the gradient as a Tensor; a returned value replaces it."""
     replaced = False
     for hook in list(hooks.values()):
@@ -99,7 +136,7 @@ def _run_hooks(hooks: dict, grad, create_graph: bool):
             grad, replaced = result, True
     if replaced and not create_graph:
         grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad)
-    return grad, not replaced
+    return grad, owned and not replaced
 
 
 def _nodes_leading_to(order: list, targets: set) -> set:
@@ -112,75 +149,75 @@ def _nodes_leading_to(order: list, targets: set) -> set:
     return useful
 
 
-def run_backward(roots, gradients, retain_graph, create_graph: bool, targets=None):
-    """The core walk. Without ``targets``, leaf gradients accumulate into ``.grad``; with
-    ``targets`` (node or leaf objects), their gradients are returned in a dict by id."""
-    captured = {}
-    for _ in walk_backward(roots, gradients, retain_graph, create_graph, targets, captured):
-        pass
-    return captured
+def _retain(node: Function, grad, create_graph: bool) -> None:
+    for ref in node.retained:
+        tensor = ref()
+        if tensor is not None:
+            value = grad if create_graph else Tensor._wrap(np.array(grad))
+            tensor._grad = value if tensor._grad is None else tensor._grad + value
 
 
-def walk_backward(roots, gradients, retain_graph, create_graph: bool, targets=None,
-                  captured=None, steps: bool = False):
-    """``run_backward`` as a generator. With ``steps`` it yields ``(node, grad, input_grads)``
-    after each node's rule ran and ``(leaf, grad, None)`` before each leaf's accumulation
-    (``ag.backward_steps``); the caller's grad mode is in force while it is suspended."""
-    outer_mode = grad_mode.is_grad_enabled()
+def backward_pass(roots, root_grads, retain_graph, create_graph: bool, targets=None):
+    """Backpropagate from ``roots``; yield one step per node and per leaf, in order.
+
+    Each step is ``(target, grad, sent, owned)``: an op node, or a leaf Tensor; its complete
+    gradient dL/d(its output) (after hooks); for a node, what its rule sent to each input
+    (None for a leaf, or for a node not run because it leads to no ``targets``); and whether
+    the pass alone holds ``grad`` (``GradientSums``). ``targets``: ids of the nodes and
+    leaves whose gradients are wanted; only rules on paths to them run. While the generator
+    is suspended the caller's grad mode is in force.
+    """
     if retain_graph is None:
         retain_graph = create_graph
-    pending = _Pending(create_graph)
+    sums = GradientSums(create_graph)
     root_nodes = []
-    for root, gradient in zip(roots, gradients):
+    for root, gradient in zip(roots, root_grads):
         if not root.requires_grad:
             raise RuntimeError(
                 "backward: the output does not require grad and has no grad_fn. Hint: create "
                 "the inputs with requires_grad=True, and don't run the forward inside no_grad()")
         grad, owned = _root_gradient(root, gradient, create_graph)
-        pending.add(root.grad_fn or root, grad, owned)
+        sums.add(root.grad_fn or root, grad, owned)
         if root.grad_fn is not None:
             root_nodes.append(root.grad_fn)
     order = topological_order(root_nodes)
-    useful = _nodes_leading_to(order, set(targets)) if targets is not None else None
-    captured, executed = {} if captured is None else captured, []
+    useful = _nodes_leading_to(order, targets) if targets is not None else None
+    executed = []
     check = anomaly._state.enabled
-    with grad_mode.set_grad_enabled(create_graph):
+    mode, outer = grad_mode._state, grad_mode._state.enabled
+    try:
+        mode.enabled = create_graph
         for node in order:
-            grad, owned = pending.pop(node)
+            grad, owned = sums.pop(node)
             if grad is None:
                 continue
             if node.pre_hooks:
-                grad, still_owned = _run_hooks(node.pre_hooks, grad, create_graph)
-                owned = owned and still_owned
-            if targets is None and node.retained:
+                grad, owned = _run_hooks(node.pre_hooks, grad, owned, create_graph)
+            if node.retained:
                 _retain(node, grad, create_graph)
-            elif targets is not None and id(node) in targets:
-                captured[id(node)] = grad
-            if useful is not None and id(node) not in useful:
+            sent = None
+            if useful is None or id(node) in useful:
+                sent = node._run_backward(grad, create_graph)
+                executed.append(node)
+            mode.enabled = outer
+            yield node, grad, sent, owned  # before the sums below, which may add in place
+            mode.enabled = create_graph
+            if sent is None:
                 continue
-            input_grads = node._run_backward(grad, create_graph)
-            executed.append(node)
-            if steps:  # before the sums below, which may add into these arrays in place
-                with grad_mode.set_grad_enabled(outer_mode):
-                    yield node, grad, input_grads
-            for i, (edge, input_grad) in enumerate(zip(node.next_edges, input_grads)):
+            for i, (edge, input_grad) in enumerate(zip(node.next_edges, sent)):
                 if edge is None or input_grad is None:
                     continue
                 if check:
                     anomaly.check_finite(_array(input_grad), f"the gradient for input {i}", node)
-                pending.add(edge, input_grad, _fresh(input_grad, grad, input_grads, i))
-        for slot in pending.slots.values():
-            leaf, grad, owned = slot
+                sums.add(edge, input_grad, sums.sole_holder(sent, i, grad))
+        for leaf, grad, owned in list(sums.slots.values()):
             if leaf._hooks:
-                grad, still_owned = _run_hooks(leaf._hooks, grad, create_graph)
-                owned = owned and still_owned
-            if steps:
-                with grad_mode.set_grad_enabled(outer_mode):
-                    yield leaf, grad, None
-            if targets is None:
-                _accumulate_into_leaf(leaf, grad, owned, create_graph)
-            elif id(leaf) in targets:
-                captured[id(leaf)] = grad
+                grad, owned = _run_hooks(leaf._hooks, grad, owned, create_graph)
+            mode.enabled = outer
+            yield leaf, grad, None, owned
+            mode.enabled = create_graph
+    finally:
+        mode.enabled = outer
     if not retain_graph:
         for node in executed:
             node._release()
@@ -190,19 +227,14 @@ def _array(grad):
     return grad.data if isinstance(grad, Tensor) else grad
 
 
-def _fresh(input_grad, upstream, all_grads, i) -> bool:
-    """Whether this backward alone holds ``input_grad`` (so it may be summed into in place)."""
-    if isinstance(input_grad, Tensor) or input_grad is upstream or input_grad.base is not None:
-        return False
-    return not any(other is input_grad for j, other in enumerate(all_grads) if j != i)
-
-
-def _retain(node: Function, grad, create_graph: bool) -> None:
-    for ref in node.retained:
-        tensor = ref()
-        if tensor is not None:
-            value = grad if create_graph else Tensor._wrap(np.array(grad))
-            tensor._grad = value if tensor._grad is None else tensor._grad + value
+def accumulate(roots, root_grads, retain_graph, create_graph: bool):
+    """Driver: run ``backward_pass`` and add each leaf's total into its ``.grad``; yields the
+    steps as it goes (``backward()`` exhausts it, ``ag.backward_steps`` shows them)."""
+    for step in backward_pass(roots, root_grads, retain_graph, create_graph):
+        target, grad, sent, owned = step
+        if sent is None and isinstance(target, Tensor):
+            _accumulate_into_leaf(target, grad, owned, create_graph)
+        yield step
 
 
 def _accumulate_into_leaf(leaf: Tensor, grad, owned: bool, create_graph: bool) -> None:
@@ -240,7 +272,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
     roots = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     grads = _per_root(grad_tensors, len(roots), "grad_tensors")
     if inputs is None:
-        run_backward(roots, grads, retain_graph, create_graph)
+        for _ in accumulate(roots, grads, retain_graph, create_graph):
+            pass
         return
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     results = grad(roots, inputs, grads, retain_graph, create_graph, allow_unused=True)
@@ -273,8 +306,13 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
             raise RuntimeError(f"grad: input {i} does not require grad; only tensors with "
                                "requires_grad=True (or computed from them) can be differentiated")
     keys = [tensor.grad_fn or tensor for tensor in inputs]
-    captured = run_backward(outputs, _per_root(grad_outputs, len(outputs), "grad_outputs"),
-                            retain_graph, create_graph, targets={id(k) for k in keys})
+    wanted = {id(k) for k in keys}
+    captured = {}
+    for target, value, _, _ in backward_pass(
+            outputs, _per_root(grad_outputs, len(outputs), "grad_outputs"), retain_graph,
+            create_graph, targets=wanted):
+        if id(target) in wanted:
+            captured[id(target)] = value
     results = []
     for i, key in enumerate(keys):
         value = captured.get(id(key))

@@ -6,7 +6,7 @@ A primitive subclasses ``Function`` and writes
 
 Backward rules read saved values through ``self.input(i)`` and ``self.output()`` and use
 ``self.xp`` for functions: in the fast path these are NumPy arrays and NumPy itself; under
-``create_graph=True`` they are Tensors and ``autograd.ops.graph_np``, so the same rule
+``create_graph=True`` they are Tensors and ``autograd.ops.xp``, so the same rule
 records the graph of the backward pass (as HIPS autograd's rules run on boxed NumPy).
 The base does the cross-cutting work once: recording edges, version checks on saved
 values, un-broadcasting gradients to each input's shape and dtype, releasing the graph.
@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import anomaly, grad_mode
+from ._tensor import Tensor
 
 
 class OpError(RuntimeError):
@@ -43,9 +44,10 @@ class Function:
             (lets in-place ops on the view write through to the base).
     """
 
-    __slots__ = ("next_edges", "_meta", "_saved", "_versions", "_out", "_graph",
-                 "_released", "pre_hooks", "retained", "creation_site", "_module_calls",
+    __slots__ = ("next_edges", "needs_input_grad", "_meta", "_saved", "_versions", "_out",
+                 "_create_graph", "pre_hooks", "retained", "creation_site", "_module_calls",
                  "__weakref__")  # _module_calls: set by nn.Module calls, read by autograd.viz
+    op_name: str  # the user-level op (``mul``, ``leaky_relu``): the class name lowercased by default
     saved_inputs: tuple[int, ...] = ()
     saves_output = False
     differentiable = True
@@ -53,12 +55,17 @@ class Function:
     view_key = None
     hint = ""
 
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if "op_name" not in cls.__dict__:
+            cls.op_name = cls.__name__.lower()
+
     # ---- forward ---------------------------------------------------------------------
     @classmethod
     def apply(cls, *inputs, **params):
         """Run the op on Tensors, arrays or scalars; record a node when grad mode is on and
         some input requires grad. Returns a Tensor."""
-        arrays = [x._data if isinstance(x, tensor_module.Tensor) else x for x in inputs]
+        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
         node = cls.__new__(cls)
         try:
             out = node.forward(*arrays, **params)
@@ -69,11 +76,11 @@ class Function:
         if type(out) is not np.ndarray:
             out = np.asarray(out)
         record = (cls.differentiable and out.dtype.kind == "f" and grad_mode._state.enabled
-                  and any(isinstance(x, tensor_module.Tensor) and x._requires_grad for x in inputs))
+                  and any(isinstance(x, Tensor) and x._requires_grad for x in inputs))
         if anomaly._state.enabled:
             node.creation_site = anomaly.user_call_site()
             anomaly.check_finite(out, "the forward output", node)
-        result = tensor_module.Tensor._wrap(out, node if record else None)
+        result = Tensor._wrap(out, node if record else None)
         if cls.is_view:
             result._version_counter = inputs[0]._version_counter
             result._view = (inputs[0], params[cls.view_key] if cls.view_key else None)
@@ -82,27 +89,29 @@ class Function:
         return result
 
     def _record(self, inputs, arrays, result) -> None:
-        edges, meta, saved, versions = [], [], [None] * len(inputs), []
+        edges, needs, meta, saved, versions = [], [], [], [None] * len(inputs), []
         for x, a in zip(inputs, arrays):
-            if isinstance(x, tensor_module.Tensor) and x._requires_grad:
+            if isinstance(x, Tensor) and x._requires_grad:
                 edges.append(x.grad_fn if x.grad_fn is not None else x)
+                needs.append(True)
                 meta.append((a.shape, a.dtype))
             else:
                 edges.append(None)
+                needs.append(False)
                 meta.append(None)
         for i in self.saved_inputs:
             saved[i] = arrays[i]
-            if isinstance(inputs[i], tensor_module.Tensor):
+            if isinstance(inputs[i], Tensor):
                 counter = inputs[i]._version_counter
                 versions.append((counter, counter[0], i))
         self.next_edges = tuple(edges)
+        self.needs_input_grad = tuple(needs)
         self._meta = tuple(meta)
         self._saved = saved
         self._out = result._data if self.saves_output else None
         if self.saves_output:
             versions.append((result._version_counter, result._version_counter[0], "output"))
         self._versions = versions
-        self._released = False
         self.pre_hooks = None
         self.retained = None
 
@@ -110,7 +119,7 @@ class Function:
         shapes = ", ".join(
             f"{a.shape} {a.dtype}" if isinstance(a, np.ndarray) else repr(a) for a in arrays)
         hint = f" Hint: {self.hint}" if self.hint else ""
-        return f"{self.op_name()}: {err} (inputs: {shapes}).{hint}"
+        return f"{self.op_name}: {err} (inputs: {shapes}).{hint}"
 
     # ---- backward --------------------------------------------------------------------
     def forward(self, *arrays, **params) -> np.ndarray:
@@ -120,44 +129,40 @@ class Function:
         raise NotImplementedError
 
     @property
-    def needs_input_grad(self) -> tuple[bool, ...]:
-        return tuple(edge is not None for edge in self.next_edges)
-
-    @property
     def xp(self):
         """NumPy in the fast path; the Tensor versions of its functions under create_graph."""
-        if self._graph:
-            from .ops import graph_np
+        if self._create_graph:
+            from .ops import xp
 
-            return graph_np
+            return xp
         return np
 
     def call(self, op: type[Function], *args, **params):
         """Run another primitive in this backward's mode: on arrays in the fast path, recorded
         on Tensors under create_graph (e.g. a gather's backward is a scatter-add)."""
-        if self._graph:
+        if self._create_graph:
             return op.apply(*args, **params)
         return np.asarray(op.__new__(op).forward(*args, **params))
 
     def input(self, i: int):
         """Saved input ``i``: an array, or under create_graph a Tensor wired to its producer."""
-        if self._released:
+        if self._saved is None:
             raise RuntimeError(_RELEASED_MESSAGE.format(op=self.name()))
         value = self._saved[i]
-        if not self._graph or not isinstance(value, np.ndarray):
+        if not self._create_graph or not isinstance(value, np.ndarray):
             return value
         edge = self.next_edges[i]
-        if isinstance(edge, tensor_module.Tensor):
+        if isinstance(edge, Tensor):
             return edge  # a leaf: its own Tensor, so gradients reach it
-        return tensor_module.Tensor._wrap(value, edge)
+        return Tensor._wrap(value, edge)
 
     def output(self):
         """The saved output: an array, or under create_graph a Tensor produced by this node."""
-        if self._released:
+        if self._saved is None:
             raise RuntimeError(_RELEASED_MESSAGE.format(op=self.name()))
-        if not self._graph:
+        if not self._create_graph:
             return self._out
-        return tensor_module.Tensor._wrap(self._out, self)
+        return Tensor._wrap(self._out, self)
 
     def _run_backward(self, g, create_graph: bool) -> list:
         """Check saved versions, run the rule, fit each gradient to its input."""
@@ -169,24 +174,17 @@ class Function:
                     f"by an inplace operation: {where}, saved by {self.name()}, is at version "
                     f"{counter[0]}; expected version {version}. Hint: use an out-of-place op "
                     "(x = x + y instead of x += y) or .clone() before modifying.")
-        self._graph = create_graph
+        self._create_graph = create_graph
         grads = self.backward(g)
         return [None if grad is None or meta is None else _fit(grad, meta, self)
                 for grad, meta in zip(grads, self._meta)]
 
     def _release(self) -> None:
-        """Free saved values after backward (unless retain_graph)."""
-        if self._saved is not None:
-            self._saved = None
-            self._out = None
-            self._released = True
+        """Free saved values after backward (unless retain_graph); ``input()`` then refuses."""
+        self._saved = None
+        self._out = None
 
     # ---- naming ----------------------------------------------------------------------
-    @classmethod
-    def op_name(cls) -> str:
-        """The user-level op: ``mul``, ``matmul``, ``getitem``."""
-        return cls.__name__.lower()
-
     def name(self) -> str:
         """PyTorch's node name: ``MulBackward``."""
         return f"{type(self).__name__}Backward"
@@ -222,6 +220,3 @@ def _fit(grad, meta, node):
         grad = grad.astype(dtype)
     return grad
 
-
-# Imported last: _tensor.py imports the ops, which import this module; used at call time only.
-from . import _tensor as tensor_module  # noqa: E402

@@ -22,17 +22,20 @@ def is_grad_enabled() -> bool:
     return _state.enabled
 
 
-class _GradModeContext:
-    """Base for the grad-mode switches: a context manager that also decorates functions."""
+class Switch:
+    """A context manager that sets ``state.enabled`` to ``mode`` and restores it on exit, and
+    a decorator that does so around each call: the base of ``no_grad``, ``enable_grad`` and
+    ``detect_anomaly``."""
 
+    state = _state
     mode: bool
 
     def __enter__(self) -> None:
-        self._previous = _state.enabled
-        _state.enabled = self.mode
+        self._previous = self.state.enabled
+        self.state.enabled = self.mode
 
     def __exit__(self, *exc_info) -> None:
-        _state.enabled = self._previous
+        self.state.enabled = self._previous
 
     def __call__(self, fn):
         @functools.wraps(fn)
@@ -43,19 +46,19 @@ class _GradModeContext:
         return wrapper
 
 
-class no_grad(_GradModeContext):  # noqa: N801 - PyTorch's name
+class no_grad(Switch):  # noqa: N801 - PyTorch's name
     """Disable graph recording: ``with ag.no_grad(): ...`` or ``@ag.no_grad()``."""
 
     mode = False
 
 
-class enable_grad(_GradModeContext):  # noqa: N801 - PyTorch's name
+class enable_grad(Switch):  # noqa: N801 - PyTorch's name
     """Enable graph recording inside a ``no_grad`` region."""
 
     mode = True
 
 
-class set_grad_enabled(_GradModeContext):  # noqa: N801 - PyTorch's name
+class set_grad_enabled(Switch):  # noqa: N801 - PyTorch's name
     """Set grad mode now; used as a context manager, restore the previous mode on exit.
 
     Example: ``ag.set_grad_enabled(False)`` or ``with ag.set_grad_enabled(is_train): ...``.

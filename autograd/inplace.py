@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _tensor as tensor_module
 from . import dtypes, grad_mode
+from ._tensor import Tensor
 from .ops import arithmetic, indexing, select, unary
 
 
@@ -19,7 +19,7 @@ def apply_inplace(self, op_name: str, out_of_place, *args):
     if not self._data.flags.writeable:
         raise RuntimeError(f"{op_name}: this tensor's memory is read-only or shared by "
                            "several elements (an expand/broadcast view). Hint: .clone() it first")
-    others_need_grad = any(isinstance(a, tensor_module.Tensor) and a._requires_grad for a in args)
+    others_need_grad = any(isinstance(a, Tensor) and a._requires_grad for a in args)
     if grad_mode._state.enabled and (self._requires_grad or others_need_grad):
         if self.grad_fn is None and self._requires_grad:
             raise RuntimeError(
@@ -37,13 +37,20 @@ def apply_inplace(self, op_name: str, out_of_place, *args):
         raise RuntimeError(f"{op_name}: result type {dtypes.name(result.dtype)} can't be cast "
                            f"to the tensor's dtype {dtypes.name(self.dtype)} in place")
     np.copyto(self._data, result._data, casting="same_kind")
-    self._version_counter[0] += 1
+    increment_version(self)
     return self
+
+
+def increment_version(tensor) -> None:
+    """Count an in-place change made to ``tensor``'s memory outside ndgrad's ops (an optimizer
+    writing NumPy into ``param.data``), so a graph that saved the old values refuses to
+    backward, as ``torch.autograd.graph.increment_version`` does."""
+    tensor._version_counter[0] += 1
 
 
 def _snapshot(t):
     """A copy of t's current value that stands for it in the graph (t is about to change)."""
-    before = tensor_module.Tensor._wrap(t._data.copy(), t.grad_fn)
+    before = Tensor._wrap(t._data.copy(), t.grad_fn)
     before._requires_grad = t._requires_grad
     return before
 

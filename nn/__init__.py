@@ -3,6 +3,31 @@ ops (no hand-written backward).
 
     >>> import nn
     >>> model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1))
+
+Adding a layer (the recipe; a ``Scale`` layer, y = x * weight, as the example)
+-------------------------------------------------------------------------------
+1. **The functional form** in ``nn/functional/<kind>.py`` (``activation``, ``layers``,
+   ``loss``, ``normalization``), composed from autograd's public ops, with PyTorch's name and
+   signature and the math in its docstring: ``def scale(input, weight): return input * weight``.
+   When composition would be slow or unstable, the primitive goes in ``autograd/ops/`` first
+   (see the op recipe in ``autograd/ops/__init__.py``) and the functional form calls it.
+2. **The Module** in ``nn/<kind>.py``: ``__init__`` calls ``super().__init__()`` and assigns
+   ``Parameter``s (registered by assignment, so ``state_dict`` keys are PyTorch's, e.g.
+   ``scale.weight``), initialised as PyTorch does in ``reset_parameters`` with ``nn.init``;
+   ``forward`` calls the functional form; ``extra_repr`` gives PyTorch's repr text::
+
+       class Scale(Module):
+           def __init__(self, features: int) -> None:
+               super().__init__()
+               self.weight = Parameter(ag.ones(features))
+
+           def forward(self, input):
+               return F.scale(input, self.weight)
+
+3. **The exports**: the Module here, the function in ``nn/functional/__init__.py``.
+4. **The torch test** in ``tests/test_nn_layers.py``: build both layers, copy the weights
+   across by ``state_dict`` key (``copy_parameters``), compare outputs and input and
+   parameter gradients in float64 (``run_both``), and gradcheck the functional form.
 """
 
 from . import functional, init, utils

@@ -8,14 +8,19 @@ from .module import Module
 
 class _MaybeInplace(Module):
     """An activation with PyTorch's ``inplace`` flag (accepted; ndgrad computes out of place,
-    which gives the same values and gradients)."""
+    which gives the same values and gradients); ``extra_repr`` adds it to the subclass's
+    ``_options()``, as PyTorch prints it."""
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
 
+    def _options(self) -> str:
+        return ""
+
     def extra_repr(self) -> str:
-        return "inplace=True" if self.inplace else ""
+        flag = "inplace=True" if self.inplace else ""
+        return ", ".join(part for part in (self._options(), flag) if part)
 
 
 class ReLU(_MaybeInplace):
@@ -25,32 +30,32 @@ class ReLU(_MaybeInplace):
         return F.relu(input)
 
 
-class LeakyReLU(Module):
+class LeakyReLU(_MaybeInplace):
     """x for x > 0, negative_slope * x otherwise."""
 
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
-        super().__init__()
-        self.negative_slope, self.inplace = negative_slope, inplace
+        super().__init__(inplace)
+        self.negative_slope = negative_slope
 
     def forward(self, input):
         return F.leaky_relu(input, self.negative_slope)
 
-    def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
+    def _options(self) -> str:
+        return f"negative_slope={self.negative_slope}"
 
 
-class ELU(Module):
+class ELU(_MaybeInplace):
     """x for x > 0, alpha (e^x - 1) otherwise."""
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
-        super().__init__()
-        self.alpha, self.inplace = alpha, inplace
+        super().__init__(inplace)
+        self.alpha = alpha
 
     def forward(self, input):
         return F.elu(input, self.alpha)
 
-    def extra_repr(self) -> str:
-        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+    def _options(self) -> str:
+        return f"alpha={self.alpha}"
 
 
 class GELU(Module):

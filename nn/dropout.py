@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import functional as F
+from .functional.layers import check_probability
 from .module import Module
 
 
@@ -11,8 +12,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        check_probability(p)
         self.p, self.inplace = p, inplace
 
     def forward(self, input):

@@ -17,7 +17,6 @@ import warnings
 import numpy as np
 
 import autograd as ag
-from autograd import random as ag_random
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_",
@@ -77,7 +76,7 @@ def _calculate_correct_fan(tensor, mode: str) -> int:
 def _rng(generator) -> np.random.Generator:
     """The generator to draw from: the caller's, else ndgrad's current one (looked up at
     call time, since ``ag.manual_seed`` replaces it)."""
-    return ag_random.generator() if generator is None else generator
+    return ag.random.resolve(generator=generator, where="nn.init")
 
 
 def _check_tensor(op: str, tensor, floating: bool = True) -> None:

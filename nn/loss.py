@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from . import functional as F
+from .functional.loss import check_reduction
 from .module import Module
 
 
 class _Loss(Module):
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        if reduction not in ("mean", "sum", "none"):
-            raise ValueError(f"{type(self).__name__}: {reduction!r} is not a valid value for "
-                             "reduction (use 'mean', 'sum' or 'none')")
+        check_reduction(type(self).__name__, reduction)
         self.reduction = reduction
 
 

@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 import autograd as ag
-from autograd import Tensor
-from autograd.hooks import RemovableHandle
-from autograd.viz.calls import record_call
+from autograd import RemovableHandle, Tensor
+from autograd.viz import record_module_call
 
 from .parameter import Parameter
 
@@ -65,7 +64,7 @@ class Module:
                 if replaced is not None:
                     output = replaced
         if isinstance(output, Tensor) and output.grad_fn is not None:
-            record_call(self, args, kwargs, output)  # for ag.draw_graph's module clusters
+            record_module_call(self, args, kwargs, output)  # for ag.draw_graph's module clusters
         return output
 
     def register_forward_pre_hook(self, hook: Callable) -> RemovableHandle:

@@ -21,6 +21,7 @@ class Parameter(Tensor):
     """
 
     __slots__ = ()
+    is_parameter = True
 
     def __init__(self, data=None, requires_grad: bool = True) -> None:
         source = data if isinstance(data, Tensor) else None
@@ -28,7 +29,7 @@ class Parameter(Tensor):
             data = np.empty(0, dtype=np.float32)
         super().__init__(data if source is None else (), requires_grad=False)
         if source is not None:
-            self._data, self._version_counter = source._data, source._version_counter
+            self.set_(source)
         self.requires_grad = requires_grad
 
     def __repr__(self) -> str:

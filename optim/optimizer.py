@@ -142,19 +142,20 @@ class Optimizer:
                     self._update(param, grad, group)
                     # Count the in-place write (as PyTorch's param.add_ would): a graph that
                     # saved this parameter before the step now refuses to backward.
-                    param.data = param.data
+                    ag.increment_version(param)
         return loss
 
     def _update(self, param: ag.Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
         """Update ``param.data`` in place from ``grad`` (never modify ``grad``)."""
         raise NotImplementedError(f"{self._name} must implement _update(param, grad, group)")
 
-    def _buffer(self, param: ag.Tensor, name: str, fill: float = 0.0) -> np.ndarray:
-        """The array of ``state[param][name]``, created as a Tensor full of ``fill`` (in the
-        parameter's dtype) the first time."""
+    def _buffer(self, param: ag.Tensor, name: str, fill: float = 0.0,
+                initial: np.ndarray | None = None) -> np.ndarray:
+        """The array of ``state[param][name]``, created the first time as a Tensor in the
+        parameter's dtype: a copy of ``initial`` if given, else full of ``fill``."""
         state = self.state[param]
         if name not in state:
-            state[name] = ag.full_like(param, fill)
+            state[name] = ag.full_like(param, fill) if initial is None else ag.tensor(initial)
         return state[name].data
 
     # ---- saving and loading ----------------------------------------------------------

@@ -57,12 +57,9 @@ class SGD(Optimizer):
         if weight_decay != 0:
             g = g + weight_decay * p
         if momentum != 0:
-            state = self.state[param]
-            if "momentum_buffer" not in state:
-                state["momentum_buffer"] = ag.tensor(g)  # b = g (a copy)
-                buf = state["momentum_buffer"].data
-            else:
-                buf = state["momentum_buffer"].data
+            first_step = "momentum_buffer" not in self.state[param]
+            buf = self._buffer(param, "momentum_buffer", initial=g)  # b = g (a copy) at first
+            if not first_step:
                 buf *= momentum  # b = mu b + (1 - dampening) g
                 buf += (1 - dampening) * g
             g = g + momentum * buf if group["nesterov"] else buf

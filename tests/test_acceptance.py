@@ -66,7 +66,7 @@ def test_the_six_tutorial_notebooks_are_saved_with_outputs():
     (["demo", "--dataset", "mnist", "--data", "/no/such/folder"], 1, "/no/such/folder"),
 ])
 def test_cli_errors_exit_non_zero_with_a_message(args, code, text):
-    done = subprocess.run([sys.executable, "-m", "autograd", *args], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "ndgrad", *args], capture_output=True,
                           text=True, cwd=ROOT, timeout=120)
     assert done.returncode == code
     assert text in done.stderr and "Traceback" not in done.stderr

@@ -11,8 +11,8 @@ import pytest
 from conftest import requires_torch, to_torch, torch
 
 import autograd as ag
-from autograd.ops.activation import elu, leaky_relu, softplus
-from autograd.ops.loss import binary_cross_entropy
+from autograd import elu, leaky_relu, softplus
+from nn.functional import binary_cross_entropy
 
 F = torch.nn.functional if torch is not None else None
 DTYPES = [ag.float32, ag.float64]

@@ -1,7 +1,7 @@
-"""``ndgrad demo`` / ``python -m autograd demo``: end to end, the Graphviz fallback, errors.
+"""``ndgrad demo`` / ``python -m ndgrad demo``: end to end, the Graphviz fallback, errors.
 
 Most runs call ``main([...])`` in-process with few epochs; one runs the real
-``python -m autograd demo`` in a subprocess. The demo's full default recipe (3000 epochs) is
+``python -m ndgrad demo`` in a subprocess. The demo's full default recipe (3000 epochs) is
 covered by ``test_training.py``, not here.
 """
 
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 import optim
-from autograd import demo
-from autograd.cli import build_parser, config_from_args, main
 from autograd.data import default_mnist_path
+from ndgrad import demo
+from ndgrad.cli import build_parser, config_from_args, main
 
 REPO = Path(__file__).resolve().parents[1]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -108,9 +108,9 @@ def test_defaults_are_the_tutorial_000_recipe():
         ([100], "adam", 1e-3, 1, 32)
 
 
-def test_python_dash_m_autograd_demo_subprocess(tmp_path):
+def test_python_dash_m_ndgrad_demo_subprocess(tmp_path):
     out = tmp_path / "tmp"
-    proc = subprocess.run([sys.executable, "-m", "autograd", "demo", "--epochs", "50", "--out", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "ndgrad", "demo", "--epochs", "50", "--out", str(out)],
                           cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr

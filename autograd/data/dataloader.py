@@ -19,7 +19,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..factories import from_numpy, tensor
 from ..ops.movement import stack
-from ._rng import resolve_rng
+from ..random import resolve as resolve_rng
 from .dataset import Subset, TensorDataset
 
 _SUPPORTED = "Tensors, NumPy arrays and scalars, Python numbers, strings, dicts, tuples and lists"

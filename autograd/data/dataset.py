@@ -24,7 +24,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..factories import from_numpy
-from ._rng import resolve_rng
+from ..random import resolve as resolve_rng
 
 
 class Dataset:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ._rng import resolve_rng
+from ..random import resolve as resolve_rng
 
 _SPIRAL_DEFAULTS = {"random": (500, 1.5), "linspace": (600, 0.08)}  # n_samples, noise
 

@@ -12,36 +12,29 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..dtypes import as_float
 from ..function import Function
-from .unary import Sigmoid, _float_input
+from .unary import Sigmoid
 
 
 class LeakyRelu(Function):
     """f(x) = x where x > 0, else negative_slope * x;
     df/dx = 1 where x > 0, else negative_slope (so f'(0) = negative_slope, as in PyTorch)."""
 
+    op_name = "leaky_relu"
     saved_inputs = (0,)
 
-    # np.where is ~10x slower than arithmetic on large arrays (NumPy 2.x, float32), so the
-    # fast paths below use max/min and a 0/1 mask; all stay exact (one term is always 0).
+    # np.where is ~10x slower than arithmetic on large arrays (NumPy 2.x, float32), so forward
+    # and backward use max/min and a 0/1 mask; both stay exact (one term is always 0).
     def forward(self, x, negative_slope):
         self.negative_slope = negative_slope
-        x = _float_input(x)
+        x = as_float(x)
         pick = np.maximum if negative_slope <= 1 else np.minimum  # the x > 0 branch is x
         return pick(x, x * negative_slope)
 
     def backward(self, g):
-        x = self.input(0)
-        if self._graph:
-            return (self.xp.where(x > 0, g, g * self.negative_slope),)
-        positive = (x > 0).astype(g.dtype)
-        grad = g * positive
-        grad += (g * self.negative_slope) * (1 - positive)
-        return (grad,)
-
-    @classmethod
-    def op_name(cls) -> str:
-        return "leaky_relu"
+        positive = (self.input(0) > 0).astype(g.dtype)
+        return (g * positive + (g * self.negative_slope) * (1 - positive),)
 
 
 class Softplus(Function):
@@ -56,7 +49,7 @@ class Softplus(Function):
 
     def forward(self, x, beta, threshold):
         self.beta, self.threshold = beta, threshold
-        x = _float_input(x)
+        x = as_float(x)
         z = x * beta
         soft = (np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))) / beta
         return np.where(z > threshold, x, soft)
@@ -83,7 +76,7 @@ class Elu(Function):
 
     def forward(self, x, alpha):
         self.alpha = alpha
-        x = _float_input(x)
+        x = as_float(x)
         return np.where(x > 0, x, np.expm1(np.where(x > 0, 0, x)) * alpha)  # keeps -0.0
 
     def backward(self, g):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..dtypes import promote, result_type
+from ..dtypes import as_float, promote, result_type
 from ..function import Function
 
 BROADCAST_HINT = ("shapes broadcast when, aligned from the right, each pair of dims is equal "
@@ -52,8 +52,8 @@ class Mul(Function):
         return a * b
 
     def backward(self, g):
-        grad_a = g * self.input(1) if self.next_edges[0] is not None else None
-        grad_b = g * self.input(0) if self.next_edges[1] is not None else None
+        grad_a = g * self.input(1) if self.needs_input_grad[0] else None
+        grad_b = g * self.input(0) if self.needs_input_grad[1] else None
         return grad_a, grad_b
 
 
@@ -65,8 +65,7 @@ class Div(Function):
 
     def forward(self, a, b):
         a, b = promote(a, b)
-        if np.result_type(a, b).kind != "f":
-            a = np.asarray(a, dtype=np.float32)
+        a = as_float(np.asarray(a))
         with np.errstate(divide="ignore", invalid="ignore"):  # x/0 is inf or nan, silently, as in PyTorch
             return a / b
 
@@ -74,7 +73,7 @@ class Div(Function):
         b = self.input(1)
         with np.errstate(divide="ignore", invalid="ignore"):
             grad_a = g / b
-            grad_b = -grad_a * self.input(0) / b if self.next_edges[1] is not None else None
+            grad_b = -grad_a * self.input(0) / b if self.needs_input_grad[1] else None
         return grad_a, grad_b
 
 
@@ -108,14 +107,14 @@ class Pow(Function):
         xp = self.xp
         a, b = self.input(0), self.input(1)
         grad_a = grad_b = None
-        if self.next_edges[0] is not None:
+        if self.needs_input_grad[0]:
             if isinstance(b, (int, float)):
                 grad_a = g * (b * a ** (b - 1)) if b != 0 else g * 0
             else:  # mask only 0 * 0^-1 (= nan); elsewhere the rule stays differentiable in b
                 both_zero = (b == 0) & (a == 0)
                 safe_a = xp.where(both_zero, 1.0, a)
                 grad_a = g * xp.where(both_zero, 0.0, b * safe_a ** (b - 1))
-        if self.next_edges[1] is not None:
+        if self.needs_input_grad[1]:
             zero_base = (a == 0) & (b >= 0)
             grad_b = g * xp.where(zero_base, 0.0, self.output() * xp.log(xp.where(zero_base, 1.0, a)))
         return grad_a, grad_b

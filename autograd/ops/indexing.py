@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _tensor as tensor_module
+from .._tensor import Tensor
 from ..function import Function
 from .dims import normalize_dim
 
@@ -125,7 +125,7 @@ def _is_basic(index) -> bool:
 
 
 def _index_part(part):
-    if isinstance(part, tensor_module.Tensor):
+    if isinstance(part, Tensor):
         part = part.data
     elif isinstance(part, list):
         part = np.asarray(part)

@@ -29,7 +29,7 @@ class MatMul(Function):
         a, b = self.input(0), self.input(1)
         fit_threads(math.prod(a.shape) * (b.shape[-1] if b.ndim > 1 else 1))
         xp = self.xp
-        need_a, need_b = self.next_edges[0] is not None, self.next_edges[1] is not None
+        need_a, need_b = self.needs_input_grad[0], self.needs_input_grad[1]
         if a.ndim == 1 and b.ndim == 1:
             return (g * b if need_a else None), (g * a if need_b else None)
         if a.ndim == 1:  # (k,) @ (..., k, m) -> (..., m)

@@ -10,8 +10,8 @@ import builtins
 
 import numpy as np
 
-from .. import _tensor as tensor_module
 from .. import dtypes
+from .._tensor import Tensor
 from ..function import Function, OpError
 from .dims import normalize_dim
 from .indexing import getitem
@@ -226,9 +226,9 @@ def expand_as(input, other):
 
 
 def _tensor_list(op, tensors):
-    if isinstance(tensors, tensor_module.Tensor) or not len(tensors):
+    if isinstance(tensors, Tensor) or not len(tensors):
         raise TypeError(f"{op}: expected a non-empty list or tuple of tensors")
-    return [t if isinstance(t, tensor_module.Tensor) else tensor_module.Tensor(t) for t in tensors]
+    return [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
 
 
 def cat(tensors, dim=0, *, axis=None):
@@ -288,7 +288,7 @@ def contiguous(input):
 def to(input, *args, dtype=None, **_ignored):
     """Convert dtype: ``x.to(ag.float64)``, ``x.to(other)``; devices other than cpu are refused."""
     for arg in args:
-        if isinstance(arg, tensor_module.Tensor):
+        if isinstance(arg, Tensor):
             dtype = arg.dtype
         elif isinstance(arg, str) and arg.split(":")[0] == "cpu":
             continue

@@ -12,17 +12,18 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import _tensor as tensor_module
+from .._tensor import Tensor
 from ..function import Function, OpError
 from .dims import pick, reduced_count, reduction_axes
-from .indexing import ScatterAdd
+from .indexing import Gather
+from .softmax import shifted
 
 
 class ValuesIndices(NamedTuple):
     """What ``max(dim)``/``min(dim)`` return, like ``torch.return_types.max``."""
 
-    values: tensor_module.Tensor
-    indices: tensor_module.Tensor
+    values: Tensor
+    indices: Tensor
 
 
 class _Reduction(Function):
@@ -71,7 +72,7 @@ class Var(_Reduction):
 
     def forward(self, x, axes, keepdims, correction):
         if x.dtype.kind != "f":
-            raise OpError(f"var: input dtype must be floating point, got {x.dtype}")
+            raise OpError(f"{self.op_name}: input dtype must be floating point, got {x.dtype}")
         self._setup(x, axes, keepdims)
         self.correction = correction
         return np.var(x, axis=axes, ddof=correction, keepdims=keepdims)
@@ -83,24 +84,16 @@ class Var(_Reduction):
         return (self.unreduce(g) * centered * (2 / (n - self.correction)),)
 
 
-class Std(_Reduction):
-    """std = sqrt(var);  d/dx = (x - mean) / ((n - correction) std)."""
+class Std(Var):
+    """std = sqrt(var);  d/dx = (d var/dx) / (2 std)."""
 
-    saved_inputs = (0,)
     saves_output = True
 
     def forward(self, x, axes, keepdims, correction):
-        if x.dtype.kind != "f":
-            raise OpError(f"std: input dtype must be floating point, got {x.dtype}")
-        self._setup(x, axes, keepdims)
-        self.correction = correction
-        return np.std(x, axis=axes, ddof=correction, keepdims=keepdims)
+        return np.sqrt(super().forward(x, axes, keepdims, correction))
 
     def backward(self, g):
-        x = self.input(0)
-        centered = x - x.mean(axis=self.axes, keepdims=True)
-        n = reduced_count(self.shape, self.axes)
-        return (self.unreduce(g) * centered / (self.unreduce(self.output()) * (n - self.correction)),)
+        return super().backward(g / (2 * self.output()))
 
 
 class Prod(_Reduction):
@@ -115,7 +108,9 @@ class Prod(_Reduction):
 
     def backward(self, g):
         x = self.input(0)
-        if self._graph:
+        # The one rule that branches on the mode (see autograd/ops/__init__.py): the exclusive
+        # products have no Tensor form yet, so the graph path divides by x instead.
+        if self._create_graph:
             if (x.data == 0).any():
                 raise OpError("prod: create_graph=True through a product containing zeros is "
                               "not supported")
@@ -146,7 +141,7 @@ class Amax(_Reduction):
 
     def forward(self, x, axes, keepdims):
         if x.size == 0:
-            raise OpError(f"{self.op_name()}: the tensor is empty (shape {x.shape}) and the "
+            raise OpError(f"{self.op_name}: the tensor is empty (shape {x.shape}) and the "
                           "operation has no identity. Hint: pass a dim that has elements")
         self._setup(x, axes, keepdims)
         return self.reduce(x, axis=axes, keepdims=keepdims)
@@ -163,18 +158,17 @@ class Amin(Amax):
     reduce = staticmethod(np.min)
 
 
-class Max(Function):
-    """max(dim) values: x at the given argmax indices;  d/dx = 1 at the index, else 0."""
+class Max(Gather):
+    """max(dim) values: x at the given argmax indices (a gather along ``axis``);
+    d/dx = 1 at the index, else 0."""
 
     def forward(self, x, index, axis, keepdims):
-        self.shape, self.index, self.axis, self.keepdims = x.shape, index, axis, keepdims
-        values = np.take_along_axis(x, index, axis)
+        self.keepdims = keepdims
+        values = super().forward(x, index, axis)
         return values if keepdims else values.squeeze(axis)
 
     def backward(self, g):
-        if not self.keepdims:
-            g = self.xp.expand_dims(g, self.axis)
-        return self.call(ScatterAdd, g, index=self.index, axis=self.axis, shape=self.shape), None
+        return super().backward(g if self.keepdims else self.xp.expand_dims(g, self.axis))
 
 
 class Min(Max):
@@ -189,12 +183,9 @@ class LogSumExp(_Reduction):
     saves_output = True
 
     def forward(self, x, axes, keepdims):
-        if x.dtype.kind != "f":
-            x = x.astype(np.float32)
         self._setup(x, axes, keepdims)
-        m = np.max(x, axis=axes, keepdims=True) if x.size else np.zeros([1] * x.ndim, x.dtype)
-        m = np.where(np.isfinite(m), m, 0)
-        out = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+        z, m = shifted(x, axes)
+        out = np.log(np.sum(np.exp(z), axis=axes, keepdims=True)) + m
         return out if keepdims else out.squeeze(axes)
 
     def backward(self, g):
@@ -277,7 +268,7 @@ def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
 
 
 def _extreme(op, amax_or_amin, pairwise, primitive, arg_fn, input, dim, keepdim, axis, keepdims):
-    if isinstance(dim, tensor_module.Tensor):
+    if isinstance(dim, Tensor):
         return pairwise(input, dim)
     dim = pick(op, dim, axis, "dim", "axis")
     keep = bool(pick(op, keepdim, keepdims, "keepdim", "keepdims", default=False))
@@ -292,7 +283,7 @@ def _extreme(op, amax_or_amin, pairwise, primitive, arg_fn, input, dim, keepdim,
         raise OpError(f"{op}: dim {dim} of shape {input.shape} is empty")
     index = arg_fn(input.data, axis=axis, keepdims=True)
     values = primitive.apply(input, index, axis=axis, keepdims=keep)
-    indices = tensor_module.Tensor._wrap(index if keep else index.squeeze(axis))
+    indices = Tensor._wrap(index if keep else index.squeeze(axis))
     return ValuesIndices(values, indices)
 
 

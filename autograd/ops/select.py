@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _tensor as tensor_module
+from .._tensor import Tensor
 from ..dtypes import promote
 from ..function import Function
 from .arithmetic import BROADCAST_HINT
@@ -126,7 +126,7 @@ def minimum(input, other):
 
 def where(condition, input, other):
     """``input`` where ``condition`` holds, else ``other`` (broadcasting)."""
-    if not isinstance(condition, tensor_module.Tensor):
+    if not isinstance(condition, Tensor):
         condition = np.asarray(condition)
     return Where.apply(condition, input, other)
 

@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..dtypes import as_float
 from ..function import Function
 from .dims import normalize_dim
 
 
-def shifted(x: np.ndarray, axis: int) -> np.ndarray:
-    x = x if x.dtype.kind == "f" else x.astype(np.float32)
-    m = np.max(x, axis=axis, keepdims=True) if x.size else 0
-    return x - np.where(np.isfinite(m), m, 0)
+def shifted(x: np.ndarray, axis) -> tuple[np.ndarray, np.ndarray]:
+    """``(x - m, m)`` with m = max(x) over ``axis`` (keepdims), the stable argument of exp in
+    softmax, log_softmax and logsumexp; m is 0 where the max is infinite or x is empty, and
+    integers become float32."""
+    x = as_float(x)
+    m = np.max(x, axis=axis, keepdims=True) if x.size else np.zeros([1] * x.ndim, x.dtype)
+    m = np.where(np.isfinite(m), m, 0)
+    return x - m, m
 
 
 class Softmax(Function):
@@ -24,7 +29,7 @@ class Softmax(Function):
 
     def forward(self, x, axis):
         self.axis = axis
-        e = np.exp(shifted(x, axis))
+        e = np.exp(shifted(x, axis)[0])
         return e / e.sum(axis=axis, keepdims=True)
 
     def backward(self, g):
@@ -39,7 +44,7 @@ class LogSoftmax(Function):
 
     def forward(self, x, axis):
         self.axis = axis
-        z = shifted(x, axis)
+        z, _ = shifted(x, axis)
         return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
 
     def backward(self, g):

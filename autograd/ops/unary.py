@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _tensor as tensor_module
+from .._tensor import Tensor
+from ..dtypes import as_float
 from ..function import Function, OpError
 from ._erf import erf as _erf_float64
 
 _TWO_OVER_SQRT_PI = 1.1283791670955126  # 2 / sqrt(pi)
-
-
-def _float_input(x: np.ndarray) -> np.ndarray:
-    """Integers become float32 (PyTorch's default) for float-valued functions."""
-    return x if x.dtype.kind == "f" else x.astype(np.float32)
 
 
 class Exp(Function):
@@ -27,7 +23,7 @@ class Exp(Function):
     saves_output = True
 
     def forward(self, x):
-        return np.exp(_float_input(x))
+        return np.exp(as_float(x))
 
     def backward(self, g):
         return (g * self.output(),)
@@ -39,7 +35,7 @@ class Log(Function):
     saved_inputs = (0,)
 
     def forward(self, x):
-        return np.log(_float_input(x))
+        return np.log(as_float(x))
 
     def backward(self, g):
         return (g / self.input(0),)
@@ -51,7 +47,7 @@ class Log1p(Function):
     saved_inputs = (0,)
 
     def forward(self, x):
-        return np.log1p(_float_input(x))
+        return np.log1p(as_float(x))
 
     def backward(self, g):
         return (g / (1 + self.input(0)),)
@@ -63,7 +59,7 @@ class Expm1(Function):
     saves_output = True
 
     def forward(self, x):
-        return np.expm1(_float_input(x))
+        return np.expm1(as_float(x))
 
     def backward(self, g):
         return (g * (self.output() + 1),)
@@ -76,7 +72,7 @@ class Erf(Function):
     saved_inputs = (0,)
 
     def forward(self, x):
-        x = _float_input(x)
+        x = as_float(x)
         return _erf_float64(x).astype(x.dtype, copy=False)
 
     def backward(self, g):
@@ -90,7 +86,7 @@ class Sqrt(Function):
     saves_output = True
 
     def forward(self, x):
-        return np.sqrt(_float_input(x))
+        return np.sqrt(as_float(x))
 
     def backward(self, g):
         return (g / (2 * self.output()),)
@@ -102,7 +98,7 @@ class Sin(Function):
     saved_inputs = (0,)
 
     def forward(self, x):
-        return np.sin(_float_input(x))
+        return np.sin(as_float(x))
 
     def backward(self, g):
         return (g * self.xp.cos(self.input(0)),)
@@ -114,7 +110,7 @@ class Cos(Function):
     saved_inputs = (0,)
 
     def forward(self, x):
-        return np.cos(_float_input(x))
+        return np.cos(as_float(x))
 
     def backward(self, g):
         return (-g * self.xp.sin(self.input(0)),)
@@ -126,7 +122,7 @@ class Tanh(Function):
     saves_output = True
 
     def forward(self, x):
-        return np.tanh(_float_input(x))
+        return np.tanh(as_float(x))
 
     def backward(self, g):
         y = self.output()
@@ -140,7 +136,7 @@ class Sigmoid(Function):
     saves_output = True
 
     def forward(self, x):
-        x = _float_input(x)
+        x = as_float(x)
         e = np.exp(-np.abs(x))
         return np.where(x >= 0, 1, e) / (1 + e)
 
@@ -273,7 +269,7 @@ def sign(input):
 
 def clamp(input, min=None, max=None):  # noqa: A002 - PyTorch's names
     """Limit values to [min, max]; either bound may be None or a tensor. Alias: ``clip``."""
-    if isinstance(min, tensor_module.Tensor) or isinstance(max, tensor_module.Tensor):
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
         from .select import maximum, minimum
 
         lower = input if min is None else maximum(input, min)

@@ -8,12 +8,13 @@
     >>> ag.draw_graph(loss_fn(model(x), y), module=model)  # clusters per sub-module
 
 Modules: ``trace`` walks the graph, ``clusters`` groups ops by Module call (recorded by
-``calls``), ``dot`` writes DOT text, ``render`` wraps it for Graphviz, ``steps`` is the
-step-by-step backward.
+``calls.record_module_call``, which ``nn.Module.__call__`` calls), ``dot`` writes DOT text,
+``render`` wraps it for Graphviz, ``steps`` is the step-by-step backward.
 """
 
+from .calls import record_module_call
 from .render import GraphvizNotFoundError, draw_graph, require_dot, to_dot
 from .steps import BackwardStep, backward_steps
 
 __all__ = ["BackwardStep", "GraphvizNotFoundError", "backward_steps", "draw_graph",
-           "require_dot", "to_dot"]
+           "record_module_call", "require_dot", "to_dot"]

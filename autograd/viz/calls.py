@@ -1,6 +1,6 @@
 """Which Module call produced which op node, recorded as the model runs (for module clusters).
 
-``nn.Module.__call__`` calls :func:`record_call` when its output is a Tensor with a
+``nn.Module.__call__`` calls :func:`record_module_call` when its output is a Tensor with a
 ``grad_fn``. The record goes on that node (slot ``Function._module_calls``): a weak
 reference to the module, weak references to the call's inputs that require grad (their
 node, or the leaf itself) and a sequence number (calls finish inner before outer). Nothing
@@ -17,7 +17,7 @@ import weakref
 _sequence = itertools.count()
 
 
-def record_call(module, args: tuple, kwargs: dict, output) -> None:
+def record_module_call(module, args: tuple, kwargs: dict, output) -> None:
     """Note on ``output.grad_fn`` that ``module`` produced it from ``args``/``kwargs``."""
     node = output.grad_fn
     inputs = []

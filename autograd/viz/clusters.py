@@ -16,6 +16,7 @@ an argument (e.g. kept on ``self``) draws that tensor's history inside its clust
 
 from __future__ import annotations
 
+from ..engine import reachable
 from ..function import Function
 from .calls import calls_of
 
@@ -37,15 +38,9 @@ def _module_label(mod, tree_names: dict, given: dict) -> str:
 
 
 def _members(output: Function, boundary: set, kept: set) -> set:
-    members, stack = set(), [output]
-    while stack:
-        node = stack.pop()
-        key = id(node)
-        if key in members or key in boundary or key not in kept:
-            continue
-        members.add(key)
-        stack.extend(e for e in node.next_edges if isinstance(e, Function))
-    return members
+    """Ids of the kept op nodes reachable from ``output`` without entering the boundary."""
+    return {id(obj) for obj in reachable([output], stop=boundary)
+            if isinstance(obj, Function) and id(obj) in kept}
 
 
 def module_clusters(trace, module) -> tuple[list[Cluster], dict[int, Cluster]]:

@@ -107,7 +107,7 @@ def value_node(value: Value, opts: Options) -> str:
 
 def op_node(op, index: int) -> str:
     """The DOT statement of one op (``matmul``, ``relu``...); the tooltip names its node."""
-    return f"op{index} [label={quote(op.op_name())} tooltip={quote(op.name())} {STYLES['op']}]"
+    return f"op{index} [label={quote(op.op_name)} tooltip={quote(op.name())} {STYLES['op']}]"
 
 
 def build(trace: Trace, opts: Options, clusters=(), assignment=None, rankdir: str = "LR",

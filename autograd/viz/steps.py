@@ -1,7 +1,7 @@
 """``backward_steps``: backpropagation one node at a time, as dynamic programming.
 
-Each step is a node the engine processed, in the engine's own order (its generator
-``walk_backward`` runs the real backward, with the same accumulation and release): the
+Each step is a node the engine processed, in the engine's own order (its driver
+``engine.accumulate`` runs the real backward, with the same accumulation and release): the
 total gradient the node received from all its uses, and what its backward rule sends to
 each input. Leaves come last, each with the total it receives into ``.grad``.
 """
@@ -14,10 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._tensor import Tensor
-from ..engine import walk_backward
+from ..engine import accumulate
 from ..function import Function
 from .dot import summarize
-from .trace import is_parameter
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ class _Labels:
             return f"{user}: {node}" if user else node
         if user:
             return user
-        kind = "parameter" if is_parameter(obj) else "leaf"
+        kind = "parameter" if obj.is_parameter else "leaf"
         return f"{kind} {tuple(obj.shape)}"
 
 
@@ -103,17 +102,16 @@ def backward_steps(root: Tensor, gradient=None, names=None,
     if not root.requires_grad:
         raise RuntimeError("backward_steps: the output does not require grad and has no "
                            "grad_fn. Hint: create the inputs with requires_grad=True")
-    walk = walk_backward([root], [gradient], retain_graph, False, steps=True)
-    return _steps(walk, _Labels(names))
+    return _steps(accumulate([root], [gradient], retain_graph, False), _Labels(names))
 
 
 def _steps(walk, label: _Labels) -> Iterator[BackwardStep]:
-    for index, (obj, grad, input_grads) in enumerate(walk, 1):
+    for index, (obj, grad, input_grads, _) in enumerate(walk, 1):
         if input_grads is None:
             yield BackwardStep(index, obj, label(obj), "leaf", _copy(grad), (), ())
             continue
         pairs = [(edge, g) for edge, g in zip(obj.next_edges, input_grads)
                  if edge is not None and g is not None]
         sends = tuple((label(edge), _copy(g)) for edge, g in pairs)
-        yield BackwardStep(index, obj, label(obj), obj.op_name(), _copy(grad), sends,
+        yield BackwardStep(index, obj, label(obj), obj.op_name, _copy(grad), sends,
                            tuple(edge for edge, _ in pairs))

@@ -1,7 +1,7 @@
 """Trace the recorded graph for drawing: values (tensors) and ops, with what is known of each.
 
-The walk is iterative (a queue and a visited set keyed by ``id``), breadth-first from the
-roots, so the nodes kept under ``max_nodes`` are the ones nearest the output. Only the
+The walk is the engine's ``reachable`` (iterative, breadth-first from the roots, each object
+once), so the nodes kept under ``max_nodes`` are the ones nearest the output. Only the
 structure (``next_edges``, ``_meta``) is needed, and backward keeps it when it releases saved
 arrays, so a graph can be drawn after ``loss.backward()``.
 
@@ -14,11 +14,11 @@ consumer's ``_meta``, data from saved arrays while they exist (before backward, 
 from __future__ import annotations
 
 import math
-from collections import deque
 
 import numpy as np
 
 from .._tensor import Tensor
+from ..engine import reachable
 from ..function import Function
 
 
@@ -60,37 +60,13 @@ class Trace:
         return bool(self.values) and all(v.size == 1 for v in self.values.values())
 
 
-def _walk(root_keys: list) -> list:
-    """Ops and leaves reachable from the roots, breadth-first, each once."""
-    order, seen = [], set()
-    queue = deque()
-    for obj in root_keys:
-        if id(obj) not in seen:
-            seen.add(id(obj))
-            queue.append(obj)
-    while queue:
-        obj = queue.popleft()
-        order.append(obj)
-        if isinstance(obj, Function):
-            for edge in obj.next_edges:
-                if edge is not None and id(edge) not in seen:
-                    seen.add(id(edge))
-                    queue.append(edge)
-    return order
-
-
-def is_parameter(tensor) -> bool:
-    """An ``nn.Parameter`` (checked by class name: autograd never imports nn)."""
-    return any(cls.__name__ == "Parameter" for cls in type(tensor).__mro__)
-
-
 def trace(roots, names=None, module=None, max_nodes=None, steps=None) -> Trace:
     """Walk the graph behind ``roots`` and gather names, shapes, data and gradients."""
     for root in roots:
         if not isinstance(root, Tensor):
             raise TypeError(f"draw_graph/to_dot take Tensors, got {type(root).__name__}")
     result = Trace()
-    order = _walk([r.grad_fn if r.grad_fn is not None else r for r in roots])
+    order = reachable([r.grad_fn if r.grad_fn is not None else r for r in roots])
     result.total = len(order)
     kept = order if max_nodes is None else order[:max(int(max_nodes), 1)]
     result.hidden = len(order) - len(kept)
@@ -101,7 +77,7 @@ def trace(roots, names=None, module=None, max_nodes=None, steps=None) -> Trace:
             values[id(obj)] = Value(id(obj), i, producer=obj)
         else:
             value = values[id(obj)] = Value(id(obj), i, tensor=obj)
-            value.kind = "param" if is_parameter(obj) else "leaf"
+            value.kind = "param" if obj.is_parameter else "leaf"
     for op in result.ops:
         _read_inputs(op, values, result)
     for root in roots:

@@ -10,7 +10,7 @@ import math
 import warnings
 
 import autograd as ag
-from autograd.ops.activation import elu, leaky_relu, softplus
+from autograd import elu, leaky_relu, softplus
 
 __all__ = ["relu", "leaky_relu", "elu", "gelu", "silu", "sigmoid", "tanh", "softplus",
            "softmax", "log_softmax", "logsigmoid"]

@@ -9,25 +9,31 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 import autograd as ag
 from autograd import Tensor
-from autograd.ops.activation import softplus
-from autograd.ops.loss import binary_cross_entropy
-from autograd.ops.loss import cross_entropy as fused_cross_entropy
 
 __all__ = ["mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy"]
 
 
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def check_reduction(name: str, reduction: str) -> None:
+    """Refuse a reduction other than 'mean', 'sum' or 'none' (the one place it is checked)."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{name}: {reduction!r} is not a valid value for reduction "
+                         "(use 'mean', 'sum' or 'none')")
+
+
 def _reduce(loss, reduction: str, name: str):
+    """The elementwise ``loss`` averaged ('mean'), summed ('sum') or as is ('none')."""
+    check_reduction(name, reduction)
     if reduction == "mean":
         return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    if reduction == "none":
-        return loss
-    raise ValueError(f"{name}: {reduction!r} is not a valid value for reduction "
-                     "(use 'mean', 'sum' or 'none')")
+    return loss.sum() if reduction == "sum" else loss
 
 
 def _as_tensor(value) -> Tensor:
@@ -78,13 +84,75 @@ def smooth_l1_loss(input, target, reduction: str = "mean", beta: float = 1.0):
     return _reduce(loss, reduction, "smooth_l1_loss")
 
 
+def _require_tensor(name: str, value) -> None:
+    if not isinstance(value, Tensor):
+        raise TypeError(f"binary_cross_entropy: {name} must be a Tensor, got "
+                        f"{type(value).__name__}. Hint: wrap it with ag.tensor(...)")
+
+
+def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
+    """Binary cross-entropy between probabilities ``input`` and targets ``target``.
+
+        loss_i = -w_i (y_i max(log p_i, -100) + (1 - y_i) max(log(1 - p_i), -100))
+
+    then averaged (``reduction='mean'``), summed (``'sum'``) or returned as is (``'none'``).
+    Each log is clamped at -100 exactly as in PyTorch, so p = 0 or 1 gives a finite loss. The
+    input gradient is PyTorch's ``w (p - y) / max((1 - p) p, 1e-12)``; the target gradient is
+    PyTorch's ``w (log(1 - p) - log p)``; ``weight`` may require grad too (d/dw = the unweighted
+    loss), which PyTorch refuses. The elementwise loss is the fused primitive
+    ``ag.binary_cross_entropy``.
+
+    Args:
+        input: probabilities in [0, 1], any shape, floating point.
+        target: same shape and dtype as ``input``, values in [0, 1].
+        weight: optional rescaling weight broadcastable to ``input``'s shape.
+        reduction: ``'none'``, ``'mean'`` or ``'sum'``.
+
+    Raises:
+        ValueError: on different shapes (the message shows both) or an unknown reduction.
+        OpError: (a RuntimeError) on a non-float input, a dtype mismatch, or values outside
+            [0, 1]: "all elements of input should be between 0 and 1".
+
+    Example:
+        >>> p = ag.tensor([0.9, 0.2], requires_grad=True)
+        >>> binary_cross_entropy(p, ag.tensor([1.0, 0.0]))
+        tensor(0.1643, grad_fn=<MeanBackward>)
+    """
+    _require_tensor("input", input)
+    _require_tensor("target", target)
+    check_reduction("binary_cross_entropy", reduction)
+    if target.shape != input.shape:
+        raise ValueError(f"binary_cross_entropy: target shape {target.shape} differs from input "
+                         f"shape {input.shape}. Hint: they must be equal (reshape the target, "
+                         "e.g. target.reshape(input.shape), or squeeze the input)")
+    if input.dtype.kind != "f":
+        raise ag.OpError(f"binary_cross_entropy: input must be floating point, got {input.dtype}. "
+                         "Hint: convert with .float()")
+    if target.dtype != input.dtype:
+        raise ag.OpError(f"binary_cross_entropy: target dtype {target.dtype} differs from input "
+                         f"dtype {input.dtype}. Hint: target.to(input.dtype)")
+    loss = ag.binary_cross_entropy(input, target)
+    if weight is not None:
+        weight_shape = np.shape(getattr(weight, "data", weight))
+        try:
+            fits = np.broadcast_shapes(weight_shape, input.shape) == input.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ValueError(f"binary_cross_entropy: weight of shape {weight_shape} does not "
+                             f"broadcast to the input shape {input.shape}. Hint: aligned from "
+                             "the right, each weight dim must be 1 or equal the input's")
+        loss = loss * weight
+    return _reduce(loss, reduction, "binary_cross_entropy")
+
+
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction: str = "mean",
                                      pos_weight=None):
     """-w [p_w y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))], computed stably as
     w [(1 - y) x + (1 + (p_w - 1) y) softplus(-x)]."""
     target = _same_shape("binary_cross_entropy_with_logits", input, target)
     log_weight = 1.0 if pos_weight is None else 1.0 + (_as_tensor(pos_weight) - 1.0) * target
-    loss = (1.0 - target) * input + log_weight * softplus(-input, threshold=math.inf)
+    loss = (1.0 - target) * input + log_weight * ag.softplus(-input, threshold=math.inf)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
@@ -138,7 +206,7 @@ def cross_entropy(input, target, weight=None, ignore_index: int = -100, reductio
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     if _fused_cross_entropy_applies(input, target, weight, ignore_index, reduction,
                                     label_smoothing):
-        return fused_cross_entropy(input, target.data, reduction)
+        return ag.cross_entropy(input, target.data, reduction)
     class_dim = 1 if input.ndim >= 2 else 0
     classes = input.shape[class_dim]
     log_p = ag.log_softmax(input, class_dim)

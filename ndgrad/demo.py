@@ -19,9 +19,8 @@ import numpy as np
 
 import nn
 import optim
-
-from ._tensor import Tensor
-from .data import (
+from autograd import Tensor, from_numpy, manual_seed, no_grad, tensor
+from autograd.data import (
     DataLoader,
     TensorDataset,
     default_mnist_path,
@@ -31,9 +30,6 @@ from .data import (
     make_spirals,
     make_xor,
 )
-from .factories import from_numpy, tensor
-from .grad_mode import no_grad
-from .random import manual_seed
 
 DATASETS = ("spirals", "circles", "moons", "xor", "mnist")
 ACTIVATIONS = {"leaky_relu": nn.LeakyReLU, "relu": nn.ReLU, "tanh": nn.Tanh}

@@ -12,9 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._tensor import Tensor
-from .factories import tensor
-from .grad_mode import no_grad
+from autograd import Tensor, no_grad, tensor
 
 _CLASS_COLORS = ("#1f77b4", "#d62728")  # class 0 blue, class 1 red
 _GRAPHVIZ_INSTALL = ("Debian/Ubuntu: sudo apt install graphviz; macOS: brew install graphviz; "
@@ -122,7 +120,7 @@ def write_graph(loss: Tensor, model, names: dict, out: Path, stem: str = "graph"
     Returns:
         The path written and, for the fallback, a hint on how to get the SVG (else None).
     """
-    from . import draw_graph, to_dot  # autograd.viz; imported late: drawing is optional
+    from autograd.viz import draw_graph, to_dot  # imported late: drawing is optional
 
     svg_path, dot_path = out / f"{stem}.svg", out / f"{stem}.dot"
     problem = None

@@ -2,19 +2,20 @@
 ``self.xp`` is this module, so its arithmetic is recorded and can be differentiated again.
 
 Each function takes NumPy's arguments and defers to the Tensor op; plain numbers and arrays
-pass through to NumPy.
+pass through to NumPy. Add here any NumPy function a rule calls through ``self.xp`` (operators
+such as ``*`` and ``@`` and methods such as ``.sum(axis=...)`` need nothing: Tensors have them).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import _tensor as tensor_module
+from .._tensor import Tensor
 from . import movement, select, unary
 
 
 def _is_tensor(x) -> bool:
-    return isinstance(x, tensor_module.Tensor)
+    return isinstance(x, Tensor)
 
 
 def exp(x):

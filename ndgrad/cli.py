@@ -1,4 +1,4 @@
-"""The ``ndgrad`` command line (also ``python -m autograd``).
+"""The ``ndgrad`` command line (also ``python -m ndgrad``).
 
     ndgrad demo                       # tutorial 000: a 2-128-64-1 MLP learns two spirals
     ndgrad demo --dataset mnist       # 784-100-10, Adam, one epoch: about 95% test accuracy

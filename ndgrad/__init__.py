@@ -1,0 +1,10 @@
+"""ndgrad, the application: the ``ndgrad`` command line and the demo, built on the libraries.
+
+The engine is ``autograd`` (tensors, ops, backward), the layers are ``nn`` and the optimizers
+``optim``; this package sits above them and nothing below imports it:
+
+    ndgrad demo                  # train an MLP on two spirals and draw it (``python -m ndgrad demo``)
+    ndgrad demo --help           # every option, with each dataset's defaults
+"""
+
+__version__ = "0.1.0"
