@@ -62,6 +62,26 @@ def as_float(array: np.ndarray) -> np.ndarray:
     return array if array.dtype.kind == "f" else array.astype(float32)
 
 
+def as_array(data, dtype=None) -> np.ndarray:
+    """Convert user data (nested lists, NumPy arrays, Python numbers) to a new ndarray with
+    PyTorch's dtype inference: Python floats become float32, arrays keep their dtype."""
+    if dtype is not None:
+        dtype = as_dtype(dtype)
+    if isinstance(data, (np.ndarray, np.generic)):
+        array = np.array(data, dtype=dtype)
+    else:
+        try:
+            array = np.array(data)
+        except ValueError as err:
+            raise ValueError(f"tensor(): cannot convert the data to a tensor ({err}). Hint: "
+                             "nested lists must be rectangular") from None
+        array = array.astype(dtype if dtype is not None else default_for(array), copy=False)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"tensor(): can't make a tensor from data of type {array.dtype}; "
+                        "ndgrad holds bool, integer and float numbers")
+    return array
+
+
 def default_for(array: np.ndarray) -> np.dtype:
     """The dtype PyTorch infers for data given as Python scalars or lists."""
     return _DEFAULT_FOR_KIND.get(array.dtype.kind, array.dtype)

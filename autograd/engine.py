@@ -95,13 +95,13 @@ class GradientSums:
         slot = self.slots.pop(id(target), None)
         return (None, False) if slot is None else (slot[1], slot[2])
 
-    @staticmethod
-    def sole_holder(sent: tuple, i: int, upstream) -> bool:
-        """Whether ``sent[i]`` is held by this backward alone (so may be summed in place)."""
-        grad = sent[i]
-        if isinstance(grad, Tensor) or grad is upstream or grad.base is not None:
-            return False
-        return not any(other is grad for j, other in enumerate(sent) if j != i)
+
+def sole_holder(sent: tuple, i: int, upstream) -> bool:
+    """Whether ``sent[i]`` is held by this backward alone, so ``GradientSums`` may add into it."""
+    grad = sent[i]
+    if isinstance(grad, Tensor) or grad is upstream or grad.base is not None:
+        return False
+    return not any(other is grad for j, other in enumerate(sent) if j != i)
 
 
 def _root_gradient(root: Tensor, gradient, create_graph: bool):
@@ -164,8 +164,9 @@ def backward_pass(roots, root_grads, retain_graph, create_graph: bool, targets=N
     gradient dL/d(its output) (after hooks); for a node, what its rule sent to each input
     (None for a leaf, or for a node not run because it leads to no ``targets``); and whether
     the pass alone holds ``grad`` (``GradientSums``). ``targets``: ids of the nodes and
-    leaves whose gradients are wanted; only rules on paths to them run. While the generator
-    is suspended the caller's grad mode is in force.
+    leaves whose gradients are wanted; only rules on paths to them run. Grad mode is
+    ``create_graph`` until the pass ends, also while it is suspended: a driver that runs user
+    code between steps restores the caller's mode around it (``ag.backward_steps`` does).
     """
     if retain_graph is None:
         retain_graph = create_graph
@@ -185,10 +186,11 @@ def backward_pass(roots, root_grads, retain_graph, create_graph: bool, targets=N
     executed = []
     check = anomaly._state.enabled
     mode, outer = grad_mode._state, grad_mode._state.enabled
+    pop, add = sums.pop, sums.add
     try:
         mode.enabled = create_graph
         for node in order:
-            grad, owned = sums.pop(node)
+            grad, owned = pop(node)
             if grad is None:
                 continue
             if node.pre_hooks:
@@ -199,9 +201,7 @@ def backward_pass(roots, root_grads, retain_graph, create_graph: bool, targets=N
             if useful is None or id(node) in useful:
                 sent = node._run_backward(grad, create_graph)
                 executed.append(node)
-            mode.enabled = outer
             yield node, grad, sent, owned  # before the sums below, which may add in place
-            mode.enabled = create_graph
             if sent is None:
                 continue
             for i, (edge, input_grad) in enumerate(zip(node.next_edges, sent)):
@@ -209,13 +209,11 @@ def backward_pass(roots, root_grads, retain_graph, create_graph: bool, targets=N
                     continue
                 if check:
                     anomaly.check_finite(_array(input_grad), f"the gradient for input {i}", node)
-                sums.add(edge, input_grad, sums.sole_holder(sent, i, grad))
+                add(edge, input_grad, sole_holder(sent, i, grad))
         for leaf, grad, owned in list(sums.slots.values()):
             if leaf._hooks:
                 grad, owned = _run_hooks(leaf._hooks, grad, owned, create_graph)
-            mode.enabled = outer
             yield leaf, grad, None, owned
-            mode.enabled = create_graph
     finally:
         mode.enabled = outer
     if not retain_graph:
@@ -230,11 +228,11 @@ def _array(grad):
 def accumulate(roots, root_grads, retain_graph, create_graph: bool):
     """Driver: run ``backward_pass`` and add each leaf's total into its ``.grad``; yields the
     steps as it goes (``backward()`` exhausts it, ``ag.backward_steps`` shows them)."""
-    for step in backward_pass(roots, root_grads, retain_graph, create_graph):
-        target, grad, sent, owned = step
+    for target, grad, sent, owned in backward_pass(roots, root_grads, retain_graph, create_graph):
         if sent is None and isinstance(target, Tensor):
             _accumulate_into_leaf(target, grad, owned, create_graph)
-        yield step
+        yield target, grad, sent, owned
+        del grad, sent  # hold nothing while the next node's rule runs
 
 
 def _accumulate_into_leaf(leaf: Tensor, grad, owned: bool, create_graph: bool) -> None:
@@ -272,8 +270,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
     roots = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     grads = _per_root(grad_tensors, len(roots), "grad_tensors")
     if inputs is None:
-        for _ in accumulate(roots, grads, retain_graph, create_graph):
-            pass
+        deque(accumulate(roots, grads, retain_graph, create_graph), maxlen=0)  # run it through
         return
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     results = grad(roots, inputs, grads, retain_graph, create_graph, allow_unused=True)

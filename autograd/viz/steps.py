@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import grad_mode
 from .._tensor import Tensor
 from ..engine import accumulate
 from ..function import Function
@@ -102,16 +103,20 @@ def backward_steps(root: Tensor, gradient=None, names=None,
     if not root.requires_grad:
         raise RuntimeError("backward_steps: the output does not require grad and has no "
                            "grad_fn. Hint: create the inputs with requires_grad=True")
-    return _steps(accumulate([root], [gradient], retain_graph, False), _Labels(names))
+    walk = accumulate([root], [gradient], retain_graph, False)
+    return _steps(walk, _Labels(names), grad_mode.is_grad_enabled())
 
 
-def _steps(walk, label: _Labels) -> Iterator[BackwardStep]:
+def _steps(walk, label: _Labels, caller_mode: bool) -> Iterator[BackwardStep]:
+    """The engine's steps as BackwardSteps; the caller's grad mode is in force between them."""
     for index, (obj, grad, input_grads, _) in enumerate(walk, 1):
         if input_grads is None:
-            yield BackwardStep(index, obj, label(obj), "leaf", _copy(grad), (), ())
-            continue
-        pairs = [(edge, g) for edge, g in zip(obj.next_edges, input_grads)
-                 if edge is not None and g is not None]
-        sends = tuple((label(edge), _copy(g)) for edge, g in pairs)
-        yield BackwardStep(index, obj, label(obj), obj.op_name, _copy(grad), sends,
-                           tuple(edge for edge, _ in pairs))
+            step = BackwardStep(index, obj, label(obj), "leaf", _copy(grad), (), ())
+        else:
+            pairs = [(edge, g) for edge, g in zip(obj.next_edges, input_grads)
+                     if edge is not None and g is not None]
+            sends = tuple((label(edge), _copy(g)) for edge, g in pairs)
+            step = BackwardStep(index, obj, label(obj), obj.op_name, _copy(grad), sends,
+                                tuple(edge for edge, _ in pairs))
+        with grad_mode.set_grad_enabled(caller_mode):
+            yield step
