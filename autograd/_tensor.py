@@ -16,6 +16,12 @@ import numpy as np
 from . import dtypes, printing
 from .hooks import RemovableHandle
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+
+    from .function import Function
+    from .types import Array, ArrayLike, DTypeLike, Shape, Value
+
 
 class Tensor:
     """An n-dimensional array that records the ops applied to it for ``backward()``.
@@ -70,10 +76,13 @@ class Tensor:
         def __imul__(self, other: Any) -> Tensor: ...
         def __itruediv__(self, other: Any) -> Tensor: ...
 
-    def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
-        """NumPy interop. ``array <op> t`` runs the Tensor op (tracked), never an object loop;
-        an in-place ``array -= t`` (e.g. ``p.data -= lr * p.grad``) writes t's values into the
-        array, untracked, as ``.data`` is in PyTorch."""
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, out: Any = None,
+                        **kwargs: Any) -> Any:
+        """NumPy interop: ``array <op> t`` runs the Tensor op (tracked), never an object loop.
+
+        An in-place ``array -= t`` (e.g. ``p.data -= lr * p.grad``) writes t's values into the
+        array, untracked, as ``.data`` is in PyTorch.
+        """
         if method != "__call__":
             return NotImplemented
         if out is not None:
@@ -82,19 +91,19 @@ class Tensor:
         op = _NUMPY_OPERATORS.get(ufunc)
         return NotImplemented if op is None or kwargs else op(*inputs)
 
-    def __init__(self, data, dtype=None, requires_grad: bool = False) -> None:
-        self._data = dtypes.as_array(data._data if isinstance(data, Tensor) else data, dtype)
-        self._grad = None
-        self._requires_grad = False
-        self.grad_fn = None
-        self._version_counter = [0]  # a list so that views can share one counter
-        self._view = None  # (base, index) when this tensor is a view of base
-        self._hooks = None
+    def __init__(self, data: ArrayLike, dtype: DTypeLike | None = None, requires_grad: bool = False) -> None:
+        self._data: Array = dtypes.as_array(data._data if isinstance(data, Tensor) else data, dtype)
+        self._grad: Tensor | None = None
+        self._requires_grad: bool = False
+        self.grad_fn: Function | None = None
+        self._version_counter: list[int] = [0]  # a list so that views can share one counter
+        self._view: tuple[Tensor, Any] | None = None  # (base, index) when this tensor is a view of base
+        self._hooks: dict[int, Callable[[Tensor], Any]] | None = None
         if requires_grad:
             self.requires_grad = True
 
     @staticmethod
-    def _wrap(data: np.ndarray, grad_fn=None) -> Tensor:
+    def _wrap(data: Array, grad_fn: Function | None = None) -> Tensor:
         """Wrap an array without copying (internal fast path used by every op)."""
         t = _new_tensor(Tensor)
         t._data = data
@@ -108,17 +117,18 @@ class Tensor:
 
     # ---- autograd attributes ---------------------------------------------------------
     @property
-    def data(self) -> np.ndarray:
+    def data(self) -> Array:
         """The underlying ``np.ndarray``. Assigning to it counts as an in-place change."""
         return self._data
 
     @data.setter
-    def data(self, value) -> None:
+    def data(self, value: ArrayLike | Tensor) -> None:
         self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
         self._version_counter[0] += 1
 
     @property
     def requires_grad(self) -> bool:
+        """Whether ops on this tensor are recorded and backward fills its ``.grad``."""
         return self._requires_grad
 
     @requires_grad.setter
@@ -135,6 +145,7 @@ class Tensor:
         self._requires_grad = value
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place (leaves only) and return this tensor."""
         self.requires_grad = requires_grad
         return self
 
@@ -144,9 +155,8 @@ class Tensor:
         return self.grad_fn is None
 
     @property
-    def grad(self):
-        """The accumulated gradient (a Tensor), or None. Non-leaf tensors keep theirs only
-        after ``retain_grad()``."""
+    def grad(self) -> Tensor | None:
+        """The accumulated gradient (a Tensor) or None; a non-leaf keeps it only after ``retain_grad()``."""
         if self._grad is None and self.grad_fn is not None and not self._retains_grad():
             warnings.warn("The .grad attribute of a non-leaf Tensor is being accessed; it is not "
                           "populated by backward(). Call .retain_grad() on it before backward() "
@@ -154,7 +164,7 @@ class Tensor:
         return self._grad
 
     @grad.setter
-    def grad(self, value) -> None:
+    def grad(self, value: Tensor | ArrayLike | None) -> None:
         if value is not None:
             value = value if isinstance(value, Tensor) else Tensor(value)
             if value.shape != self.shape:
@@ -172,11 +182,13 @@ class Tensor:
 
     def _retains_grad(self) -> bool:
         retained = self.grad_fn.retained if self.grad_fn is not None else None
-        return bool(retained) and any(ref() is self for ref in retained)
+        return bool(retained) and any(ref() is self for ref in retained)  # type: ignore[union-attr]
 
-    def register_hook(self, hook) -> RemovableHandle:
-        """Call ``hook(grad)`` with this tensor's total gradient during backward; a returned
-        Tensor replaces the gradient. Returns a handle whose ``remove()`` unregisters it."""
+    def register_hook(self, hook: Callable[[Tensor], Any]) -> RemovableHandle:
+        """Call ``hook(grad)`` with this tensor's total gradient during backward.
+
+        A returned Tensor replaces the gradient. Returns a handle whose ``remove()`` unregisters it.
+        """
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that does not require grad")
         if self.grad_fn is not None:
@@ -189,8 +201,8 @@ class Tensor:
             hooks = self._hooks
         return RemovableHandle(hooks, hook)
 
-    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False,
-                 inputs=None) -> None:
+    def backward(self, gradient: Value | ArrayLike | None = None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs: Tensor | Iterable[Tensor] | None = None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad``.
 
         A scalar needs no ``gradient``; otherwise pass the upstream gradient (same shape).
@@ -207,31 +219,38 @@ class Tensor:
         return out
 
     def set_(self, source: Tensor) -> Tensor:
-        """Share ``source``'s memory from now on, and its version counter (as a view does), so
-        an in-place change of either is seen by both; ``nn.Parameter(t)`` is built this way."""
+        """Share ``source``'s memory and version counter from now on (as a view does).
+
+        An in-place change of either is then seen by both; ``nn.Parameter(t)`` is built this way.
+        """
         self._data, self._version_counter = source._data, source._version_counter
         return self
 
     def detach_(self) -> Tensor:
+        """Cut this tensor from the graph in place (it becomes a leaf that needs no grad)."""
         self.grad_fn = None
         self._requires_grad = False
         return self
 
     # ---- shape and conversion --------------------------------------------------------
     @property
-    def shape(self) -> tuple:
+    def shape(self) -> Shape:
+        """The size of each dim, a tuple of ints."""
         return self._data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of dims."""
         return self._data.ndim
 
     @property
-    def dtype(self) -> np.dtype:
+    def dtype(self) -> np.dtype[Any]:
+        """The element type (a NumPy dtype: ``ag.float32``...)."""
         return self._data.dtype
 
     @property
     def device(self) -> str:
+        """Always ``"cpu"``: ndgrad runs on NumPy."""
         return "cpu"
 
     @property
@@ -239,13 +258,15 @@ class Tensor:
         return self._version_counter[0]
 
     def dim(self) -> int:
+        """The number of dims (``ndim``)."""
         return self._data.ndim
 
-    def size(self, dim: int | None = None):
+    def size(self, dim: int | None = None) -> Any:  # Shape, or an int for one dim
         """The shape, or the length of one dim."""
         return self._data.shape if dim is None else self._data.shape[dim]
 
     def numel(self) -> int:
+        """The number of elements."""
         return self._data.size
 
     def __len__(self) -> int:
@@ -253,29 +274,30 @@ class Tensor:
             raise TypeError("len() of a 0-d tensor")
         return self._data.shape[0]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Tensor]:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self._data.shape[0]))
 
-    def item(self):
+    def item(self) -> Any:
         """The value of a one-element tensor as a Python number."""
         if self._data.size != 1:
             raise RuntimeError(f"item(): a Tensor with {self._data.size} elements cannot be "
                                "converted to a Python scalar. Hint: reduce it first (.sum(), .mean())")
         return self._data.item()
 
-    def tolist(self):
+    def tolist(self) -> Any:
+        """The data as (nested) Python lists of numbers; a 0-d tensor gives a number."""
         return self._data.tolist()
 
-    def numpy(self) -> np.ndarray:
+    def numpy(self) -> Array:
         """The data as an ndarray (shared memory)."""
         if self._requires_grad:
             raise RuntimeError("Can't call numpy() on a Tensor that requires grad. "
                                "Use tensor.detach().numpy() instead.")
         return self._data
 
-    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+    def __array__(self, dtype: DTypeLike | None = None, copy: bool | None = None) -> Array:
         if dtype is not None and dtype != self._data.dtype:
             return self._data.astype(dtype)
         return self._data.copy() if copy else self._data
@@ -303,14 +325,14 @@ class Tensor:
     def __repr__(self) -> str:
         return printing.format_tensor(self)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (type(self), self._data, self._requires_grad))
 
 
 _new_tensor = object.__new__
 
 
-def _rebuild(cls, data, requires_grad):
+def _rebuild(cls: type[Tensor], data: Array, requires_grad: bool) -> Tensor:
     """Unpickle (and deepcopy) a tensor or a subclass such as nn.Parameter."""
     return cls(data, requires_grad=requires_grad)
 
@@ -365,7 +387,7 @@ for _names, _method in METHODS:
         setattr(Tensor, _name, _method)
 
 # NumPy ufuncs with a Tensor op: `ndarray <op> Tensor` and `np.exp(t)` give tracked Tensors.
-_NUMPY_OPERATORS = {
+_NUMPY_OPERATORS: dict[np.ufunc, Callable[..., Tensor]] = {
     np.add: arithmetic.add, np.subtract: arithmetic.sub, np.multiply: arithmetic.mul,
     np.true_divide: arithmetic.div, np.power: arithmetic.pow, np.matmul: matmul.matmul,
     np.equal: select.eq, np.not_equal: select.ne, np.less: select.lt, np.less_equal: select.le,

@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .grad_mode import Switch
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+    from .function import Function
+    from .types import Array
 
 _PACKAGE_DIRS = tuple(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep + name + os.sep
@@ -27,6 +34,7 @@ _state = _State()
 
 
 def is_anomaly_enabled() -> bool:
+    """True while anomaly detection is on."""
     return _state.enabled
 
 
@@ -44,7 +52,7 @@ class detect_anomaly(Switch):  # noqa: N801 - PyTorch's name
 
 def user_call_site() -> str:
     """``file:line: code`` of the innermost frame outside ndgrad's own packages."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIRS):
         frame = frame.f_back
     if frame is None:
@@ -55,7 +63,7 @@ def user_call_site() -> str:
     return f"{frame.f_code.co_filename}:{frame.f_lineno}: {code}"
 
 
-def check_finite(array: np.ndarray, what: str, node) -> None:
+def check_finite(array: Array, what: str, node: Function) -> None:
     """Raise if a float array holds NaN or inf, naming the op and its creation site."""
     if array.dtype.kind != "f" or np.isfinite(array).all():
         return

@@ -10,6 +10,8 @@ Without threadpoolctl or a BLAS it can control, this does nothing.
 
 from __future__ import annotations
 
+from typing import Any
+
 try:
     from threadpoolctl import ThreadpoolController
 except ImportError:  # optional: products then use the BLAS default
@@ -18,7 +20,7 @@ except ImportError:  # optional: products then use the BLAS default
 SMALL_PRODUCT = 16_000_000  # multiply-adds: the batch-128 MNIST product (10M) stays on one thread
 
 
-def _blas_controllers() -> list:
+def _blas_controllers() -> list[Any]:
     if ThreadpoolController is None:
         return []
     return [c for c in ThreadpoolController().lib_controllers if c.user_api == "blas"]

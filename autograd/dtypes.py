@@ -7,7 +7,12 @@ float32 (PyTorch's default); a NumPy array keeps its dtype.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from .types import Array, ArrayLike, DTypeLike
 
 float16 = np.dtype(np.float16)
 float32 = np.dtype(np.float32)
@@ -29,14 +34,16 @@ _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 _PYTHON_TYPES = {float: float64, int: int64, bool: bool_}
 
 
-def name(dtype: np.dtype) -> str:
+def name(dtype: np.dtype[Any]) -> str:
     """The short name PyTorch prints: ``float32``, ``int64``, ``bool``."""
     return _NAMES.get(dtype, str(dtype))
 
 
-def as_dtype(dtype) -> np.dtype:
-    """Normalize a dtype spelling: ``ag.float64``, ``np.float64``, ``"float64"`` or Python's
-    ``float``/``int``/``bool`` (which mean float64/int64/bool, as in PyTorch)."""
+def as_dtype(dtype: DTypeLike) -> np.dtype[Any]:
+    """Normalize a dtype spelling: ``ag.float64``, ``np.float64``, ``"float64"`` or a Python type.
+
+    Python's ``float``/``int``/``bool`` mean float64/int64/bool, as in PyTorch.
+    """
     if isinstance(dtype, np.dtype):
         return dtype
     if dtype in _PYTHON_TYPES:
@@ -51,20 +58,24 @@ def as_dtype(dtype) -> np.dtype:
     return result
 
 
-def is_floating(dtype: np.dtype) -> bool:
+def is_floating(dtype: np.dtype[Any]) -> bool:
     """True for float16/32/64: the dtypes that can require gradients."""
     return dtype.kind == "f"
 
 
-def as_float(array: np.ndarray) -> np.ndarray:
-    """``array`` itself if it is floating point, else converted to float32 (PyTorch's default
-    float): what float-valued functions (exp, softmax, division...) do with integer input."""
+def as_float(array: Array) -> Array:
+    """``array`` itself if it is floating point, else converted to float32 (PyTorch's default float).
+
+    This is what float-valued functions (exp, softmax, division...) do with integer input.
+    """
     return array if array.dtype.kind == "f" else array.astype(float32)
 
 
-def as_array(data, dtype=None) -> np.ndarray:
-    """Convert user data (nested lists, NumPy arrays, Python numbers) to a new ndarray with
-    PyTorch's dtype inference: Python floats become float32, arrays keep their dtype."""
+def as_array(data: ArrayLike, dtype: DTypeLike | None = None) -> Array:
+    """Convert user data (nested lists, NumPy arrays, Python numbers) to a new ndarray.
+
+    PyTorch's dtype inference: Python floats become float32, arrays keep their dtype.
+    """
     if dtype is not None:
         dtype = as_dtype(dtype)
     if isinstance(data, (np.ndarray, np.generic)):
@@ -82,7 +93,7 @@ def as_array(data, dtype=None) -> np.ndarray:
     return array
 
 
-def default_for(array: np.ndarray) -> np.dtype:
+def default_for(array: Array) -> np.dtype[Any]:
     """The dtype PyTorch infers for data given as Python scalars or lists."""
     return _DEFAULT_FOR_KIND.get(array.dtype.kind, array.dtype)
 
@@ -93,14 +104,15 @@ def _category(kind: str) -> int:
     return _CATEGORY[kind]
 
 
-def result_type(*operands) -> np.dtype:
-    """PyTorch's promotion: the highest category (bool < int < float) wins; within it,
-    tensors with dimensions outrank 0-d tensors, which outrank Python scalars.
+def result_type(*operands: ArrayLike) -> np.dtype[Any]:
+    """PyTorch's promotion: the highest category (bool < int < float) wins.
+
+    Within it, tensors with dimensions outrank 0-d tensors, which outrank Python scalars.
 
     ``float32 tensor * int64 tensor -> float32``; ``float32 tensor * 2.5 -> float32``;
     ``int64 tensor * 2.5 -> float32`` (the default float), unlike NumPy.
     """
-    groups: tuple[list, list, list] = ([], [], [])  # dimensioned, zero-dim, python scalar
+    groups: tuple[list[np.dtype[Any]], ...] = ([], [], [])  # dimensioned, zero-dim, python scalar
     for x in operands:
         if isinstance(x, np.ndarray):
             groups[0 if x.ndim else 1].append(x.dtype)
@@ -116,7 +128,7 @@ def result_type(*operands) -> np.dtype:
     raise AssertionError("unreachable")
 
 
-def promote(a, b):
+def promote(a: ArrayLike, b: ArrayLike) -> tuple[Any, Any]:
     """Cast two operands (arrays or Python scalars) to their PyTorch-promoted dtype.
 
     Python scalars stay scalars when the array's dtype already holds them (NumPy 2 keeps
@@ -135,7 +147,7 @@ def promote(a, b):
     return _cast(a, dtype), _cast(b, dtype)
 
 
-def _cast(x, dtype: np.dtype):
+def _cast(x: ArrayLike, dtype: np.dtype[Any]) -> Array:
     if isinstance(x, (np.ndarray, np.generic)):
         return x.astype(dtype, copy=False)
     return np.asarray(x, dtype=dtype)

@@ -17,6 +17,7 @@ inputs (``ag.grad``). ``reachable`` is the one graph walk of the drawing code.
 from __future__ import annotations
 
 from collections import deque
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,9 +25,18 @@ from . import anomaly, grad_mode
 from ._tensor import Tensor
 from .function import Function
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 
-def topological_order(roots) -> list[Function]:
+    from .types import Array, ArrayLike, Value
+
+    Step = tuple[Function | Tensor, Value, list[Value | None] | None, bool]  # backward_pass's steps
+
+
+def topological_order(roots: Iterable[Function]) -> list[Function]:
     """Nodes reachable from ``roots``, each after every node that uses its output."""
+    order: list[Function]
+    visited: set[int]
     order, visited = [], set()
     stack = [(node, False) for node in roots]
     while stack:
@@ -45,11 +55,15 @@ def topological_order(roots) -> list[Function]:
     return order
 
 
-def reachable(roots, stop=frozenset()) -> list:
-    """Nodes and leaf Tensors reachable from ``roots`` (nodes or leaves), breadth-first (the
-    nearest the roots first), each once; objects whose id is in ``stop`` are not entered."""
+def reachable(roots: Iterable[Function | Tensor],
+              stop: Collection[int] = frozenset()) -> list[Function | Tensor]:
+    """Nodes and leaf Tensors reachable from ``roots`` (nodes or leaves), breadth-first, each once.
+
+    The nearest the roots come first; objects whose id is in ``stop`` are not entered.
+    """
+    order: list[Function | Tensor]
     order, seen = [], set(stop)
-    queue = deque()
+    queue: deque[Function | Tensor] = deque()
     for obj in roots:
         if id(obj) not in seen:
             seen.add(id(obj))
@@ -76,9 +90,10 @@ class GradientSums:
 
     def __init__(self, create_graph: bool) -> None:
         self.create_graph = create_graph
-        self.slots: dict[int, list] = {}
+        self.slots: dict[int, list[Any]] = {}  # id(target): [target, grad, owned]
 
-    def add(self, target, grad, owned: bool) -> None:
+    def add(self, target: Function | Tensor, grad: Value, owned: bool) -> None:
+        """Add ``grad`` to ``target``'s pending sum (``owned``: the pass alone holds ``grad``)."""
         slot = self.slots.get(id(target))
         if slot is None:
             self.slots[id(target)] = [target, grad, owned]
@@ -90,13 +105,13 @@ class GradientSums:
         else:
             slot[1] += grad
 
-    def pop(self, target):
+    def pop(self, target: Function | Tensor) -> tuple[Value | None, bool]:
         """``(grad, owned)`` for ``target``, or ``(None, False)`` if nothing reached it."""
         slot = self.slots.pop(id(target), None)
         return (None, False) if slot is None else (slot[1], slot[2])
 
 
-def sole_holder(sent: tuple, i: int, upstream) -> bool:
+def sole_holder(sent: Sequence[Any], i: int, upstream: Value) -> bool:
     """Whether ``sent[i]`` is held by this backward alone, so ``GradientSums`` may add into it."""
     grad = sent[i]
     if isinstance(grad, Tensor) or grad is upstream or grad.base is not None:
@@ -104,7 +119,8 @@ def sole_holder(sent: tuple, i: int, upstream) -> bool:
     return not any(other is grad for j, other in enumerate(sent) if j != i)
 
 
-def _root_gradient(root: Tensor, gradient, create_graph: bool):
+def _root_gradient(root: Tensor, gradient: Value | ArrayLike | None,
+                   create_graph: bool) -> tuple[Value, bool]:
     if gradient is None:
         if root.numel() != 1:
             raise RuntimeError(
@@ -123,11 +139,12 @@ def _root_gradient(root: Tensor, gradient, create_graph: bool):
     return (Tensor(grad) if create_graph else grad), owned
 
 
-def _as_tensor(grad):
+def _as_tensor(grad: Value) -> Tensor:
     return grad if isinstance(grad, Tensor) else Tensor._wrap(grad)
 
 
-def _run_hooks(hooks: dict, grad, owned: bool, create_graph: bool):
+def _run_hooks(hooks: dict[int, Callable[[Tensor], Any]], grad: Value, owned: bool,
+               create_graph: bool) -> tuple[Value, bool]:
     """Call each hook with the gradient as a Tensor; a returned value replaces it."""
     replaced = False
     for hook in list(hooks.values()):
@@ -139,9 +156,9 @@ def _run_hooks(hooks: dict, grad, owned: bool, create_graph: bool):
     return grad, owned and not replaced
 
 
-def _nodes_leading_to(order: list, targets: set) -> set:
+def _nodes_leading_to(order: list[Function], targets: set[int]) -> set[int]:
     """Ids of the nodes from which some target (node or leaf) can be reached."""
-    useful = set()
+    useful: set[int] = set()
     for node in reversed(order):
         if id(node) in targets or any(id(edge) in targets or id(edge) in useful
                                       for edge in node.next_edges if edge is not None):
@@ -149,15 +166,17 @@ def _nodes_leading_to(order: list, targets: set) -> set:
     return useful
 
 
-def _retain(node: Function, grad, create_graph: bool) -> None:
-    for ref in node.retained:
+def _retain(node: Function, grad: Value, create_graph: bool) -> None:
+    for ref in node.retained:  # type: ignore[union-attr]  # the caller checked node.retained
         tensor = ref()
         if tensor is not None:
             value = grad if create_graph else Tensor._wrap(np.array(grad))
             tensor._grad = value if tensor._grad is None else tensor._grad + value
 
 
-def backward_pass(roots, root_grads, retain_graph, create_graph: bool, targets=None):
+def backward_pass(roots: Sequence[Tensor], root_grads: Sequence[Value | ArrayLike | None],
+                  retain_graph: bool | None, create_graph: bool,
+                  targets: set[int] | None = None) -> Iterator[Step]:
     """Backpropagate from ``roots``; yield one step per node and per leaf, in order.
 
     Each step is ``(target, grad, sent, owned)``: an op node, or a leaf Tensor; its complete
@@ -171,7 +190,8 @@ def backward_pass(roots, root_grads, retain_graph, create_graph: bool, targets=N
     if retain_graph is None:
         retain_graph = create_graph
     sums = GradientSums(create_graph)
-    root_nodes = []
+    grad: Value | None
+    root_nodes: list[Function] = []
     for root, gradient in zip(roots, root_grads):
         if not root.requires_grad:
             raise RuntimeError(
@@ -183,7 +203,7 @@ def backward_pass(roots, root_grads, retain_graph, create_graph: bool, targets=N
             root_nodes.append(root.grad_fn)
     order = topological_order(root_nodes)
     useful = _nodes_leading_to(order, targets) if targets is not None else None
-    executed = []
+    executed: list[Function] = []
     check = anomaly._state.enabled
     mode, outer = grad_mode._state, grad_mode._state.enabled
     pop, add = sums.pop, sums.add
@@ -221,13 +241,16 @@ def backward_pass(roots, root_grads, retain_graph, create_graph: bool, targets=N
             node._release()
 
 
-def _array(grad):
+def _array(grad: Value) -> Array:
     return grad.data if isinstance(grad, Tensor) else grad
 
 
-def accumulate(roots, root_grads, retain_graph, create_graph: bool):
-    """Driver: run ``backward_pass`` and add each leaf's total into its ``.grad``; yields the
-    steps as it goes (``backward()`` exhausts it, ``ag.backward_steps`` shows them)."""
+def accumulate(roots: Sequence[Tensor], root_grads: Sequence[Value | ArrayLike | None],
+               retain_graph: bool | None, create_graph: bool) -> Iterator[Step]:
+    """Driver: run ``backward_pass`` and add each leaf's total into its ``.grad``.
+
+    It yields the steps as it goes (``backward()`` exhausts it, ``ag.backward_steps`` shows them).
+    """
     for target, grad, sent, owned in backward_pass(roots, root_grads, retain_graph, create_graph):
         if sent is None and isinstance(target, Tensor):
             _accumulate_into_leaf(target, grad, owned, create_graph)
@@ -235,21 +258,24 @@ def accumulate(roots, root_grads, retain_graph, create_graph: bool):
         del grad, sent  # hold nothing while the next node's rule runs
 
 
-def _accumulate_into_leaf(leaf: Tensor, grad, owned: bool, create_graph: bool) -> None:
+def _accumulate_into_leaf(leaf: Tensor, grad: Value, owned: bool, create_graph: bool) -> None:
     if create_graph:
         grad = _as_tensor(grad)
         leaf._grad = grad if leaf._grad is None else leaf._grad + grad
     elif leaf._grad is None:
-        leaf._grad = Tensor._wrap(grad if owned else np.array(grad))
+        leaf._grad = Tensor._wrap(grad if owned else np.array(grad))  # type: ignore[arg-type]  # an array here
     elif leaf._grad.requires_grad:
         leaf._grad = Tensor._wrap(leaf._grad.data + grad)
     else:
         np.add(leaf._grad._data, grad, out=leaf._grad._data)
 
 
-def zero_grads(tensors, set_to_none: bool = True) -> None:
-    """Reset ``.grad`` of each tensor: to None, or to zeros in place (``Module.zero_grad``
-    and ``Optimizer.zero_grad``). A grad built with create_graph=True leaves its graph."""
+def zero_grads(tensors: Iterable[Tensor], set_to_none: bool = True) -> None:
+    """Reset ``.grad`` of each tensor: to None, or to zeros in place.
+
+    Used by ``Module.zero_grad`` and ``Optimizer.zero_grad``. A grad built with
+    create_graph=True leaves its graph.
+    """
     for t in tensors:
         grad = t.grad
         if grad is None:
@@ -263,10 +289,14 @@ def zero_grads(tensors, set_to_none: bool = True) -> None:
             t.grad = Tensor._wrap(np.zeros_like(t.data))
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False,
-             inputs=None) -> None:
+def backward(tensors: Tensor | Iterable[Tensor], grad_tensors: Any = None,
+             retain_graph: bool | None = None, create_graph: bool = False,
+             inputs: Tensor | Iterable[Tensor] | None = None) -> None:
     """``ag.backward(loss)``: accumulate gradients of ``tensors`` into the leaves' ``.grad``.
-    With ``inputs``, only those tensors' ``.grad`` are written."""
+
+    With ``inputs``, only those tensors' ``.grad`` are written. ``grad_tensors``: one
+    gradient per output (a Tensor, an array or None), or one alone for a single output.
+    """
     roots = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     grads = _per_root(grad_tensors, len(roots), "grad_tensors")
     if inputs is None:
@@ -279,7 +309,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
             tensor._grad = value if tensor._grad is None else tensor._grad + value
 
 
-def _per_root(grads, count: int, name: str) -> list:
+def _per_root(grads: Any, count: int, name: str) -> list[Any]:
     if grads is None:
         return [None] * count
     grads = [grads] if isinstance(grads, (Tensor, np.ndarray)) or np.isscalar(grads) else list(grads)
@@ -288,8 +318,9 @@ def _per_root(grads, count: int, name: str) -> list:
     return grads
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bool = False,
-         allow_unused: bool = False) -> tuple:
+def grad(outputs: Tensor | Iterable[Tensor], inputs: Tensor | Iterable[Tensor], grad_outputs: Any = None,
+         retain_graph: bool | None = None, create_graph: bool = False,
+         allow_unused: bool = False) -> tuple[Tensor | None, ...]:
     """Gradients of ``outputs`` with respect to ``inputs``, returned (``.grad`` is untouched).
 
     With ``create_graph=True`` the results are part of a graph, so they can be differentiated
@@ -297,20 +328,21 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
     """
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     single = isinstance(inputs, Tensor)
-    inputs = [inputs] if single else list(inputs)
+    inputs = [inputs] if single else list(inputs)  # type: ignore[list-item]  # single: a Tensor
     for i, tensor in enumerate(inputs):
         if not isinstance(tensor, Tensor) or not tensor.requires_grad:
             raise RuntimeError(f"grad: input {i} does not require grad; only tensors with "
                                "requires_grad=True (or computed from them) can be differentiated")
     keys = [tensor.grad_fn or tensor for tensor in inputs]
     wanted = {id(k) for k in keys}
-    captured = {}
+    captured: dict[int, Value] = {}
+    value: Value | None
     for target, value, _, _ in backward_pass(
             outputs, _per_root(grad_outputs, len(outputs), "grad_outputs"), retain_graph,
             create_graph, targets=wanted):
         if id(target) in wanted:
             captured[id(target)] = value
-    results = []
+    results: list[Tensor | None] = []
     for i, key in enumerate(keys):
         value = captured.get(id(key))
         if value is None and not allow_unused:

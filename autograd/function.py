@@ -14,10 +14,19 @@ values, un-broadcasting gradients to each input's shape and dtype, releasing the
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from . import anomaly, grad_mode
 from ._tensor import Tensor
+
+if TYPE_CHECKING:
+    import weakref
+    from collections.abc import Callable, Sequence
+    from types import ModuleType
+
+    from .types import Array, Shape, Value
 
 
 class OpError(RuntimeError):
@@ -52,19 +61,33 @@ class Function:
     saves_output = False
     differentiable = True
     is_view = False
-    view_key = None
+    view_key: str | None = None
     hint = ""
+    # the slots' types: a node is made by __new__, then _record and _run_backward set them
+    next_edges: tuple[Function | Tensor | None, ...]  # per input: its node, its leaf, or None
+    needs_input_grad: tuple[bool, ...]
+    _meta: tuple[tuple[Shape, np.dtype[Any]] | None, ...]  # per input needing grad: (shape, dtype)
+    _saved: list[Any] | None  # saved input arrays (None where not saved); None once released
+    _versions: list[tuple[list[int], int, int | str]]  # (counter, version at save, input or "output")
+    _out: Any  # the saved output array, or None
+    _create_graph: bool
+    pre_hooks: dict[int, Callable[[Tensor], Any]] | None
+    retained: list[weakref.ref[Tensor]] | None
+    creation_site: str  # set under anomaly detection only
+    _module_calls: tuple[tuple[Any, ...], ...]  # set by autograd.viz.calls only
 
-    def __init_subclass__(cls, **kwargs) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "op_name" not in cls.__dict__:
             cls.op_name = cls.__name__.lower()
 
     # ---- forward ---------------------------------------------------------------------
     @classmethod
-    def apply(cls, *inputs, **params):
-        """Run the op on Tensors, arrays or scalars; record a node when grad mode is on and
-        some input requires grad. Returns a Tensor."""
+    def apply(cls, *inputs: Any, **params: Any) -> Tensor:
+        """Run the op on Tensors, arrays or scalars and return a Tensor.
+
+        A node is recorded when grad mode is on and some input requires grad.
+        """
         arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
         node = cls.__new__(cls)
         try:
@@ -88,7 +111,11 @@ class Function:
             node._record(inputs, arrays, result)
         return result
 
-    def _record(self, inputs, arrays, result) -> None:
+    def _record(self, inputs: Sequence[Any], arrays: list[Any], result: Tensor) -> None:
+        edges: list[Function | Tensor | None]
+        meta: list[tuple[Shape, np.dtype[Any]] | None]
+        saved: list[Any]
+        versions: list[tuple[list[int], int, int | str]]
         edges, needs, meta, saved, versions = [], [], [], [None] * len(inputs), []
         for x, a in zip(inputs, arrays):
             if isinstance(x, Tensor) and x._requires_grad:
@@ -115,21 +142,23 @@ class Function:
         self.pre_hooks = None
         self.retained = None
 
-    def _describe_failure(self, err: Exception, arrays) -> str:
+    def _describe_failure(self, err: Exception, arrays: list[Any]) -> str:
         shapes = ", ".join(
             f"{a.shape} {a.dtype}" if isinstance(a, np.ndarray) else repr(a) for a in arrays)
         hint = f" Hint: {self.hint}" if self.hint else ""
         return f"{self.op_name}: {err} (inputs: {shapes}).{hint}"
 
     # ---- backward --------------------------------------------------------------------
-    def forward(self, *arrays, **params) -> np.ndarray:
+    def forward(self, *arrays: Any, **params: Any) -> Array:
+        """The op on NumPy arrays (and the op's parameters); returns the output array."""
         raise NotImplementedError
 
-    def backward(self, g) -> tuple:
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        """The gradient for each input given ``g`` = dL/d(output); None where none is needed."""
         raise NotImplementedError
 
     @property
-    def xp(self):
+    def xp(self) -> ModuleType:
         """NumPy in the fast path; the Tensor versions of its functions under create_graph."""
         if self._create_graph:
             from .ops import xp
@@ -137,14 +166,16 @@ class Function:
             return xp
         return np
 
-    def call(self, op: type[Function], *args, **params):
-        """Run another primitive in this backward's mode: on arrays in the fast path, recorded
-        on Tensors under create_graph (e.g. a gather's backward is a scatter-add)."""
+    def call(self, op: type[Function], *args: Any, **params: Any) -> Value:
+        """Run another primitive in this backward's mode (e.g. a gather's backward is a scatter-add).
+
+        On arrays in the fast path, recorded on Tensors under create_graph.
+        """
         if self._create_graph:
             return op.apply(*args, **params)
         return np.asarray(op.__new__(op).forward(*args, **params))
 
-    def input(self, i: int):
+    def input(self, i: int) -> Any:
         """Saved input ``i``: an array, or under create_graph a Tensor wired to its producer."""
         if self._saved is None:
             raise RuntimeError(_RELEASED_MESSAGE.format(op=self.name()))
@@ -156,7 +187,7 @@ class Function:
             return edge  # a leaf: its own Tensor, so gradients reach it
         return Tensor._wrap(value, edge)
 
-    def output(self):
+    def output(self) -> Value:
         """The saved output: an array, or under create_graph a Tensor produced by this node."""
         if self._saved is None:
             raise RuntimeError(_RELEASED_MESSAGE.format(op=self.name()))
@@ -164,7 +195,7 @@ class Function:
             return self._out
         return Tensor._wrap(self._out, self)
 
-    def _run_backward(self, g, create_graph: bool) -> list:
+    def _run_backward(self, g: Value, create_graph: bool) -> list[Value | None]:
         """Check saved versions, run the rule, fit each gradient to its input."""
         for counter, version, which in self._versions:
             if counter[0] != version:
@@ -193,7 +224,7 @@ class Function:
         return f"<{self.name()}>"
 
 
-def unbroadcast(grad, shape: tuple):
+def unbroadcast(grad: Value, shape: Shape) -> Value:
     """Sum a gradient over the dims that broadcasting added or stretched, back to ``shape``."""
     extra = grad.ndim - len(shape)
     if extra < 0:
@@ -206,7 +237,7 @@ def unbroadcast(grad, shape: tuple):
     return grad
 
 
-def _fit(grad, meta, node):
+def _fit(grad: Value, meta: tuple[Shape, np.dtype[Any]], node: Function) -> Value:
     """Un-broadcast and cast ``grad`` to the input's (shape, dtype); refuse a wrong shape."""
     shape, dtype = meta
     if isinstance(grad, np.generic):  # NumPy turns 0-d results into scalars; keep arrays

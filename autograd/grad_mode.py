@@ -8,6 +8,17 @@ from __future__ import annotations
 
 import functools
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import ParamSpec, Protocol, TypeVar
+
+    P = ParamSpec("P")
+    R = TypeVar("R")
+
+    class _HasEnabled(Protocol):
+        enabled: bool
 
 
 class _State(threading.local):
@@ -23,23 +34,28 @@ def is_grad_enabled() -> bool:
 
 
 class Switch:
-    """A context manager that sets ``state.enabled`` to ``mode`` and restores it on exit, and
-    a decorator that does so around each call: the base of ``no_grad``, ``enable_grad`` and
-    ``detect_anomaly``."""
+    """A context manager that sets ``state.enabled`` to ``mode`` and restores it on exit.
 
-    state = _state
+    Also a decorator that does so around each call: the base of ``no_grad``, ``enable_grad``
+    and ``detect_anomaly``.
+    """
+
+    state: _HasEnabled = _state
     mode: bool
+    _previous: bool
 
     def __enter__(self) -> None:
         self._previous = self.state.enabled
         self.state.enabled = self.mode
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.state.enabled = self._previous
 
-    def __call__(self, fn):
+    def __call__(self, fn: Callable[P, R]) -> Callable[P, R]:
+        """Decorate ``fn`` so that each call runs inside this context."""
+
         @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             with type(self)():
                 return fn(*args, **kwargs)
 
@@ -72,9 +88,11 @@ class set_grad_enabled(Switch):  # noqa: N801 - PyTorch's name
     def __enter__(self) -> None:
         pass
 
-    def __call__(self, fn):
+    def __call__(self, fn: Callable[P, R]) -> Callable[P, R]:
+        """Decorate ``fn`` so that each call runs with grad mode set to ``mode``."""
+
         @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             with set_grad_enabled(self.mode):
                 return fn(*args, **kwargs)
 

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
 
 from ._tensor import Tensor
 from .engine import grad
+from .types import Array
 
 
 class GradcheckError(RuntimeError):
     """Raised by ``gradcheck(..., raise_exception=True)`` with the worst mismatching element."""
 
 
-def _as_tuple(x) -> tuple:
+def _as_tuple(x: Any) -> tuple[Any, ...]:
     return tuple(x) if isinstance(x, (tuple, list)) else (x,)
 
 
-def _prepare(inputs) -> tuple:
+def _prepare(inputs: Tensor | Sequence[Any]) -> tuple[Any, ...]:
     """Float inputs become float64 copies; those that required grad still do."""
     prepared = []
     for x in _as_tuple(inputs):
@@ -30,14 +34,15 @@ def _prepare(inputs) -> tuple:
     return tuple(prepared)
 
 
-def _outputs(fn, inputs) -> tuple:
+def _outputs(fn: Callable[..., Any], inputs: Sequence[Any]) -> tuple[Tensor, ...]:
     outs = _as_tuple(fn(*inputs))
     if not all(isinstance(o, Tensor) for o in outs):
         raise TypeError("gradcheck: fn must return a Tensor or a tuple of Tensors")
     return outs
 
 
-def _numerical_jacobians(fn, inputs, wrt, eps):
+def _numerical_jacobians(fn: Callable[..., Any], inputs: Sequence[Any], wrt: list[int],
+                         eps: float) -> list[list[Array]]:
     """J[k][j] has shape (out_k.size, in_j.size): central differences (f(x+e) - f(x-e)) / 2e."""
     outs = _outputs(fn, inputs)
     jac = [[np.zeros((o.numel(), inputs[j].numel())) for j in wrt] for o in outs]
@@ -55,7 +60,8 @@ def _numerical_jacobians(fn, inputs, wrt, eps):
     return jac
 
 
-def _analytic_jacobians(fn, inputs, wrt):
+def _analytic_jacobians(fn: Callable[..., Any], inputs: Sequence[Any],
+                        wrt: list[int]) -> list[list[Array]]:
     """J[k][j] row by row: one backward per output element with a one-hot upstream gradient."""
     outs = _outputs(fn, inputs)
     tensors = [inputs[j] for j in wrt]
@@ -78,8 +84,8 @@ def _analytic_jacobians(fn, inputs, wrt):
     return jac
 
 
-def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-              raise_exception: bool = False) -> bool:
+def gradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any], eps: float = 1e-6,
+              atol: float = 1e-5, rtol: float = 1e-3, raise_exception: bool = False) -> bool:
     """Check ``fn``'s backward against central differences, in float64.
 
     Every element of every input that requires grad is perturbed by +-eps; every output
@@ -113,10 +119,14 @@ def gradcheck(fn, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1
     return False
 
 
-def gradgradcheck(fn, inputs, grad_outputs=None, eps: float = 1e-6, atol: float = 1e-5,
-                  rtol: float = 1e-3, raise_exception: bool = False, seed: int = 0) -> bool:
-    """Check second derivatives: ``gradcheck`` of the vector-Jacobian product
-    ``v -> grad(fn(x), x, v, create_graph=True)`` for a random (or given) ``v``."""
+def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
+                  grad_outputs: Tensor | Sequence[Any] | None = None, eps: float = 1e-6,
+                  atol: float = 1e-5, rtol: float = 1e-3, raise_exception: bool = False,
+                  seed: int = 0) -> bool:
+    """Check second derivatives: ``gradcheck`` of the vector-Jacobian product.
+
+    The product is ``v -> grad(fn(x), x, v, create_graph=True)`` for a random (or given) ``v``.
+    """
     inputs = _prepare(inputs)
     wrt = [j for j, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     outs = _outputs(fn, inputs)
@@ -126,7 +136,7 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps: float = 1e-6, atol: float 
     vs = [Tensor(np.asarray(getattr(v, "data", v), dtype=np.float64), requires_grad=True)
           for v in _as_tuple(grad_outputs)]
 
-    def first_derivatives(*args):
+    def first_derivatives(*args: Any) -> tuple[Tensor, ...]:
         xs, v = args[:len(inputs)], args[len(inputs):]
         diff_outs = _outputs(fn, xs)
         tensors = [xs[j] for j in wrt]

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 class RemovableHandle:
@@ -10,16 +14,17 @@ class RemovableHandle:
 
     _ids = itertools.count()
 
-    def __init__(self, hooks: dict, hook) -> None:
+    def __init__(self, hooks: dict[int, Callable[..., Any]], hook: Callable[..., Any]) -> None:
         self.id = next(RemovableHandle._ids)
         self._hooks = hooks
         hooks[self.id] = hook
 
     def remove(self) -> None:
+        """Unregister the hook (a no-op if it was already removed)."""
         self._hooks.pop(self.id, None)
 
     def __enter__(self) -> RemovableHandle:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.remove()

@@ -7,14 +7,21 @@ counter that views share, so backward can detect saved values that were overwrit
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from . import dtypes, grad_mode
 from ._tensor import Tensor
 from .ops import arithmetic, indexing, select, unary
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-def apply_inplace(self, op_name: str, out_of_place, *args):
+    from .types import ArrayLike
+
+
+def apply_inplace(self: Tensor, op_name: str, out_of_place: Callable[..., Tensor], *args: Any) -> Tensor:
     """Run an in-place op: with autograd when it must record, else straight on the data."""
     if not self._data.flags.writeable:
         raise RuntimeError(f"{op_name}: this tensor's memory is read-only or shared by "
@@ -41,25 +48,30 @@ def apply_inplace(self, op_name: str, out_of_place, *args):
     return self
 
 
-def increment_version(tensor) -> None:
-    """Count an in-place change made to ``tensor``'s memory outside ndgrad's ops (an optimizer
-    writing NumPy into ``param.data``), so a graph that saved the old values refuses to
-    backward, as ``torch.autograd.graph.increment_version`` does."""
+def increment_version(tensor: Tensor) -> None:
+    """Count an in-place change made to ``tensor``'s memory outside ndgrad's ops.
+
+    For example an optimizer writing NumPy into ``param.data``: a graph that saved the old
+    values then refuses to backward, as ``torch.autograd.graph.increment_version`` does.
+    """
     tensor._version_counter[0] += 1
 
 
-def _snapshot(t):
+def _snapshot(t: Tensor) -> Tensor:
     """A copy of t's current value that stands for it in the graph (t is about to change)."""
     before = Tensor._wrap(t._data.copy(), t.grad_fn)
     before._requires_grad = t._requires_grad
     return before
 
 
-def _apply_through_base(self, op_name: str, out_of_place, *args):
-    """In-place op on a view ``v = base[index]`` of a graph tensor: ``base[index] = op(v)``
-    records the write on the base, then v becomes ``base[index]`` of the new base
-    (PyTorch's CopySlices). Only indexing views can be replayed this way."""
-    base, index = self._view
+def _apply_through_base(self: Tensor, op_name: str, out_of_place: Callable[..., Tensor],
+                        *args: Any) -> Tensor:
+    """In-place op on a view ``v = base[index]`` of a graph tensor.
+
+    ``base[index] = op(v)`` records the write on the base, then v becomes ``base[index]`` of
+    the new base (PyTorch's CopySlices). Only indexing views can be replayed this way.
+    """
+    base, index = self._view  # type: ignore[misc]  # the caller checked that it is a view
     if index is None:
         raise RuntimeError(f"{op_name}: in-place ops on a reshaped, transposed or expanded "
                            "view of a tensor in the graph are not supported. Hint: use an "
@@ -70,48 +82,59 @@ def _apply_through_base(self, op_name: str, out_of_place, *args):
     return self
 
 
-def _copy_from(target, src):
-    """Out-of-place counterpart of copy_/fill_: ``src`` broadcast to target's shape (the
-    old values get a zero gradient)."""
+def _copy_from(target: Tensor, src: Tensor | ArrayLike) -> Tensor:
+    """Out-of-place counterpart of copy_/fill_: ``src`` broadcast to target's shape.
+
+    The old values get a zero gradient.
+    """
     return select.where(True, src, target)
 
 
-def _scaled(other, alpha):
+def _scaled(other: Any, alpha: float) -> Any:
     return other if alpha == 1 else other * alpha
 
 
-def add_(self, other, alpha=1):
+def add_(self: Tensor, other: Tensor | ArrayLike, alpha: float = 1) -> Tensor:
+    """In place: ``self += alpha * other``."""
     return apply_inplace(self, "add_", arithmetic.add, _scaled(other, alpha))
 
 
-def sub_(self, other, alpha=1):
+def sub_(self: Tensor, other: Tensor | ArrayLike, alpha: float = 1) -> Tensor:
+    """In place: ``self -= alpha * other``."""
     return apply_inplace(self, "sub_", arithmetic.sub, _scaled(other, alpha))
 
 
-def mul_(self, other):
+def mul_(self: Tensor, other: Tensor | ArrayLike) -> Tensor:
+    """In place: ``self *= other``."""
     return apply_inplace(self, "mul_", arithmetic.mul, other)
 
 
-def div_(self, other):
+def div_(self: Tensor, other: Tensor | ArrayLike) -> Tensor:
+    """In place: ``self /= other`` (true division)."""
     return apply_inplace(self, "div_", arithmetic.div, other)
 
 
-def clamp_(self, min=None, max=None):  # noqa: A002 - PyTorch's names
+def clamp_(self: Tensor, min: Tensor | float | None = None,  # noqa: A002 - PyTorch's names
+           max: Tensor | float | None = None) -> Tensor:
+    """In place: limit the values to [min, max] (either bound may be None)."""
     return apply_inplace(self, "clamp_", unary.clamp, min, max)
 
 
-def copy_(self, src):
+def copy_(self: Tensor, src: Tensor | ArrayLike) -> Tensor:
     """Copy ``src`` (broadcast to this shape) into this tensor."""
     return apply_inplace(self, "copy_", _copy_from, src)
 
 
-def fill_(self, value):
+def fill_(self: Tensor, value: Tensor | float) -> Tensor:
+    """In place: set every element to ``value``."""
     return apply_inplace(self, "fill_", _copy_from, value)
 
 
-def zero_(self):
+def zero_(self: Tensor) -> Tensor:
+    """In place: set every element to 0."""
     return apply_inplace(self, "zero_", _copy_from, 0)
 
 
-def setitem(self, index, value) -> None:
+def setitem(self: Tensor, index: Any, value: Tensor | ArrayLike) -> None:
+    """``self[index] = value``, in place (recorded in the graph when it must be)."""
     apply_inplace(self, "__setitem__", indexing.index_put, index, value)

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from . import dtypes
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-def _float_formatter(data: np.ndarray):
-    """PyTorch's float printing: integral values as ``1.``, else 4 decimals, or ``1.0000e+05``
-    when the finite non-zero magnitudes span more than 1000x or leave [1e-4, 1e8]; values are
-    right-aligned to the widest finite non-zero one."""
+    from ._tensor import Tensor
+    from .types import Array
+
+
+def _float_formatter(data: Array) -> Callable[[Any], str]:
+    """PyTorch's float printing: integral values as ``1.``, else 4 decimals, or ``1.0000e+05``.
+
+    Scientific notation is used when the finite non-zero magnitudes span more than 1000x or
+    leave [1e-4, 1e8]; values are right-aligned to the widest finite non-zero one.
+    """
     finite = data[np.isfinite(data)].astype(np.float64)
     nonzero = finite[finite != 0]
     integral = bool(np.all(nonzero == np.ceil(nonzero)))
@@ -26,17 +36,17 @@ def _float_formatter(data: np.ndarray):
     else:
         spec = "{:.4f}"
 
-    def text(value) -> str:
+    def text(value: Any) -> str:  # a NumPy float scalar
         return spec.format(value) if np.isfinite(value) else str(float(value))
 
     width = max((len(text(v)) for v in nonzero), default=0)  # as PyTorch: nan/inf/0 don't widen
     return lambda value: text(value).rjust(width)
 
 
-def format_tensor(t) -> str:
+def format_tensor(t: Tensor) -> str:
     """PyTorch-style repr: ``tensor([1., 2.], requires_grad=True)``."""
     data = t._data
-    options = {"separator": ", ", "prefix": "tensor(", "max_line_width": 80}
+    options: dict[str, Any] = {"separator": ", ", "prefix": "tensor(", "max_line_width": 80}
     if data.dtype.kind == "f" and data.size:
         options["formatter"] = {"float_kind": _float_formatter(data)}
     body = np.array2string(data, **options) if data.size else "[]"

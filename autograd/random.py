@@ -1,5 +1,6 @@
-"""The random number generator behind every random factory, ``nn.init``, dropout and the data
-utilities, and the one place where a function decides which generator to draw from.
+"""The random number generator behind every random factory, ``nn.init``, dropout and the data utilities.
+
+It is also the one place where a function decides which generator to draw from.
 
 ``ag.manual_seed(n)`` resets the global one, so a seeded script is reproducible run to run.
 """
@@ -29,11 +30,14 @@ def generator() -> np.random.Generator:
     return _state.generator
 
 
-def resolve(seed=None, generator: np.random.Generator | None = None,
+def resolve(seed: int | np.random.Generator | None = None, generator: np.random.Generator | None = None,
             where: str = "data") -> np.random.Generator:
-    """The generator to draw from: ``generator`` if given, a fresh ``default_rng(seed)`` for an
-    int ``seed`` (or ``seed`` itself if it is a Generator), else ndgrad's global generator, so
-    that ``ag.manual_seed(n)`` makes the draw reproducible."""
+    """The generator to draw from: ``generator``, else one made from ``seed``, else the global one.
+
+    ``generator`` if given, a fresh ``default_rng(seed)`` for an int ``seed`` (or ``seed``
+    itself if it is a Generator), else ndgrad's global generator, so that
+    ``ag.manual_seed(n)`` makes the draw reproducible.
+    """
     if generator is not None and seed is not None:
         raise ValueError(f"{where}: pass either seed= or generator=, not both")
     if generator is None and isinstance(seed, np.random.Generator):

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from ._tensor import Tensor
+from .types import Array, DTypeLike, Shape
 
 _RANGES = {
     "real": (-5.0, 5.0),
@@ -36,14 +37,15 @@ _RANGES = {
 DOMAINS = tuple(_RANGES) + ("distinct", "distinct_offset")
 
 
-def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 4):
+def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1,
+           max_side: int = 4) -> st.SearchStrategy[Shape]:
     """Shape tuples, including 0-d ``()`` and size-1 dims (size-0 dims with ``min_side=0``)."""
     return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side,
                             max_side=max_side)
 
 
 def broadcastable_shapes(num_shapes: int = 2, min_dims: int = 0, max_dims: int = 3,
-                         min_side: int = 1, max_side: int = 4):
+                         min_side: int = 1, max_side: int = 4) -> st.SearchStrategy[tuple[Shape, ...]]:
     """Tuples of ``num_shapes`` shapes that broadcast together (dims of 1 and missing dims)."""
     return hnp.mutually_broadcastable_shapes(
         num_shapes=num_shapes, min_dims=min_dims, max_dims=max_dims, min_side=min_side,
@@ -51,7 +53,8 @@ def broadcastable_shapes(num_shapes: int = 2, min_dims: int = 0, max_dims: int =
 
 
 @st.composite
-def arrays(draw, shape, domain: str = "real", dtype=np.float64) -> np.ndarray:
+def arrays(draw: st.DrawFn, shape: Shape | st.SearchStrategy[Shape], domain: str = "real",
+           dtype: DTypeLike = np.float64) -> Array:
     """NumPy arrays of ``shape`` with finite values from a named domain."""
     if isinstance(shape, st.SearchStrategy):
         shape = draw(shape)
@@ -72,14 +75,15 @@ def arrays(draw, shape, domain: str = "real", dtype=np.float64) -> np.ndarray:
 
 
 @st.composite
-def tensors(draw, shape=None, domain: str = "real", dtype=np.float64,
-            requires_grad: bool = True) -> Tensor:
+def tensors(draw: st.DrawFn, shape: Shape | st.SearchStrategy[Shape] | None = None,
+            domain: str = "real", dtype: DTypeLike = np.float64, requires_grad: bool = True) -> Tensor:
     """Tensors (float64 by default, requiring grad) with values from a named domain."""
     shape = shapes() if shape is None else shape
     return Tensor(draw(arrays(shape, domain, dtype)), requires_grad=requires_grad)
 
 
-def upstream_gradients(shape, dtype=np.float64):
+def upstream_gradients(shape: Shape | st.SearchStrategy[Shape],
+                       dtype: DTypeLike = np.float64) -> st.SearchStrategy[Tensor]:
     """Random upstream gradients for ``out.backward(gradient)``: values in [-2, 2]."""
     elements = st.floats(-2.0, 2.0, allow_nan=False, allow_infinity=False, width=64)
     return hnp.arrays(np.float64, shape, elements=elements).map(lambda a: Tensor(a.astype(dtype)))

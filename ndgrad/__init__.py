@@ -7,4 +7,6 @@ The engine is ``autograd`` (tensors, ops, backward), the layers are ``nn`` and t
     ndgrad demo --help           # every option, with each dataset's defaults
 """
 
+from __future__ import annotations
+
 __version__ = "0.1.0"

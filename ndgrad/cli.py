@@ -17,15 +17,20 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import demo, demo_output
 from .demo import ACTIVATIONS, DATASETS, PRESETS, Config, DataNotFoundError
 
+if TYPE_CHECKING:
+    import nn
+
 DEFAULT_OUT = "ndgrad-demo"
 
 
-def _int_at_least(minimum: int):
+def _int_at_least(minimum: int) -> Callable[[str], int]:
     def convert(text: str) -> int:
         try:
             value = int(text)
@@ -37,7 +42,7 @@ def _int_at_least(minimum: int):
     return convert
 
 
-def _float_above(minimum: float, inclusive: bool):
+def _float_above(minimum: float, inclusive: bool) -> Callable[[str], float]:
     def convert(text: str) -> float:
         try:
             value = float(text)
@@ -71,6 +76,7 @@ def _defaults_table() -> str:
 
 
 def build_parser(prog: str = "ndgrad") -> argparse.ArgumentParser:
+    """The parser of the ``ndgrad`` command line and its ``demo`` command (``prog``: the name in messages)."""
     parser = argparse.ArgumentParser(
         prog=prog, description="ndgrad: reverse-mode autodiff on NumPy, with nn and optim.",
         epilog=f"Run '{prog} demo --help' for the demo's options.")
@@ -122,7 +128,7 @@ def _version() -> str:
         return "0.1.0"
 
 
-def config_from_args(args: argparse.Namespace, error) -> Config:
+def config_from_args(args: argparse.Namespace, error: Callable[[str], NoReturn]) -> Config:
     """Fill the options left out from the dataset's preset; ``error(msg)`` exits with 2."""
     preset = PRESETS[args.dataset]
     if args.dataset == "mnist":
@@ -132,7 +138,7 @@ def config_from_args(args: argparse.Namespace, error) -> Config:
         error(f"--data is only read with --dataset mnist (the {args.dataset} points are generated)")
     optimizer = args.optimizer or preset.optimizer
 
-    def pick(value, default):
+    def pick(value: Any, default: Any) -> Any:
         return default if value is None else value
 
     return Config(
@@ -218,7 +224,8 @@ def run_demo(cfg: Config, out: Path, progress: bool = True, prog: str = "ndgrad 
     if result.interrupted:
         print(f"{prog}: interrupted after {len(result.losses)} steps; writing the results so far",
               file=sys.stderr, flush=True)
-    where = (f"on the {len(data.x_test):,} test images" if result.split == "test"
+    where = (f"on the {len(data.x_test):,} test images"  # type: ignore[arg-type]  # set for mnist
+             if result.split == "test"
              else f"on the {len(data.x_train):,} training points")
     _say(f"final loss {result.final_loss:.4f}, accuracy {result.accuracy:.1%} ({where}); "
          f"trained in {seconds:.1f} s")
@@ -233,13 +240,17 @@ def run_demo(cfg: Config, out: Path, progress: bool = True, prog: str = "ndgrad 
     return 130 if result.interrupted else 0
 
 
-def _write_outputs(cfg: Config, data, model, result, out: Path, sizes: str) -> tuple[list[str], str | None]:
-    """Write the picture (boundary.png, or predictions.png for mnist), loss.png and the graph;
-    return the lines that list them, and the hint when the graph is DOT source."""
+def _write_outputs(cfg: Config, data: demo.Data, model: nn.Module, result: demo.Result, out: Path,
+                   sizes: str) -> tuple[list[str], str | None]:
+    """Write the picture (boundary.png, or predictions.png for mnist), loss.png and the graph.
+
+    Returns the lines that list them, and the hint when the graph is DOT source.
+    """
     if data.images is not None:
         picture, what = out / "predictions.png", "test digits with predicted labels"
-        predicted = demo.predict_labels(model, data.x_test[:32], data.n_classes)
-        demo_output.plot_digits(data.images, data.y_test, predicted, picture,
+        # mnist: x_test and y_test are set (mypy can't tie them to ``images``)
+        predicted = demo.predict_labels(model, data.x_test[:32], data.n_classes)  # type: ignore[index]
+        demo_output.plot_digits(data.images, data.y_test, predicted, picture,  # type: ignore[arg-type]
                                 f"MNIST test digits, predicted by MLP {sizes} "
                                 f"(test accuracy {result.accuracy:.1%})")
     else:

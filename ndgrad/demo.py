@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -31,6 +32,9 @@ from autograd.data import (
     make_xor,
 )
 
+if TYPE_CHECKING:
+    from autograd.types import Array
+
 DATASETS = ("spirals", "circles", "moons", "xor", "mnist")
 ACTIVATIONS = {"leaky_relu": nn.LeakyReLU, "relu": nn.ReLU, "tanh": nn.Tanh}
 
@@ -45,11 +49,12 @@ class Preset:
     depth: int
     activation: str
     optimizer: str
-    lr: dict
+    lr: dict[str, float]  # per optimizer: "sgd", "adam"
     epochs: int
     batch_size: int | None  # None: the full batch
 
     def describe(self) -> str:
+        """One line: optimizer, lr, epochs, batch, width, depth and activation."""
         batch = "full batch" if self.batch_size is None else f"batch {self.batch_size}"
         return (f"{self.optimizer} lr {self.lr[self.optimizer]:g}, {self.epochs} epochs, {batch}, "
                 f"width {self.width}, depth {self.depth}, {self.activation}")
@@ -92,11 +97,11 @@ class Config:
 class Data:
     """Training (and, for MNIST, test) arrays; 2-D sets are evaluated on their training set."""
 
-    x_train: np.ndarray
-    y_train: np.ndarray  # int64 labels
-    x_test: np.ndarray | None = None
-    y_test: np.ndarray | None = None
-    images: np.ndarray | None = None  # MNIST test images (n, 28, 28), for the picture
+    x_train: Array
+    y_train: Array  # int64 labels
+    x_test: Array | None = None
+    y_test: Array | None = None
+    images: Array | None = None  # MNIST test images (n, 28, 28), for the picture
     n_classes: int = 2
     description: str = ""
 
@@ -123,14 +128,15 @@ def load_data(cfg: Config) -> Data:
     if cfg.dataset == "mnist":
         return _load_mnist(cfg)
     n, noise, seed = cfg.samples, cfg.noise, cfg.seed
+    # n: cfg.samples is None only for mnist
     if cfg.dataset == "spirals":
         x, y = make_spirals(n, noise=noise, variant="random", seed=seed)
     elif cfg.dataset == "circles":
-        x, y = make_circles(n, noise=noise or None, factor=0.5, seed=seed)
+        x, y = make_circles(n, noise=noise or None, factor=0.5, seed=seed)  # type: ignore[arg-type]
     elif cfg.dataset == "moons":
-        x, y = make_moons(n, noise=noise or None, seed=seed)
+        x, y = make_moons(n, noise=noise or None, seed=seed)  # type: ignore[arg-type]
     elif cfg.dataset == "xor":
-        x, y = make_xor(n, noise=noise or 0.0, seed=seed)
+        x, y = make_xor(n, noise=noise or 0.0, seed=seed)  # type: ignore[arg-type]
     else:
         raise ValueError(f"unknown dataset {cfg.dataset!r}; choose from {', '.join(DATASETS)}")
     return Data(x, y, description=f"{cfg.dataset}, {n} points, noise {noise:g}")
@@ -160,7 +166,7 @@ def _load_mnist(cfg: Config) -> Data:
     if cfg.samples is not None:
         x_train, y_train = x_train[:cfg.samples], y_train[:cfg.samples]
 
-    def flat(images: np.ndarray) -> np.ndarray:
+    def flat(images: Array) -> Array:
         return images.reshape(len(images), -1).astype(np.float32) / np.float32(255)
 
     return Data(flat(x_train), y_train.astype(np.int64), flat(x_test), y_test.astype(np.int64),
@@ -169,10 +175,13 @@ def _load_mnist(cfg: Config) -> Data:
 
 
 def build_model(cfg: Config, data: Data) -> nn.Sequential:
-    """MLP ``in - hidden... - out`` with He init for the hidden layers (Xavier for tanh) and
-    Xavier for the output layer, as in tutorial 000; one output logit for two classes."""
+    """MLP ``in - hidden... - out``, initialized as in tutorial 000; one output logit for two classes.
+
+    He init for the hidden layers (Xavier for tanh) and Xavier for the output layer.
+    """
     manual_seed(cfg.seed)
     out_features = 1 if data.n_classes == 2 else data.n_classes
+    layers: list[nn.Module]
     layers, n_in = [], data.x_train.shape[1]
     for n_out in cfg.hidden:
         linear = nn.Linear(n_in, n_out)
@@ -192,6 +201,7 @@ def build_model(cfg: Config, data: Data) -> nn.Sequential:
 
 
 def make_optimizer(cfg: Config, model: nn.Module) -> optim.Optimizer:
+    """The optimizer ``cfg`` asks for, at ``cfg.lr``: SGD with momentum 0.9, or Adam."""
     if cfg.optimizer == "sgd":
         return optim.SGD(model.parameters(), lr=cfg.lr, momentum=0.9)
     return optim.Adam(model.parameters(), lr=cfg.lr)
@@ -202,7 +212,7 @@ def loss_function(data: Data) -> nn.Module:
     return nn.BCEWithLogitsLoss() if data.n_classes == 2 else nn.CrossEntropyLoss()
 
 
-def _targets(labels: np.ndarray, n_classes: int) -> Tensor:
+def _targets(labels: Array, n_classes: int) -> Tensor:
     """BCE wants float targets shaped like the (n, 1) logits; cross-entropy int labels."""
     return tensor(labels.astype(np.float32)[:, None]) if n_classes == 2 else tensor(labels)
 
@@ -212,13 +222,14 @@ def steps_per_epoch(cfg: Config, n: int) -> int:
     return 1 if cfg.batch_size is None or cfg.batch_size >= n else -(-n // cfg.batch_size)
 
 
-def batches(cfg: Config, data: Data) -> Callable[[], Iterator]:
+def batches(cfg: Config, data: Data) -> Callable[[], Iterator[Any]]:
     """A function giving one epoch's ``(x, target)`` batches (reshuffled each epoch)."""
     x = from_numpy(data.x_train)  # shares memory: MNIST's 60000 x 784 floats are not copied
     t = _targets(data.y_train, data.n_classes)
     if steps_per_epoch(cfg, len(data.x_train)) == 1:
         return lambda: iter([(x, t)])
-    loader = DataLoader(TensorDataset(x, t), batch_size=cfg.batch_size, shuffle=True, seed=cfg.seed)
+    loader = DataLoader(TensorDataset(x, t), batch_size=cfg.batch_size,  # type: ignore[arg-type]  # not None
+                        shuffle=True, seed=cfg.seed)
     return lambda: iter(loader)
 
 
@@ -241,7 +252,9 @@ def train(cfg: Config, data: Data, model: nn.Module, on_step: Callable[[int, flo
     return result
 
 
-def _run_epochs(cfg: Config, model, optimizer, loss_fn, epoch_batches, on_step, result: Result) -> None:
+def _run_epochs(cfg: Config, model: nn.Module, optimizer: optim.Optimizer, loss_fn: nn.Module,
+                epoch_batches: Callable[[], Iterator[Any]], on_step: Callable[[int, float], None],
+                result: Result) -> None:
     try:
         for _ in range(cfg.epochs):
             for xb, tb in epoch_batches():
@@ -262,7 +275,9 @@ def _run_epochs(cfg: Config, model, optimizer, loss_fn, epoch_batches, on_step, 
 def evaluate(model: nn.Module, data: Data, result: Result) -> None:
     """Fill ``result.final_loss`` and ``result.accuracy`` (test set if there is one)."""
     test = data.x_test is not None
-    x, y = (data.x_test, data.y_test) if test else (data.x_train, data.y_train)
+    x: Array
+    y: Array
+    x, y = (data.x_test, data.y_test) if test else (data.x_train, data.y_train)  # type: ignore[assignment]
     model.eval()
     with no_grad():
         logits = model(from_numpy(x))
@@ -271,21 +286,23 @@ def evaluate(model: nn.Module, data: Data, result: Result) -> None:
     result.split = "test" if test else "train"
 
 
-def predict(logits: np.ndarray, n_classes: int) -> np.ndarray:
+def predict(logits: Array, n_classes: int) -> Array:
     """Class labels from logits: ``logit > 0`` for one output, else the argmax."""
     return (logits[:, 0] > 0).astype(np.int64) if n_classes == 2 else logits.argmax(1)
 
 
-def predict_labels(model: nn.Module, x: np.ndarray, n_classes: int) -> np.ndarray:
+def predict_labels(model: nn.Module, x: Array, n_classes: int) -> Array:
     """The model's class labels for the rows of ``x``, in eval mode without a graph."""
     model.eval()
     with no_grad():
         return predict(model(from_numpy(x)).numpy(), n_classes)
 
 
-def graph_step(cfg: Config, data: Data, model: nn.Module) -> tuple[Tensor, dict]:
-    """One training step's forward and backward on the first batch (without the update), for
-    drawing: returns the loss, whose graph is kept, and names for its inputs."""
+def graph_step(cfg: Config, data: Data, model: nn.Module) -> tuple[Tensor, dict[str, Tensor]]:
+    """One training step's forward and backward on the first batch (without the update), for drawing.
+
+    Returns the loss, whose graph is kept, and names for its inputs.
+    """
     size = len(data.x_train) if cfg.batch_size is None else min(cfg.batch_size, len(data.x_train))
     x = tensor(data.x_train[:size])
     target = _targets(data.y_train[:size], data.n_classes)

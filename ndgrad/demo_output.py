@@ -9,10 +9,17 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from autograd import Tensor, no_grad, tensor
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    import nn
+    from autograd.types import Array
 
 _CLASS_COLORS = ("#1f77b4", "#d62728")  # class 0 blue, class 1 red
 _GRAPHVIZ_INSTALL = ("Debian/Ubuntu: sudo apt install graphviz; macOS: brew install graphviz; "
@@ -20,7 +27,7 @@ _GRAPHVIZ_INSTALL = ("Debian/Ubuntu: sudo apt install graphviz; macOS: brew inst
                      "https://graphviz.org/download/")
 
 
-def _figure(width: float, height: float, **margins: float):
+def _figure(width: float, height: float, **margins: float) -> Figure:
     """A pyplot-free Figure with fixed margins (no layout engine: half the drawing time)."""
     from matplotlib.figure import Figure
     fig = Figure(figsize=(width, height))
@@ -28,10 +35,13 @@ def _figure(width: float, height: float, **margins: float):
     return fig
 
 
-def plot_boundary(model, x: np.ndarray, y: np.ndarray, path: Path, title: str,
+def plot_boundary(model: nn.Module, x: Array, y: Array, path: Path, title: str,
                   resolution: int = 200) -> None:
-    """The model's probability of class 1 over the data's bounding box, its 0.5 contour (the
-    decision boundary) and the points coloured by their true class."""
+    """Plot the model's probability of class 1, its 0.5 contour and the points, to ``path``.
+
+    The probability covers the data's bounding box, the 0.5 contour is the decision boundary,
+    and the points are coloured by their true class.
+    """
     lo, hi = x.min(0), x.max(0)
     pad = 0.08 * (hi - lo) + 1e-6
     gx = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution, dtype=np.float32)
@@ -56,10 +66,12 @@ def plot_boundary(model, x: np.ndarray, y: np.ndarray, path: Path, title: str,
     fig.savefig(path, dpi=110)
 
 
-def plot_digits(images: np.ndarray, labels: np.ndarray, predicted: np.ndarray, path: Path,
+def plot_digits(images: Array, labels: Array, predicted: Array, path: Path,
                 title: str, rows: int = 4, cols: int = 8) -> None:
-    """The first ``rows * cols`` test digits, each titled with the predicted label (green when
-    right; red with the true label when wrong)."""
+    """Plot the first ``rows * cols`` test digits, each titled with the predicted label.
+
+    The title is green when right; red, with the true label, when wrong.
+    """
     fig = _figure(cols * 1.05, rows * 1.25 + 0.4, left=0.01, right=0.99, bottom=0.01, top=0.88,
                   hspace=0.35)
     fig.suptitle(title)
@@ -74,8 +86,11 @@ def plot_digits(images: np.ndarray, labels: np.ndarray, predicted: np.ndarray, p
 
 
 def plot_losses(losses: list[float], steps_per_epoch: int, path: Path, name: str) -> None:
-    """Loss per optimizer step on a log scale. With mini-batches also a moving average, and
-    the title gives its last value (steadier than the last batch's loss)."""
+    """Plot the loss per optimizer step on a log scale.
+
+    With mini-batches also a moving average, and the title gives its last value (steadier
+    than the last batch's loss).
+    """
     from matplotlib.ticker import FuncFormatter, NullFormatter
 
     values = np.asarray(losses, dtype=np.float64)
@@ -111,7 +126,8 @@ def plot_losses(losses: list[float], steps_per_epoch: int, path: Path, name: str
     fig.savefig(path, dpi=110)
 
 
-def write_graph(loss: Tensor, model, names: dict, out: Path, stem: str = "graph") -> tuple[Path, str | None]:
+def write_graph(loss: Tensor, model: nn.Module, names: dict[str, Tensor], out: Path,
+                stem: str = "graph") -> tuple[Path, str | None]:
     """Draw the graph of ``loss`` (one training step) as ``out/graph.svg`` with Graphviz.
 
     When the ``dot`` program (or the ``graphviz`` Python package) is missing, or ``dot``

@@ -1,5 +1,6 @@
-"""ndgrad's neural-network layers, PyTorch-style: every layer is a composition of autograd
-ops (no hand-written backward).
+"""ndgrad's neural-network layers, PyTorch-style: every layer is a composition of autograd ops.
+
+No layer has a hand-written backward.
 
     >>> import nn
     >>> model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1))
@@ -24,11 +25,14 @@ Adding a layer (the recipe; a ``Scale`` layer, y = x * weight, as the example)
            def forward(self, input):
                return F.scale(input, self.weight)
 
-3. **The exports**: the Module here, the function in ``nn/functional/__init__.py``.
+3. **The exports**: the Module here and the function in ``nn/functional/__init__.py``, each
+   imported and listed in ``__all__`` (and in the kind module's ``__all__``).
 4. **The torch test** in ``tests/test_nn_layers.py``: build both layers, copy the weights
    across by ``state_dict`` key (``copy_parameters``), compare outputs and input and
    parameter gradients in float64 (``run_both``), and gradcheck the functional form.
 """
+
+from __future__ import annotations
 
 from . import functional, init, utils
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
@@ -49,3 +53,17 @@ from .module import Module
 from .normalization import BatchNorm1d, LayerNorm
 from .parameter import Parameter
 from .serialization import load, save
+
+__all__ = [
+    "functional", "init", "utils",
+    "ELU", "GELU", "LeakyReLU", "LogSoftmax", "ReLU", "Sigmoid", "SiLU", "Softmax", "Softplus", "Tanh",
+    "ModuleDict", "ModuleList", "Sequential",
+    "Dropout",
+    "Flatten", "Identity", "Linear",
+    "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "HuberLoss", "L1Loss", "MSELoss", "NLLLoss",
+    "SmoothL1Loss",
+    "Module",
+    "BatchNorm1d", "LayerNorm",
+    "Parameter",
+    "load", "save",
+]

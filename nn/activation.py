@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from autograd import Tensor
+
 from . import functional as F
 from .module import Module
 
 
 class _MaybeInplace(Module):
-    """An activation with PyTorch's ``inplace`` flag (accepted; ndgrad computes out of place,
-    which gives the same values and gradients); ``extra_repr`` adds it to the subclass's
-    ``_options()``, as PyTorch prints it."""
+    """An activation with PyTorch's ``inplace`` flag, accepted and ignored.
+
+    ndgrad computes out of place, which gives the same values and gradients; ``extra_repr``
+    adds the flag to the subclass's ``_options()``, as PyTorch prints it.
+    """
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
@@ -26,7 +30,7 @@ class _MaybeInplace(Module):
 class ReLU(_MaybeInplace):
     """max(x, 0)."""
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.relu(input)
 
 
@@ -37,7 +41,7 @@ class LeakyReLU(_MaybeInplace):
         super().__init__(inplace)
         self.negative_slope = negative_slope
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.leaky_relu(input, self.negative_slope)
 
     def _options(self) -> str:
@@ -51,7 +55,7 @@ class ELU(_MaybeInplace):
         super().__init__(inplace)
         self.alpha = alpha
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.elu(input, self.alpha)
 
     def _options(self) -> str:
@@ -65,7 +69,7 @@ class GELU(Module):
         super().__init__()
         self.approximate = approximate
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.gelu(input, approximate=self.approximate)
 
     def extra_repr(self) -> str:
@@ -75,21 +79,21 @@ class GELU(Module):
 class SiLU(_MaybeInplace):
     """x sigmoid(x)."""
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.silu(input)
 
 
 class Sigmoid(Module):
     """1 / (1 + e^-x)."""
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.sigmoid(input)
 
 
 class Tanh(Module):
     """tanh x."""
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.tanh(input)
 
 
@@ -100,7 +104,7 @@ class Softplus(Module):
         super().__init__()
         self.beta, self.threshold = beta, threshold
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.softplus(input, self.beta, self.threshold)
 
     def extra_repr(self) -> str:
@@ -114,7 +118,7 @@ class Softmax(Module):
         super().__init__()
         self.dim = dim
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.softmax(input, self.dim)
 
     def extra_repr(self) -> str:
@@ -124,5 +128,5 @@ class Softmax(Module):
 class LogSoftmax(Softmax):
     """log softmax along ``dim`` (fused, stable)."""
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.log_softmax(input, self.dim)

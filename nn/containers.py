@@ -1,17 +1,25 @@
-"""Containers: ``Sequential``, ``ModuleList``, ``ModuleDict`` (registered children by
-position or by key, so their parameters appear as ``'0.weight'`` or ``'enc.weight'``)."""
+"""Containers: ``Sequential``, ``ModuleList``, ``ModuleDict``.
+
+They register their children by position or by key, so the children's parameters appear as
+``'0.weight'`` or ``'enc.weight'``.
+"""
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
+from typing import TYPE_CHECKING, Any
+
+from autograd import Tensor
 
 from .module import Module
 
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
 
 class _IndexedModules(Module):
-    """Children named '0', '1', ... with list-like indexing (shared by Sequential and
-    ModuleList)."""
+    """Children named '0', '1', ... with list-like indexing (shared by Sequential and ModuleList)."""
 
     def _key(self, idx: int) -> str:
         n = len(self._modules)
@@ -19,7 +27,7 @@ class _IndexedModules(Module):
             raise IndexError(f"index {idx} is out of range for {type(self).__name__} of length {n}")
         return list(self._modules)[idx % n]
 
-    def _sliced(self, idx: slice):
+    def _sliced(self, idx: slice) -> _IndexedModules:
         raise NotImplementedError
 
     def __len__(self) -> int:
@@ -28,27 +36,27 @@ class _IndexedModules(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: int | slice) -> Module:
         return self._sliced(idx) if isinstance(idx, slice) else self._modules[self._key(idx)]
 
     def __setitem__(self, idx: int, module: Module) -> None:
         self.add_module(self._key(idx), module)
 
-    def _renumber(self, modules: list) -> None:
+    def _renumber(self, modules: list[Module]) -> None:
         self._modules.clear()
         for i, module in enumerate(modules):
             self.add_module(str(i), module)
 
-    def __delitem__(self, idx) -> None:
+    def __delitem__(self, idx: int | slice) -> None:
         modules = list(self._modules.values())
         del modules[idx]
         self._renumber(modules)
 
-    def append(self, module: Module):
+    def append(self, module: Module) -> Self:
         self.add_module(str(len(self)), module)
         return self
 
-    def extend(self, modules: Iterable[Module]):
+    def extend(self, modules: Iterable[Module]) -> Self:
         for module in modules:
             self.append(module)
         return self
@@ -60,10 +68,12 @@ class _IndexedModules(Module):
 
 
 class Sequential(_IndexedModules):
-    """Runs its modules in order: ``Sequential(Linear(2, 8), ReLU(), Linear(8, 1))``, or
-    with names from an OrderedDict."""
+    """Runs its modules in order: ``Sequential(Linear(2, 8), ReLU(), Linear(8, 1))``.
 
-    def __init__(self, *args) -> None:
+    The children may also be given with names, as one OrderedDict.
+    """
+
+    def __init__(self, *args: Any) -> None:  # Modules, or one OrderedDict[str, Module]
         super().__init__()
         if len(args) == 1 and isinstance(args[0], OrderedDict):
             for name, module in args[0].items():
@@ -75,7 +85,7 @@ class Sequential(_IndexedModules):
     def _sliced(self, idx: slice) -> Sequential:
         return Sequential(OrderedDict(list(self._modules.items())[idx]))
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         for module in self._modules.values():
             input = module(input)
         return input
@@ -99,7 +109,7 @@ class ModuleList(_IndexedModules):
 class ModuleDict(Module):
     """A dict of modules whose parameters are registered under their keys."""
 
-    def __init__(self, modules: Mapping[str, Module] | Iterable | None = None) -> None:
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
@@ -122,13 +132,13 @@ class ModuleDict(Module):
     def __contains__(self, key: str) -> bool:
         return key in self._modules
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         return self._modules.keys()
 
-    def values(self):
+    def values(self) -> ValuesView[Module]:
         return self._modules.values()
 
-    def items(self):
+    def items(self) -> ItemsView[str, Module]:
         return self._modules.items()
 
     def pop(self, key: str) -> Module:
@@ -137,7 +147,7 @@ class ModuleDict(Module):
     def clear(self) -> None:
         self._modules.clear()
 
-    def update(self, modules) -> None:
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
         pairs = modules.items() if isinstance(modules, Mapping) else modules
         for key, module in pairs:
             self.add_module(key, module)

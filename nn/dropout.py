@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from autograd import Tensor
+
 from . import functional as F
 from .functional.layers import check_probability
 from .module import Module
@@ -15,7 +17,7 @@ class Dropout(Module):
         check_probability(p)
         self.p, self.inplace = p, inplace
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.dropout(input, self.p, self.training)
 
     def extra_repr(self) -> str:

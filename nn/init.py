@@ -17,6 +17,8 @@ import warnings
 import numpy as np
 
 import autograd as ag
+from autograd import Tensor
+from autograd.types import Array
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_",
@@ -28,7 +30,7 @@ _LINEAR = ("linear", "conv1d", "conv2d", "conv3d",
            "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
 
 
-def calculate_gain(nonlinearity: str, param=None) -> float:
+def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """The recommended gain for a nonlinearity (scales the std of the init).
 
     linear, conv*, sigmoid: 1; tanh: 5/3; relu: sqrt(2); selu: 3/4;
@@ -53,9 +55,8 @@ def calculate_gain(nonlinearity: str, param=None) -> float:
     raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
 
 
-def _calculate_fan_in_and_fan_out(tensor) -> tuple[int, int]:
-    """For a weight of shape (out, in, *kernel): fan_in = in * prod(kernel),
-    fan_out = out * prod(kernel)."""
+def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
+    """For a weight of shape (out, in, *kernel): fan_in = in * prod(kernel), fan_out = out * prod(kernel)."""
     if tensor.ndim < 2:
         raise ValueError("Fan in and fan out can not be computed for tensor with fewer than "
                          "2 dimensions")
@@ -63,7 +64,7 @@ def _calculate_fan_in_and_fan_out(tensor) -> tuple[int, int]:
     return tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field
 
 
-def _calculate_correct_fan(tensor, mode: str) -> int:
+def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
     mode = mode.lower()
     valid_modes = ["fan_in", "fan_out"]
     if mode not in valid_modes:
@@ -73,26 +74,28 @@ def _calculate_correct_fan(tensor, mode: str) -> int:
 
 
 # ---- helpers -------------------------------------------------------------------------
-def _rng(generator) -> np.random.Generator:
-    """The generator to draw from: the caller's, else ndgrad's current one (looked up at
-    call time, since ``ag.manual_seed`` replaces it)."""
+def _rng(generator: np.random.Generator | None) -> np.random.Generator:
+    """The generator to draw from: the caller's, else ndgrad's current one.
+
+    ndgrad's is looked up at call time, since ``ag.manual_seed`` replaces it.
+    """
     return ag.random.resolve(generator=generator, where="nn.init")
 
 
-def _check_tensor(op: str, tensor, floating: bool = True) -> None:
+def _check_tensor(op: str, tensor: object, floating: bool = True) -> None:
     if not isinstance(tensor, ag.Tensor):
         raise TypeError(f"{op}: expected a Tensor, got {type(tensor).__name__}")
     if floating and tensor.dtype.kind != "f":
         raise TypeError(f"{op}: needs a floating point tensor, got {tensor.dtype}")
 
 
-def _write(tensor, values: np.ndarray):
+def _write(tensor: Tensor, values: Array) -> Tensor:
     """Copy ``values`` into ``tensor`` in place: no graph, dtype kept, version bumped."""
     with ag.no_grad():
         return tensor.copy_(np.asarray(values).astype(tensor.dtype, copy=False))
 
 
-def _no_op_if_empty(op: str, tensor) -> bool:
+def _no_op_if_empty(op: str, tensor: Tensor) -> bool:
     if tensor.numel() == 0:
         warnings.warn(f"{op}: initializing zero-element tensors is a no-op", stacklevel=3)
         return True
@@ -100,7 +103,8 @@ def _no_op_if_empty(op: str, tensor) -> bool:
 
 
 # ---- basic fills ---------------------------------------------------------------------
-def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
+def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0,
+             generator: np.random.Generator | None = None) -> Tensor:
     """Fill with samples of U(a, b)."""
     _check_tensor("uniform_", tensor)
     if a > b:
@@ -109,7 +113,8 @@ def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
     return _write(tensor, _rng(generator).uniform(a, b, tensor.shape))
 
 
-def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
+def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
+            generator: np.random.Generator | None = None) -> Tensor:
     """Fill with samples of N(mean, std^2)."""
     _check_tensor("normal_", tensor)
     if std < 0:
@@ -117,10 +122,13 @@ def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
     return _write(tensor, _rng(generator).normal(mean, std, tensor.shape))
 
 
-def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
-                  generator=None):
-    """Fill with N(mean, std^2) samples conditioned on a <= x <= b (by rejection: values
-    outside [a, b] are redrawn). ``a`` and ``b`` are absolute bounds, as in PyTorch."""
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+                  generator: np.random.Generator | None = None) -> Tensor:
+    """Fill with N(mean, std^2) samples conditioned on a <= x <= b.
+
+    By rejection: values outside [a, b] are redrawn. ``a`` and ``b`` are absolute bounds, as in
+    PyTorch.
+    """
     _check_tensor("trunc_normal_", tensor)
     if not a < b:
         raise ValueError(f"trunc_normal_: needs a < b, got a={a}, b={b}")
@@ -138,34 +146,36 @@ def trunc_normal_(tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, 
     return _write(tensor, np.clip(values, a, b).reshape(tensor.shape))
 
 
-def constant_(tensor, val):
+def constant_(tensor: Tensor, val: float) -> Tensor:
     """Fill with the value ``val`` (cast to the tensor's dtype)."""
     _check_tensor("constant_", tensor, floating=False)
     return _write(tensor, np.full(tensor.shape, val, dtype=tensor.dtype))
 
 
-def ones_(tensor):
+def ones_(tensor: Tensor) -> Tensor:
     """Fill with 1."""
     return constant_(tensor, 1)
 
 
-def zeros_(tensor):
+def zeros_(tensor: Tensor) -> Tensor:
     """Fill with 0."""
     return constant_(tensor, 0)
 
 
-def eye_(tensor):
+def eye_(tensor: Tensor) -> Tensor:
     """Fill a 2-D tensor with the identity (ones on the diagonal, zeros elsewhere)."""
     _check_tensor("eye_", tensor, floating=False)
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    return _write(tensor, np.eye(*tensor.shape))
+    return _write(tensor, np.eye(*tensor.shape))  # type: ignore[call-overload]  # shape is (N, M) here
 
 
-def orthogonal_(tensor, gain: float = 1.0, generator=None):
-    """Fill with a (semi-)orthogonal matrix times ``gain``, from the QR decomposition of a
-    normal matrix (signs fixed by diag(R) so the result is uniformly distributed). Trailing
-    dims are flattened: the view (rows, numel // rows) has orthonormal rows or columns."""
+def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: np.random.Generator | None = None) -> Tensor:
+    """Fill with a (semi-)orthogonal matrix times ``gain``, from the QR decomposition of a normal matrix.
+
+    The signs are fixed by diag(R), so the result is uniformly distributed. Trailing dims are
+    flattened: the view (rows, numel // rows) has orthonormal rows or columns.
+    """
     _check_tensor("orthogonal_", tensor)
     if tensor.ndim < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
@@ -184,7 +194,8 @@ def orthogonal_(tensor, gain: float = 1.0, generator=None):
 
 
 # ---- variance-scaling inits ----------------------------------------------------------
-def xavier_uniform_(tensor, gain: float = 1.0, generator=None):
+def xavier_uniform_(tensor: Tensor, gain: float = 1.0,
+                    generator: np.random.Generator | None = None) -> Tensor:
     """Glorot uniform: U(-bound, bound) with bound = gain * sqrt(6 / (fan_in + fan_out))."""
     _check_tensor("xavier_uniform_", tensor)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
@@ -193,7 +204,7 @@ def xavier_uniform_(tensor, gain: float = 1.0, generator=None):
     return uniform_(tensor, -bound, bound, generator)
 
 
-def xavier_normal_(tensor, gain: float = 1.0, generator=None):
+def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: np.random.Generator | None = None) -> Tensor:
     """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     _check_tensor("xavier_normal_", tensor)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
@@ -201,10 +212,12 @@ def xavier_normal_(tensor, gain: float = 1.0, generator=None):
     return normal_(tensor, 0.0, std, generator)
 
 
-def kaiming_uniform_(tensor, a: float = 0, mode: str = "fan_in",
-                     nonlinearity: str = "leaky_relu", generator=None):
-    """He uniform: U(-bound, bound) with bound = gain * sqrt(3 / fan), where
-    gain = calculate_gain(nonlinearity, a) and fan is fan_in or fan_out (``mode``)."""
+def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+                     generator: np.random.Generator | None = None) -> Tensor:
+    """He uniform: U(-bound, bound) with bound = gain * sqrt(3 / fan).
+
+    gain = calculate_gain(nonlinearity, a) and fan is fan_in or fan_out (``mode``).
+    """
     _check_tensor("kaiming_uniform_", tensor)
     if _no_op_if_empty("kaiming_uniform_", tensor):
         return tensor
@@ -214,10 +227,9 @@ def kaiming_uniform_(tensor, a: float = 0, mode: str = "fan_in",
     return uniform_(tensor, -bound, bound, generator)
 
 
-def kaiming_normal_(tensor, a: float = 0, mode: str = "fan_in",
-                    nonlinearity: str = "leaky_relu", generator=None):
-    """He normal: N(0, std^2) with std = gain / sqrt(fan), gain and fan as in
-    ``kaiming_uniform_``."""
+def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+                    generator: np.random.Generator | None = None) -> Tensor:
+    """He normal: N(0, std^2) with std = gain / sqrt(fan), gain and fan as in ``kaiming_uniform_``."""
     _check_tensor("kaiming_normal_", tensor)
     if _no_op_if_empty("kaiming_normal_", tensor):
         return tensor

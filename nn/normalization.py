@@ -1,16 +1,19 @@
-"""Normalization layers: ``BatchNorm1d`` (with PyTorch's running statistics) and
-``LayerNorm``."""
+"""Normalization layers: ``BatchNorm1d`` (with PyTorch's running statistics) and ``LayerNorm``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import autograd as ag
+from autograd import Tensor
+from autograd.types import DTypeLike, Shape
 
 from . import functional as F
 from .module import Module
 from .parameter import Parameter
 
 
-def _register_affine(module, shape: tuple, dtype, weight: bool, bias: bool) -> None:
+def _register_affine(module: Module, shape: Shape, dtype: DTypeLike, weight: bool, bias: bool) -> None:
     """The learnable scale (ones) and shift (zeros) of a normalization layer, or None."""
     module.register_parameter("weight", Parameter(ag.ones(shape, dtype=dtype)) if weight else None)
     module.register_parameter("bias", Parameter(ag.zeros(shape, dtype=dtype)) if bias else None)
@@ -26,8 +29,8 @@ class BatchNorm1d(Module):
     """
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
-                 affine: bool = True, track_running_stats: bool = True, device=None,
-                 dtype=None, *, bias: bool = True) -> None:
+                 affine: bool = True, track_running_stats: bool = True, device: str | None = None,
+                 dtype: DTypeLike | None = None, *, bias: bool = True) -> None:
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
@@ -42,17 +45,18 @@ class BatchNorm1d(Module):
                 self.register_buffer(name, None)
 
     def reset_running_stats(self) -> None:
+        """Reset running_mean to 0, running_var to 1 and num_batches_tracked to 0 (if tracked)."""
         if self.track_running_stats:
             self.running_mean.zero_()
             self.running_var.fill_(1)
             self.num_batches_tracked.zero_()
 
-    def _check_input_dim(self, input) -> None:
+    def _check_input_dim(self, input: Tensor) -> None:
         if input.ndim not in (2, 3):
             raise ValueError(f"{type(self).__name__}: expected 2D or 3D input (got {input.ndim}D "
                              f"input of shape {tuple(input.shape)})")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         self._check_input_dim(input)
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
@@ -72,11 +76,14 @@ class BatchNorm1d(Module):
 
 
 class LayerNorm(Module):
-    """Normalize each sample over its last dims ``normalized_shape``, then scale and shift
-    elementwise (``elementwise_affine``)."""
+    """Normalize each sample over its last dims ``normalized_shape``, then scale and shift.
 
-    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
-                 bias: bool = True, device=None, dtype=None) -> None:
+    The scale and shift are elementwise and learnable (``elementwise_affine``).
+    """
+
+    def __init__(self, normalized_shape: int | Sequence[int], eps: float = 1e-5,
+                 elementwise_affine: bool = True, bias: bool = True, device: str | None = None,
+                 dtype: DTypeLike | None = None) -> None:
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.normalized_shape, self.eps = shape, eps
@@ -84,7 +91,7 @@ class LayerNorm(Module):
         dtype = ag.float32 if dtype is None else dtype
         _register_affine(self, shape, dtype, elementwise_affine, elementwise_affine and bias)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from autograd import Tensor
+from autograd.types import ArrayLike
 
 
 class Parameter(Tensor):
-    """A leaf Tensor that requires grad by default; assigning one to a Module attribute
-    registers it, so ``parameters()`` and ``state_dict()`` find it.
+    """A leaf Tensor that requires grad by default.
+
+    Assigning one to a Module attribute registers it, so ``parameters()`` and ``state_dict()``
+    find it.
 
     Like ``torch.nn.Parameter(t)``, it shares memory (and the version counter) with a Tensor
     it is built from.
@@ -23,7 +26,7 @@ class Parameter(Tensor):
     __slots__ = ()
     is_parameter = True
 
-    def __init__(self, data=None, requires_grad: bool = True) -> None:
+    def __init__(self, data: Tensor | ArrayLike | None = None, requires_grad: bool = True) -> None:
         source = data if isinstance(data, Tensor) else None
         if data is None:
             data = np.empty(0, dtype=np.float32)

@@ -38,10 +38,15 @@ import math
 import os
 import zipfile
 import zlib
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
 import autograd as ag
+from autograd.types import Array
+
+if TYPE_CHECKING:
+    from numpy.lib.npyio import NpzFile
 
 __all__ = ["save", "load", "SerializationError", "FORMAT_VERSION", "MANIFEST_KEY"]
 
@@ -59,11 +64,11 @@ class _Encoder:
     """Turns a structure into a JSON-able manifest node plus a dict of arrays."""
 
     def __init__(self) -> None:
-        self.arrays: dict[str, np.ndarray] = {}
+        self.arrays: dict[str, Array] = {}
         self._memo: dict[int, str] = {}  # id of a saved array/Tensor -> its entry key
         self._active: set[int] = set()  # containers on the current path (cycle check)
 
-    def _entry(self, obj, array: np.ndarray, kind: str, path: str, memo: bool = True) -> dict:
+    def _entry(self, obj: object, array: Array, kind: str, path: str, memo: bool = True) -> dict[str, str]:
         if array.dtype.hasobject:
             raise TypeError(f"save: can't save an array of dtype object at {path} "
                             "(it would need pickle)")
@@ -75,7 +80,8 @@ class _Encoder:
                 self._memo[id(obj)] = key
         return {"t": kind, "k": key}
 
-    def encode(self, obj, path: str):
+    def encode(self, obj: object, path: str) -> object:
+        """The manifest node of ``obj`` (found at ``path``), storing its arrays in ``arrays``."""
         if isinstance(obj, ag.Tensor):
             return self._entry(obj, obj.data, "tensor", path)
         if isinstance(obj, np.ndarray):
@@ -100,10 +106,12 @@ class _Encoder:
                         "supported: dict, list, tuple, None, bool, int, float, str, "
                         "np.ndarray, NumPy scalars and Tensors")
 
-    def _container(self, obj, path: str) -> dict:
+    def _container(self, obj: dict[Any, Any] | list[Any] | tuple[Any, ...],
+                   path: str) -> dict[str, object]:
         if isinstance(obj, dict):
             items = []
             for key, value in obj.items():
+                tagged: list[str | int]
                 if isinstance(key, str):
                     tagged = ["s", key]
                 elif isinstance(key, (int, np.integer)) and not isinstance(key, (bool, np.bool_)):
@@ -117,7 +125,7 @@ class _Encoder:
         return {"t": kind, "items": [self.encode(v, f"{path}[{i}]") for i, v in enumerate(obj)]}
 
 
-def save(obj, f) -> None:
+def save(obj: object, f: str | os.PathLike[str] | BinaryIO) -> None:
     """Save ``obj`` (a state dict or any nested structure of supported types) to ``f``.
 
     Args:
@@ -135,7 +143,9 @@ def save(obj, f) -> None:
     manifest = {"format": "ndgrad", "version": FORMAT_VERSION,
                 "ndgrad_version": ag.__version__, "root": root}
     text = json.dumps(manifest, allow_nan=False, separators=(",", ":"))
-    arrays = {MANIFEST_KEY: np.frombuffer(text.encode("utf-8"), dtype=np.uint8), **encoder.arrays}
+    # (Any, not Array: np.savez's stub would match the ** entries against allow_pickle: bool)
+    arrays: dict[str, Any] = {MANIFEST_KEY: np.frombuffer(text.encode("utf-8"), dtype=np.uint8),
+                              **encoder.arrays}
     if hasattr(f, "write"):
         np.savez(f, **arrays)
     else:
@@ -144,7 +154,7 @@ def save(obj, f) -> None:
 
 
 # ---- load ----------------------------------------------------------------------------
-def load(f):
+def load(f: str | os.PathLike[str] | BinaryIO) -> Any:
     """Load what ``save`` wrote: a path (str or os.PathLike) or a binary file object.
 
     Raises:
@@ -154,7 +164,7 @@ def load(f):
             a newer ndgrad (format version above ``FORMAT_VERSION``).
     """
     if hasattr(f, "read"):
-        return _load_from(f, getattr(f, "name", "<file object>"))
+        return _load_from(f, getattr(f, "name", "<file object>"))  # type: ignore[arg-type]  # a file (has read)
     path = os.fspath(f)
     if not os.path.isfile(path):
         if os.path.isdir(path):
@@ -166,7 +176,7 @@ def load(f):
         return _load_from(fh, path)
 
 
-def _load_from(fh, name: str):
+def _load_from(fh: BinaryIO, name: str) -> Any:
     start = fh.tell()
     magic = fh.read(4)
     fh.seek(start)
@@ -190,7 +200,7 @@ def _load_from(fh, name: str):
                                  f"({type(err).__name__}: {err})") from err
 
 
-def _read_manifest(array: np.ndarray, name: str) -> dict:
+def _read_manifest(array: Array, name: str) -> dict[str, Any]:
     if array.dtype != np.uint8 or array.ndim != 1:
         raise SerializationError(f"load: {name!r} has a malformed manifest")
     try:
@@ -213,14 +223,15 @@ def _read_manifest(array: np.ndarray, name: str) -> dict:
 class _Decoder:
     """Rebuilds the structure from manifest nodes, reading array entries from the npz."""
 
-    def __init__(self, npz, name: str) -> None:
+    def __init__(self, npz: NpzFile, name: str) -> None:
         self.npz, self.name = npz, name
         self._cache: dict[tuple[str, str], object] = {}  # (kind, key) -> loaded object
 
     def _bad(self, what: str) -> SerializationError:
         return SerializationError(f"load: {self.name!r} has a corrupt manifest: {what}")
 
-    def decode(self, node):
+    def decode(self, node: object) -> Any:
+        """The object that the manifest ``node`` describes."""
         if node is None or isinstance(node, (bool, int, float, str)):
             return node
         if not isinstance(node, dict) or "t" not in node:
@@ -237,18 +248,19 @@ class _Decoder:
             return self._array(kind, node["k"])
         raise self._bad(f"unknown node type {kind!r}")
 
-    def _key(self, tagged):
+    def _key(self, tagged: list[object]) -> str | int:
         if tagged[0] == "s" and isinstance(tagged[1], str):
             return tagged[1]
         if tagged[0] == "i" and isinstance(tagged[1], int):
             return tagged[1]
         raise self._bad(f"bad dict key {tagged!r}")
 
-    def _array(self, kind: str, key: str):
+    def _array(self, kind: str, key: str) -> object:
         if (kind, key) not in self._cache:
             if key not in self.npz.files or key == MANIFEST_KEY:
                 raise self._bad(f"missing array entry {key!r}")
             array = self.npz[key]
+            value: object
             if kind == "tensor":
                 value = ag.from_numpy(array)
             elif kind == "scalar":

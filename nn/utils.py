@@ -1,5 +1,6 @@
 """Gradient clipping and flat parameter vectors, as ``torch.nn.utils``.
 
+Example:
     >>> w = ag.tensor([3.0, 4.0], requires_grad=True)
     >>> w.grad = ag.tensor([3.0, 4.0])
     >>> float(clip_grad_norm_([w], max_norm=1.0))  # ||g||_2 = 5, g scaled by 1 / 5
@@ -16,11 +17,12 @@ from collections.abc import Iterable
 import numpy as np
 
 import autograd as ag
+from autograd.types import Array
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
 
 
-def _as_list(parameters, op: str) -> list:
+def _as_list(parameters: ag.Tensor | Iterable[ag.Tensor], op: str) -> list[ag.Tensor]:
     """A single Tensor or an iterable of Tensors, as a list."""
     if isinstance(parameters, ag.Tensor):
         return [parameters]
@@ -35,7 +37,7 @@ def _as_list(parameters, op: str) -> list:
     return parameters
 
 
-def _vector_norm(x: np.ndarray, p: float) -> float:
+def _vector_norm(x: Array, p: float) -> float:
     """||x||_p = (sum |x_i|^p)^(1/p); p = inf: max |x_i|; -inf: min |x_i|; 0: #nonzero."""
     x = np.abs(x.astype(np.float64, copy=False)).ravel()
     if p == math.inf:
@@ -51,8 +53,8 @@ def _vector_norm(x: np.ndarray, p: float) -> float:
     return float(np.sum(x ** p) ** (1.0 / p))
 
 
-def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
-                    error_if_nonfinite: bool = False, foreach=None) -> ag.Tensor:
+def clip_grad_norm_(parameters: ag.Tensor | Iterable[ag.Tensor], max_norm: float, norm_type: float = 2.0,
+                    error_if_nonfinite: bool = False, foreach: bool | None = None) -> ag.Tensor:
     """Scale all gradients together so their total norm is at most ``max_norm``.
 
     total = ||(||g_1||_p, ..., ||g_n||_p)||_p  (the p-norm of all grads as one vector);
@@ -86,7 +88,8 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
     return total_norm
 
 
-def clip_grad_value_(parameters, clip_value: float, foreach=None) -> None:
+def clip_grad_value_(parameters: ag.Tensor | Iterable[ag.Tensor], clip_value: float,
+                     foreach: bool | None = None) -> None:
     """Clamp every gradient in place to [-clip_value, clip_value] (None grads skipped)."""
     parameters = _as_list(parameters, "clip_grad_value_")
     clip_value = float(clip_value)
@@ -97,8 +100,10 @@ def clip_grad_value_(parameters, clip_value: float, foreach=None) -> None:
 
 
 def parameters_to_vector(parameters: ag.Tensor | Iterable[ag.Tensor]) -> ag.Tensor:
-    """Concatenate the flattened parameters into one 1-D tensor (recorded in the graph,
-    as ``torch.cat([p.view(-1) for p in parameters])``)."""
+    """Concatenate the flattened parameters into one 1-D tensor.
+
+    The concatenation is recorded in the graph, as ``torch.cat([p.view(-1) for p in parameters])``.
+    """
     parameters = _as_list(parameters, "parameters_to_vector")
     if not parameters:
         raise ValueError("parameters_to_vector: got no parameters")
@@ -106,8 +111,11 @@ def parameters_to_vector(parameters: ag.Tensor | Iterable[ag.Tensor]) -> ag.Tens
 
 
 def vector_to_parameters(vec: ag.Tensor, parameters: ag.Tensor | Iterable[ag.Tensor]) -> None:
-    """Copy consecutive slices of the 1-D ``vec`` into the parameters, in place (each keeps
-    its shape, dtype and memory; its version counter is bumped; no graph is recorded)."""
+    """Copy consecutive slices of the 1-D ``vec`` into the parameters, in place.
+
+    Each parameter keeps its shape, dtype and memory; its version counter is bumped; no graph
+    is recorded.
+    """
     if not isinstance(vec, ag.Tensor):
         raise TypeError(f"expected Tensor, but got: {type(vec).__name__}")
     if vec.ndim != 1:

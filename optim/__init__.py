@@ -23,10 +23,12 @@ Adding an optimizer (the recipe; see ``optim/sgd.py``, the smallest)
    ``self.state[param]``: a ``step`` int and buffers from ``self._buffer(param, "exp_avg")``
    (Tensors, so ``state_dict`` saves them). Write the update as the paper does, bias
    corrections visible.
-4. **The export** here, and **a trajectory case**: a row in ``CASES`` of
+4. **The export** here (the import and ``__all__``), and **a trajectory case**: a row in ``CASES`` of
    ``tests/test_optim.py`` runs 25 steps beside ``torch.optim`` from the same weights and
    compares every step to 1e-12 in float64.
 """
+
+from __future__ import annotations
 
 from . import lr_scheduler
 from .adagrad import Adagrad

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 import autograd as ag
 
 from .optimizer import Optimizer, check_nonnegative
+
+if TYPE_CHECKING:
+    from autograd.types import Array
+
+    from .optimizer import Params
 
 
 class Adagrad(Optimizer):
@@ -33,7 +37,7 @@ class Adagrad(Optimizer):
     State per parameter (created with the group, as in PyTorch): ``step`` (int), ``sum`` (s).
     """
 
-    def __init__(self, params: Iterable, lr: float = 1e-2, lr_decay: float = 0,
+    def __init__(self, params: Params, lr: float = 1e-2, lr_decay: float = 0,
                  weight_decay: float = 0, initial_accumulator_value: float = 0,
                  eps: float = 1e-10, maximize: bool = False) -> None:
         defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
@@ -47,6 +51,7 @@ class Adagrad(Optimizer):
                                     "eps": "epsilon value"})
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a param group (see ``Optimizer.add_param_group``) and set up its state sums."""
         super().add_param_group(param_group)
         group = self.param_groups[-1]
         for param in group["params"]:
@@ -58,7 +63,7 @@ class Adagrad(Optimizer):
             state["step"] = 0
             self._buffer(param, "sum", float(group["initial_accumulator_value"]))
 
-    def _update(self, param: ag.Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+    def _update(self, param: ag.Tensor, grad: Array, group: dict[str, Any]) -> None:
         lr, lr_decay, eps = float(group["lr"]), float(group["lr_decay"]), float(group["eps"])
         weight_decay = float(group["weight_decay"])
         p = param.data

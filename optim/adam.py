@@ -7,14 +7,18 @@ function.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 import autograd as ag
 
 from .optimizer import Optimizer, check_nonnegative
+
+if TYPE_CHECKING:
+    from autograd.types import Array
+
+    from .optimizer import Params
 
 
 class Adam(Optimizer):
@@ -44,7 +48,7 @@ class Adam(Optimizer):
     amsgrad, ``max_exp_avg_sq``.
     """
 
-    def __init__(self, params: Iterable, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+    def __init__(self, params: Params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *,
                  maximize: bool = False, decoupled_weight_decay: bool = False) -> None:
         defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay,
@@ -61,7 +65,7 @@ class Adam(Optimizer):
             raise ValueError(f"Invalid beta parameter at index 1: {beta2}")
         check_nonnegative(options, {"weight_decay": "weight_decay value"})
 
-    def _update(self, param: ag.Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+    def _update(self, param: ag.Tensor, grad: Array, group: dict[str, Any]) -> None:
         lr, eps, weight_decay = float(group["lr"]), float(group["eps"]), float(group["weight_decay"])
         beta1, beta2 = (float(b) for b in group["betas"])
         p = param.data
@@ -95,12 +99,13 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
-    """AdamW (Loshchilov & Hutter, 2019): Adam with decoupled weight decay, as
-    ``torch.optim.AdamW``. Each step first shrinks the weights, ``p = p (1 - lr wd)``, then
-    applies the Adam update to the plain gradient (see ``Adam``). Default weight_decay 1e-2.
+    """AdamW (Loshchilov & Hutter, 2019): Adam with decoupled weight decay, as ``torch.optim.AdamW``.
+
+    Each step first shrinks the weights, ``p = p (1 - lr wd)``, then applies the Adam update to
+    the plain gradient (see ``Adam``). Default weight_decay 1e-2.
     """
 
-    def __init__(self, params: Iterable, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+    def __init__(self, params: Params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *,
                  maximize: bool = False) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,

@@ -14,11 +14,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 import autograd as ag
+
+if TYPE_CHECKING:
+    from autograd.types import Array
+
+    # what an optimizer takes: Tensors, or dicts {"params": [...], <option>: ...} (param groups)
+    Params = Iterable[ag.Tensor] | Iterable[dict[str, Any]]
 
 
 class Optimizer:
@@ -33,10 +39,10 @@ class Optimizer:
     and on every group) and implement ``_update(param, grad, group)``.
     """
 
-    def __init__(self, params: Iterable, defaults: dict[str, Any]) -> None:
+    def __init__(self, params: Params, defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
         self._validate(self.defaults)
-        self.state: defaultdict = defaultdict(dict)
+        self.state: defaultdict[ag.Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, ag.Tensor):
             raise TypeError(f"{self._name} expects an iterable of Tensors or dicts, but got a "
@@ -44,7 +50,7 @@ class Optimizer:
         if isinstance(params, (set, frozenset)):
             raise TypeError(f"{self._name}: parameters must be in an ordered collection (a list), "
                             "not a set, whose order changes between runs")
-        groups = list(params)
+        groups: list[Any] = list(params)
         if not groups:
             raise ValueError(f"{self._name} got an empty parameter list")
         if not isinstance(groups[0], dict):
@@ -65,8 +71,10 @@ class Optimizer:
 
     # ---- parameter groups ------------------------------------------------------------
     def add_param_group(self, param_group: dict[str, Any]) -> None:
-        """Add a group of parameters with its own options (missing options come from
-        ``defaults``). Useful to unfreeze layers while fine-tuning."""
+        """Add a group of parameters with its own options (missing options come from ``defaults``).
+
+        Useful to unfreeze layers while fine-tuning.
+        """
         if not isinstance(param_group, dict):
             raise TypeError(f"{self._name}: a param group must be a dict, got "
                             f"{type(param_group).__name__}")
@@ -88,7 +96,7 @@ class Optimizer:
         self._validate(group)
         self.param_groups.append(group)
 
-    def _check_params(self, params: list, group_index: int) -> None:
+    def _check_params(self, params: list[Any], group_index: int) -> None:
         """Only float leaf Tensors, each in one place: anything else is a user error."""
         seen = {id(p): (g, i) for g, group in enumerate(self.param_groups)
                 for i, p in enumerate(group["params"])}
@@ -122,7 +130,7 @@ class Optimizer:
         """Reset the gradients: ``p.grad = None`` (default), or zero them in place."""
         ag.zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
-    def step(self, closure: Callable[[], Any] | None = None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a ``.grad`` (others are skipped).
 
         Args:
@@ -145,14 +153,17 @@ class Optimizer:
                     ag.increment_version(param)
         return loss
 
-    def _update(self, param: ag.Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+    def _update(self, param: ag.Tensor, grad: Array, group: dict[str, Any]) -> None:
         """Update ``param.data`` in place from ``grad`` (never modify ``grad``)."""
         raise NotImplementedError(f"{self._name} must implement _update(param, grad, group)")
 
     def _buffer(self, param: ag.Tensor, name: str, fill: float = 0.0,
-                initial: np.ndarray | None = None) -> np.ndarray:
-        """The array of ``state[param][name]``, created the first time as a Tensor in the
-        parameter's dtype: a copy of ``initial`` if given, else full of ``fill``."""
+                initial: Array | None = None) -> Array:
+        """The array of ``state[param][name]``, created the first time as a Tensor.
+
+        The Tensor is in the parameter's dtype: a copy of ``initial`` if given, else full of
+        ``fill``.
+        """
         state = self.state[param]
         if name not in state:
             state[name] = ag.full_like(param, fill) if initial is None else ag.tensor(initial)
@@ -160,7 +171,9 @@ class Optimizer:
 
     # ---- saving and loading ----------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
-        """A snapshot of the optimizer in PyTorch's layout (later steps don't change it)::
+        """A snapshot of the optimizer in PyTorch's layout (later steps don't change it).
+
+        The layout::
 
             {"state": {0: {"step": 3, "exp_avg": Tensor, ...}, ...},
              "param_groups": [{"lr": 0.01, ..., "params": [0, 1]}, ...]}
@@ -169,6 +182,7 @@ class Optimizer:
         Tensors and arrays, so a serializer can store them without pickling.
         """
         params = [p for group in self.param_groups for p in group["params"]]  # no duplicates
+        groups: list[dict[str, Any]]
         groups, start = [], 0
         for group in self.param_groups:
             packed = {key: _copy(value) for key, value in group.items() if key != "params"}
@@ -181,14 +195,16 @@ class Optimizer:
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Load a ``state_dict()``: the groups must have the same sizes as this optimizer's.
+
         Everything is checked before anything changes; values are copied, floating arrays
-        cast to their parameter's dtype."""
+        cast to their parameter's dtype.
+        """
         saved_groups = state_dict["param_groups"]
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(f"{self._name}.load_state_dict: the state dict has "
                              f"{len(saved_groups)} parameter groups, this optimizer has "
                              f"{len(self.param_groups)}")
-        id_map = {}
+        id_map: dict[int, ag.Tensor] = {}
         for i, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
             if len(group["params"]) != len(saved["params"]):
                 raise ValueError(f"{self._name}.load_state_dict: parameter group {i} has "
@@ -199,7 +215,7 @@ class Optimizer:
                 raise ValueError(f"{self._name}.load_state_dict: parameter group {i} lacks "
                                  f"{missing}. Hint: was it saved from another optimizer type?")
             id_map.update({int(k): p for k, p in zip(saved["params"], group["params"])})
-        state: defaultdict = defaultdict(dict)
+        state: defaultdict[ag.Tensor, dict[str, Any]] = defaultdict(dict)
         for key, values in state_dict["state"].items():
             if int(key) not in id_map:
                 raise ValueError(f"{self._name}.load_state_dict: the state dict has state for "
@@ -207,7 +223,7 @@ class Optimizer:
             param = id_map[int(key)]
             state[param] = {name: _load_value(param, int(key), name, value)
                             for name, value in values.items()}
-        new_groups = []
+        new_groups: list[dict[str, Any]] = []
         for group, saved in zip(self.param_groups, saved_groups):
             new_group = {key: _plain(value) for key, value in saved.items()}
             new_group["params"] = group["params"]
@@ -217,14 +233,16 @@ class Optimizer:
 
 
 def check_nonnegative(options: dict[str, Any], labels: dict[str, str]) -> None:
-    """ValueError ``Invalid <label>: <value>`` (PyTorch's wording) unless each
-    ``options[key] >= 0`` (NaN fails too)."""
+    """Raise ValueError ``Invalid <label>: <value>`` (PyTorch's wording) unless each option is >= 0.
+
+    That is ``options[key] >= 0`` for each key of ``labels`` (NaN fails too).
+    """
     for key, label in labels.items():
         if not options[key] >= 0.0:
             raise ValueError(f"Invalid {label}: {options[key]}")
 
 
-def _copy(value):
+def _copy(value: Any) -> Any:
     """A copy of a state or group value: Tensors and arrays copied, containers rebuilt."""
     if isinstance(value, ag.Tensor):
         return ag.tensor(value.data)
@@ -237,9 +255,11 @@ def _copy(value):
     return value
 
 
-def _plain(value):
-    """NumPy scalars and small arrays, as a serializer may return them, as Python values
-    (``betas`` saved as an array comes back as a tuple)."""
+def _plain(value: Any) -> Any:
+    """NumPy scalars and small arrays, as a serializer may return them, as Python values.
+
+    (``betas`` saved as an array comes back as a tuple.)
+    """
     if isinstance(value, np.generic) or (isinstance(value, np.ndarray) and value.ndim == 0):
         return value.item()
     if isinstance(value, np.ndarray):
@@ -247,7 +267,7 @@ def _plain(value):
     return value
 
 
-def _load_value(param: ag.Tensor, index: int, name: str, value):
+def _load_value(param: ag.Tensor, index: int, name: str, value: Any) -> Any:
     """One loaded state entry: ``step`` as an int, arrays as Tensors of the param's shape."""
     if name == "step":
         return int(value)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 import autograd as ag
 
 from .optimizer import Optimizer, check_nonnegative
+
+if TYPE_CHECKING:
+    from autograd.types import Array
+
+    from .optimizer import Params
 
 
 class RMSprop(Optimizer):
@@ -38,7 +42,7 @@ class RMSprop(Optimizer):
     ``grad_avg`` (a) when used.
     """
 
-    def __init__(self, params: Iterable, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+    def __init__(self, params: Params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False,
                  maximize: bool = False) -> None:
         defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps,
@@ -50,7 +54,7 @@ class RMSprop(Optimizer):
                                     "momentum": "momentum value",
                                     "weight_decay": "weight_decay value", "alpha": "alpha value"})
 
-    def _update(self, param: ag.Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+    def _update(self, param: ag.Tensor, grad: Array, group: dict[str, Any]) -> None:
         lr, alpha, eps = float(group["lr"]), float(group["alpha"]), float(group["eps"])
         weight_decay, momentum = float(group["weight_decay"]), float(group["momentum"])
         p = param.data

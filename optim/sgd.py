@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 import autograd as ag
 
 from .optimizer import Optimizer, check_nonnegative
+
+if TYPE_CHECKING:
+    from autograd.types import Array
+
+    from .optimizer import Params
 
 
 class SGD(Optimizer):
@@ -36,7 +38,7 @@ class SGD(Optimizer):
         >>> loss.backward(); opt.step(); opt.zero_grad()
     """
 
-    def __init__(self, params: Iterable, lr: float = 1e-3, momentum: float = 0,
+    def __init__(self, params: Params, lr: float = 1e-3, momentum: float = 0,
                  dampening: float = 0, weight_decay: float = 0, nesterov: bool = False, *,
                  maximize: bool = False) -> None:
         defaults = {"lr": lr, "momentum": momentum, "dampening": dampening,
@@ -49,7 +51,7 @@ class SGD(Optimizer):
         if options["nesterov"] and (options["momentum"] <= 0 or options["dampening"] != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
-    def _update(self, param: ag.Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+    def _update(self, param: ag.Tensor, grad: Array, group: dict[str, Any]) -> None:
         lr, weight_decay = float(group["lr"]), float(group["weight_decay"])
         momentum, dampening = float(group["momentum"]), float(group["dampening"])
         p = param.data

@@ -1,5 +1,5 @@
 """Acceptance points that cut across packages: no layer backward, no graph after a training
-step, the six notebooks with their outputs, CLI exit codes, a ruff-clean tree."""
+step, the six notebooks with their outputs, CLI exit codes, a ruff-clean and mypy-clean tree."""
 
 import gc
 import importlib
@@ -78,3 +78,15 @@ def test_ruff_is_clean():
     ruff = shutil.which("ruff") or str(pathlib.Path(sys.executable).parent / "ruff")
     done = subprocess.run([ruff, "check", "."], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stdout
+
+
+def _tool(name: str) -> str | None:
+    return shutil.which(name) or next(
+        (str(p) for p in [pathlib.Path(sys.executable).parent / name] if p.exists()), None)
+
+
+@pytest.mark.skipif(_tool("mypy") is None, reason="mypy not installed")
+def test_mypy_is_clean():
+    """``mypy`` with the project's configuration (strict; see pyproject.toml)."""
+    done = subprocess.run([_tool("mypy")], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout[-4000:]

@@ -1,5 +1,6 @@
-"""Data loading for ndgrad: PyTorch's ``Dataset``/``DataLoader`` API, the tutorials' toy data
-sets and an offline MNIST reader.
+"""Data loading for ndgrad: PyTorch's ``Dataset``/``DataLoader`` API, toy data sets, MNIST.
+
+The toy data sets are the tutorials'; the MNIST reader works offline.
 
     >>> import autograd as ag
     >>> from autograd.data import DataLoader, TensorDataset, make_moons
@@ -8,6 +9,8 @@ sets and an offline MNIST reader.
     >>> for xb, yb in loader:
     ...     pass
 """
+
+from __future__ import annotations
 
 from .dataloader import DataLoader, default_collate
 from .dataset import Dataset, Subset, TensorDataset, random_split

@@ -1,5 +1,7 @@
-"""``DataLoader``: iterate over a data set in (shuffled) mini-batches of Tensors, and
-``default_collate``, which stacks a list of samples into a batch, as in ``torch.utils.data``.
+"""``DataLoader`` and ``default_collate``, as in ``torch.utils.data``.
+
+``DataLoader`` iterates over a data set in (shuffled) mini-batches of Tensors;
+``default_collate`` stacks a list of samples into a batch.
 
     >>> import autograd as ag
     >>> from autograd.data import DataLoader, TensorDataset
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import collections.abc as abc
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,10 +25,14 @@ from ..ops.movement import stack
 from ..random import resolve as resolve_rng
 from .dataset import Subset, TensorDataset
 
+if TYPE_CHECKING:
+    from ..types import Array
+    from .dataset import SizedDataset
+
 _SUPPORTED = "Tensors, NumPy arrays and scalars, Python numbers, strings, dicts, tuples and lists"
 
 
-def default_collate(batch: list):
+def default_collate(batch: list[Any]) -> Any:
     """Merge a list of samples into a batch (PyTorch's ``default_collate``).
 
     By the type of the first sample:
@@ -67,7 +74,7 @@ def default_collate(batch: list):
     if isinstance(elem, abc.Mapping):
         collated = {key: default_collate([d[key] for d in batch]) for key in elem}
         try:
-            return type(elem)(collated)
+            return type(elem)(collated)  # type: ignore[call-arg]  # a concrete mapping type
         except TypeError:  # a mapping type that can't be built from a dict
             return collated
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
@@ -82,11 +89,13 @@ def default_collate(batch: list):
                     f"supported: {_SUPPORTED}. Hint: pass collate_fn= to the DataLoader")
 
 
-def _tensor_source(dataset):
-    """``(tensors, index_map)`` when every batch can be cut from whole tensors by one fancy
-    index: a ``TensorDataset`` or a chain of ``Subset``s of one (``index_map`` is None or
-    the base indices). None otherwise."""
-    index_map = None
+def _tensor_source(dataset: Any) -> tuple[tuple[Tensor, ...], Array | None] | None:
+    """``(tensors, index_map)`` when every batch can be cut from whole tensors by one fancy index.
+
+    That is a ``TensorDataset`` or a chain of ``Subset``s of one (``index_map`` is None or
+    the base indices). None otherwise.
+    """
+    index_map: Array | None = None
     while type(dataset).__getitem__ is Subset.__getitem__:
         indices = np.asarray(dataset.indices, dtype=np.int64).reshape(-1)
         index_map = indices if index_map is None else indices[index_map]
@@ -97,8 +106,9 @@ def _tensor_source(dataset):
 
 
 class DataLoader:
-    """Iterate over ``dataset`` in batches: each epoch (each ``for`` loop) yields
-    ``ceil(n / batch_size)`` batches (``floor`` with ``drop_last``).
+    """Iterate over ``dataset`` in batches, one epoch for each ``for`` loop.
+
+    Each epoch yields ``ceil(n / batch_size)`` batches (``floor`` with ``drop_last``).
 
     Args:
         dataset: a map-style data set (``len(ds)`` and ``ds[i]``).
@@ -122,9 +132,9 @@ class DataLoader:
         (4, 2)
     """
 
-    def __init__(self, dataset, batch_size: int = 1, shuffle: bool = False, drop_last: bool = False,
-                 generator: np.random.Generator | None = None, seed: int | None = None,
-                 collate_fn: Callable | None = None) -> None:
+    def __init__(self, dataset: SizedDataset, batch_size: int = 1, shuffle: bool = False,
+                 drop_last: bool = False, generator: np.random.Generator | None = None,
+                 seed: int | None = None, collate_fn: Callable[[list[Any]], Any] | None = None) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
                 or batch_size <= 0:
             raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
@@ -146,24 +156,24 @@ class DataLoader:
         n = len(self.dataset)
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
-    def _order(self) -> np.ndarray:
+    def _order(self) -> Array:
         n = len(self.dataset)
         if not self.shuffle:
             return np.arange(n)
         rng = self.generator if self.generator is not None else resolve_rng(where="DataLoader")
         return rng.permutation(n)
 
-    def __iter__(self) -> Iterator:
+    def __iter__(self) -> Iterator[Any]:
         # The order is drawn now, when the epoch starts, not at the first next().
         return self._batches(self._order())
 
-    def _batches(self, order: np.ndarray) -> Iterator:
+    def _batches(self, order: Array) -> Iterator[Any]:
         n, size = len(order), self.batch_size
         stop = n - n % size if self.drop_last else n
         for start in range(0, stop, size):
             yield self._fetch(order[start:start + size])
 
-    def _fetch(self, idx: np.ndarray):
+    def _fetch(self, idx: Array) -> Any:
         if self._source is not None:
             tensors, index_map = self._source
             if index_map is not None:

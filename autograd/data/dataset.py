@@ -1,5 +1,6 @@
-"""Map-style data sets, as in ``torch.utils.data``: ``Dataset``, ``TensorDataset``, ``Subset``
-and ``random_split``.
+"""Map-style data sets, as in ``torch.utils.data``.
+
+``Dataset``, ``TensorDataset``, ``Subset`` and ``random_split``.
 
 A data set is anything with ``len(ds)`` and ``ds[i]`` (one sample). ``DataLoader`` batches them.
 
@@ -19,12 +20,24 @@ import math
 import numbers
 import warnings
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._tensor import Tensor
 from ..factories import from_numpy
 from ..random import resolve as resolve_rng
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    from ..types import Array
+
+    class SizedDataset(Protocol):
+        """What a map-style data set offers: ``len(ds)`` and ``ds[i]`` (a ``Dataset``, a list...)."""
+
+        def __len__(self) -> int: ...
+        def __getitem__(self, index: Any, /) -> Any: ...
 
 
 class Dataset:
@@ -38,7 +51,7 @@ class Dataset:
         ...         return float(i), float(i * i)
     """
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define __getitem__(index)")
 
     def __len__(self) -> int:
@@ -62,7 +75,7 @@ class TensorDataset(Dataset):
         (4, tensor(1))
     """
 
-    def __init__(self, *tensors) -> None:
+    def __init__(self, *tensors: Tensor | Array) -> None:
         if not tensors:
             raise ValueError("TensorDataset: needs at least one tensor")
         converted = []
@@ -80,7 +93,7 @@ class TensorDataset(Dataset):
                              f"(one row per sample), got shapes {listed}")
         self.tensors: tuple[Tensor, ...] = tuple(converted)
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
         return tuple(t[index] for t in self.tensors)
 
     def __len__(self) -> int:
@@ -95,11 +108,11 @@ class Subset(Dataset):
         indices: a sequence of indices into ``dataset``.
     """
 
-    def __init__(self, dataset, indices: Sequence[int]) -> None:
+    def __init__(self, dataset: SizedDataset, indices: Sequence[int]) -> None:
         self.dataset = dataset
         self.indices = indices
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Any:
         if isinstance(index, list):
             return self.dataset[[self.indices[i] for i in index]]
         return self.dataset[self.indices[index]]
@@ -108,7 +121,7 @@ class Subset(Dataset):
         return len(self.indices)
 
 
-def random_split(dataset, lengths: Sequence[int | float],
+def random_split(dataset: SizedDataset, lengths: Sequence[int | float],
                  generator: np.random.Generator | None = None) -> list[Subset]:
     """Split ``dataset`` at random into non-overlapping ``Subset``s (PyTorch semantics).
 
@@ -151,6 +164,8 @@ def random_split(dataset, lengths: Sequence[int | float],
         raise ValueError(f"random_split: sum of input lengths ({sum(lengths)}) does not equal the "
                          f"length of the input dataset ({n})")
     order = resolve_rng(generator=generator, where="random_split").permutation(n).tolist()
+    splits: list[Subset]
+    offset: float  # an int: the lengths were checked to be Integral
     splits, offset = [], 0
     for length in lengths:
         splits.append(Subset(dataset, order[offset:offset + length]))

@@ -1,5 +1,6 @@
-"""MNIST from local files: the four IDX files of LeCun's distribution (gzipped or raw) or
-Keras' ``mnist.npz``. Nothing is ever downloaded.
+"""MNIST from local files; nothing is ever downloaded.
+
+The files are the four IDX files of LeCun's distribution (gzipped or raw) or Keras' ``mnist.npz``.
 
     >>> from autograd.data import default_mnist_path, load_mnist
     >>> (x_train, y_train), (x_test, y_test) = load_mnist(default_mnist_path())
@@ -14,13 +15,18 @@ cols), then the bytes, row-major.
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import struct
 import zipfile
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..types import Array
 
 IDX_FILES = {
     "x_train": "train-images-idx3-ubyte",
@@ -38,9 +44,12 @@ Split = tuple[np.ndarray, np.ndarray]
 
 
 def default_mnist_path() -> Path | None:
-    """Where MNIST is expected: ``$NDGRAD_MNIST`` if set (returned even if it does not exist,
-    so that loading it gives a clear error), else the first existing ``../shared/data/mnist``
-    relative to the repository root or to the working directory; None if there is none."""
+    """Where MNIST is expected, or None if there is no such folder.
+
+    That is ``$NDGRAD_MNIST`` if set (returned even if it does not exist, so that loading it
+    gives a clear error), else the first existing ``../shared/data/mnist`` relative to the
+    repository root or to the working directory; None if there is none.
+    """
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()
@@ -58,7 +67,7 @@ def _find(folder: Path, name: str) -> Path | None:
     return None
 
 
-def _read_exactly(stream, n: int, path: Path, what: str) -> bytes:
+def _read_exactly(stream: io.BufferedIOBase, n: int, path: Path, what: str) -> bytes:
     data = stream.read(n)
     if len(data) < n:
         raise ValueError(f"{path}: truncated file: the {what} needs {n} bytes, found only "
@@ -66,7 +75,8 @@ def _read_exactly(stream, n: int, path: Path, what: str) -> bytes:
     return data
 
 
-def read_idx(path: str | os.PathLike, ndim: int, item_shape: tuple[int, ...] | None = None) -> np.ndarray:
+def read_idx(path: str | os.PathLike[str], ndim: int,
+             item_shape: tuple[int, ...] | None = None) -> Array:
     """Read an unsigned-byte IDX file (``.gz`` files are decompressed) with ``ndim`` dims.
 
     Args:
@@ -111,9 +121,11 @@ def read_idx(path: str | os.PathLike, ndim: int, item_shape: tuple[int, ...] | N
     return np.frombuffer(data, dtype=np.uint8).reshape(shape)  # writable: data is a bytearray
 
 
-def _read_up_to(stream, count: int, chunk: int = 1 << 24) -> bytearray:
-    """Read at most ``count`` bytes in chunks, so that a corrupt header promising terabytes
-    costs no more memory than the file holds."""
+def _read_up_to(stream: io.BufferedIOBase, count: int, chunk: int = 1 << 24) -> bytearray:
+    """Read at most ``count`` bytes in chunks.
+
+    So a corrupt header promising terabytes costs no more memory than the file holds.
+    """
     data = bytearray()
     while len(data) < count:
         piece = stream.read(min(chunk, count - len(data)))
@@ -123,7 +135,7 @@ def _read_up_to(stream, count: int, chunk: int = 1 << 24) -> bytearray:
     return data
 
 
-def _check(x: np.ndarray, y: np.ndarray, split: str, source: str) -> Split:
+def _check(x: Array, y: Array, split: str, source: str) -> Split:
     if x.ndim != 3 or x.shape[1:] != _IMAGE_SIZE:
         raise ValueError(f"{source}: {split} images must have shape (n, 28, 28), found "
                          f"{x.shape}")
@@ -139,7 +151,7 @@ def _check(x: np.ndarray, y: np.ndarray, split: str, source: str) -> Split:
 def _load_idx(folder: Path, files: dict[str, Path]) -> tuple[Split, Split]:
     arrays = {key: read_idx(path, 3, _IMAGE_SIZE) if key.startswith("x") else read_idx(path, 1)
               for key, path in files.items()}
-    result = []
+    result: list[Split] = []
     for split in ("train", "test"):
         x_path, y_path = files[f"x_{split}"], files[f"y_{split}"]
         result.append(_check(arrays[f"x_{split}"], arrays[f"y_{split}"], split,
@@ -177,7 +189,7 @@ def _load_npz(path: Path) -> tuple[Split, Split]:
     return ((train[0], train[1].astype(np.uint8)), (test[0], test[1].astype(np.uint8)))
 
 
-def load_mnist(path: str | os.PathLike | None = None) -> tuple[Split, Split]:
+def load_mnist(path: str | os.PathLike[str] | None = None) -> tuple[Split, Split]:
     """Load MNIST as ``((x_train, y_train), (x_test, y_test))``, like Keras' ``mnist.load_data()``.
 
     Args:
@@ -219,7 +231,7 @@ def load_mnist(path: str | os.PathLike | None = None) -> tuple[Split, Split]:
                                 f"{', '.join(IDX_FILES.values())} (raw or .gz) or {NPZ_FILE}")
     files = {key: _find(path, name) for key, name in IDX_FILES.items()}
     if all(files.values()):
-        return _load_idx(path, files)
+        return _load_idx(path, files)  # type: ignore[arg-type]  # all found: no None
     if (path / NPZ_FILE).is_file():
         return _load_npz(path / NPZ_FILE)
     missing = [f"{IDX_FILES[key]}[.gz]" for key, found in files.items() if found is None]

@@ -14,26 +14,33 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..random import resolve as resolve_rng
 
+if TYPE_CHECKING:
+    from ..types import Array, ArrayLike, DTypeLike
+
+    Seed = int | np.random.Generator | None  # an int seed, a Generator, or the global generator
+
 _SPIRAL_DEFAULTS = {"random": (500, 1.5), "linspace": (600, 0.08)}  # n_samples, noise
 
 
-def _finish(points: np.ndarray, y: np.ndarray, dtype) -> tuple[np.ndarray, np.ndarray]:
+def _finish(points: Array, y: Array, dtype: DTypeLike) -> tuple[Array, Array]:
     return np.ascontiguousarray(points, dtype=dtype), np.asarray(y, dtype=np.int64)
 
 
-def _count(n_samples, name: str) -> int:
+def _count(n_samples: object, name: str) -> int:
     if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral) or n_samples < 0:
         raise ValueError(f"{name}: n_samples must be a non-negative int, got {n_samples!r}")
     return int(n_samples)
 
 
 def make_spirals(n_samples: int | None = None, noise: float | None = None, variant: str = "random",
-                 turns: float = 2.0, seed=None, dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
+                 turns: float = 2.0, seed: Seed = None,
+                 dtype: DTypeLike = np.float32) -> tuple[Array, Array]:
     """Two interleaved spirals, class 0 and class 1, in one of the two tutorials' versions.
 
     ``variant="random"`` (tutorial 000, "Solving Non-Linear Patterns with Deep Neural
@@ -89,7 +96,7 @@ def make_spirals(n_samples: int | None = None, noise: float | None = None, varia
             points[:, j] = np.interp(points[:, j], (points[:, j].min(), points[:, j].max()), (-1, 1))
         return _finish(points, np.repeat([0, 1], [n0, n1]), dtype)
 
-    def arm(count: int, offset: float) -> np.ndarray:
+    def arm(count: int, offset: float) -> Array:
         theta = np.linspace(0, max_angle, count) + offset
         r = theta / max_angle  # the tutorial's radius: includes the offset
         x = r * np.cos(theta) + rng.normal(0, noise, count)
@@ -102,15 +109,16 @@ def make_spirals(n_samples: int | None = None, noise: float | None = None, varia
     return _finish(points[perm], y[perm], dtype)
 
 
-def _shuffled(rng, shuffle: bool, points: np.ndarray, y: np.ndarray):
+def _shuffled(rng: np.random.Generator, shuffle: bool, points: Array,
+              y: Array) -> tuple[Array, Array]:
     if not shuffle:
         return points, y
     perm = rng.permutation(len(y))
     return points[perm], y[perm]
 
 
-def make_moons(n_samples: int = 100, noise: float | None = None, shuffle: bool = True, seed=None,
-               dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
+def make_moons(n_samples: int = 100, noise: float | None = None, shuffle: bool = True,
+               seed: Seed = None, dtype: DTypeLike = np.float32) -> tuple[Array, Array]:
     """Two interleaving half circles (scikit-learn's ``make_moons``).
 
     Class 0: ``(cos t, sin t)``, class 1: ``(1 - cos t, 0.5 - sin t)``, t evenly spaced in
@@ -132,7 +140,8 @@ def make_moons(n_samples: int = 100, noise: float | None = None, shuffle: bool =
 
 
 def make_circles(n_samples: int = 100, noise: float | None = None, factor: float = 0.8,
-                 shuffle: bool = True, seed=None, dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
+                 shuffle: bool = True, seed: Seed = None,
+                 dtype: DTypeLike = np.float32) -> tuple[Array, Array]:
     """A large circle containing a smaller one (scikit-learn's ``make_circles``).
 
     Class 0: ``n_samples // 2`` points evenly spaced on the unit circle; class 1: the rest on the
@@ -157,9 +166,11 @@ def make_circles(n_samples: int = 100, noise: float | None = None, factor: float
     return _finish(points, y, dtype)
 
 
-def make_blobs(n_samples: int | Sequence[int] = 100, n_features: int = 2, centers=None,
-               cluster_std: float | Sequence[float] = 1.0, center_box: tuple[float, float] = (-10.0, 10.0),
-               shuffle: bool = True, seed=None, dtype=np.float32, return_centers: bool = False):
+def make_blobs(n_samples: int | Sequence[int] = 100, n_features: int = 2,
+               centers: int | ArrayLike | None = None, cluster_std: float | Sequence[float] = 1.0,
+               center_box: tuple[float, float] = (-10.0, 10.0), shuffle: bool = True,
+               seed: Seed = None, dtype: DTypeLike = np.float32,
+               return_centers: bool = False) -> tuple[Array, ...]:
     """Isotropic Gaussian blobs, one class per center (scikit-learn's ``make_blobs``).
 
     Args:
@@ -169,6 +180,10 @@ def make_blobs(n_samples: int | Sequence[int] = 100, n_features: int = 2, center
         centers: number of centers drawn uniformly in ``center_box`` (default 3, or one per
             entry of a sequence ``n_samples``), or an array of shape (n_centers, n_features).
         cluster_std: std of each blob, one value or one per center.
+        center_box: the (low, high) bounds of each coordinate of the random centers.
+        shuffle: shuffle the points (else class by class).
+        seed: int, ``np.random.Generator`` or None (ndgrad's global generator).
+        dtype: dtype of ``X``.
         return_centers: also return the centers (float64).
 
     Returns:
@@ -179,7 +194,7 @@ def make_blobs(n_samples: int | Sequence[int] = 100, n_features: int = 2, center
         n_centers = 3 if centers is None else centers
         counts = None
     else:
-        counts = [_count(k, "make_blobs") for k in n_samples]
+        counts = [_count(k, "make_blobs") for k in n_samples]  # type: ignore[union-attr]  # not an int
         n_centers = len(counts) if centers is None else centers
     if isinstance(n_centers, numbers.Integral):
         centers = rng.uniform(center_box[0], center_box[1], size=(int(n_centers), n_features))
@@ -203,10 +218,12 @@ def make_blobs(n_samples: int | Sequence[int] = 100, n_features: int = 2, center
     return (points, y, centers) if return_centers else (points, y)
 
 
-def make_xor(n_samples: int = 200, noise: float = 0.0, seed=None,
-             dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
-    """The XOR problem (tutorial 004): points uniform in the square [-1, 1)^2, label 1 where the
-    coordinates have opposite signs (``x0 * x1 < 0``, i.e. ``(x0 > 0) xor (x1 > 0)``), else 0.
+def make_xor(n_samples: int = 200, noise: float = 0.0, seed: Seed = None,
+             dtype: DTypeLike = np.float32) -> tuple[Array, Array]:
+    """The XOR problem (tutorial 004): points uniform in the square [-1, 1)^2.
+
+    The label is 1 where the coordinates have opposite signs (``x0 * x1 < 0``, i.e.
+    ``(x0 > 0) xor (x1 > 0)``), else 0.
 
     Labels come from the clean points; Gaussian noise of std ``noise`` is added afterwards.
 
@@ -222,9 +239,9 @@ def make_xor(n_samples: int = 200, noise: float = 0.0, seed=None,
     return _finish(points, y, dtype)
 
 
-def make_region(g: Callable, n_samples: int = 1000, low: Sequence[float] = (-1.0, -1.0),
-                high: Sequence[float] = (1.0, 1.0), seed=None,
-                dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
+def make_region(g: Callable[..., ArrayLike], n_samples: int = 1000,
+                low: Sequence[float] = (-1.0, -1.0), high: Sequence[float] = (1.0, 1.0),
+                seed: Seed = None, dtype: DTypeLike = np.float32) -> tuple[Array, Array]:
     """Points uniform in a box, labelled by a decision function: ``y = 1 where g(x0, x1, ...) >= 0``.
 
     Tutorial 004's logistic-regression sets (1000 points each) are
@@ -244,12 +261,13 @@ def make_region(g: Callable, n_samples: int = 1000, low: Sequence[float] = (-1.0
     return _finish(points, y, dtype)
 
 
-def make_disk(n_samples: int = 10000, radius: float = 1.0, seed=None,
-              dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
-    """Tutorial 002's data: 10000 points uniform in the square [-1, 1)^2 (all x drawn, then all
-    y), label 0 inside the circle (``x^2 + y^2 <= radius^2``) and 1 outside. With radius 1 about
-    78.5% (pi/4) of the points are class 0. The tutorial then holds out 10% for testing:
-    ``train_test_split(X, y, test_size=0.1, seed=42)``.
+def make_disk(n_samples: int = 10000, radius: float = 1.0, seed: Seed = None,
+              dtype: DTypeLike = np.float32) -> tuple[Array, Array]:
+    """Tutorial 002's data: 10000 points uniform in the square [-1, 1)^2, labelled by a circle.
+
+    All x are drawn, then all y; label 0 inside the circle (``x^2 + y^2 <= radius^2``) and 1
+    outside. With radius 1 about 78.5% (pi/4) of the points are class 0. The tutorial then holds
+    out 10% for testing: ``train_test_split(X, y, test_size=0.1, seed=42)``.
 
     Returns:
         ``X`` (n_samples, 2) in ``dtype``, ``y`` int64 (n_samples,).
@@ -260,14 +278,14 @@ def make_disk(n_samples: int = 10000, radius: float = 1.0, seed=None,
     return _finish(np.column_stack([x0, x1]), x0 ** 2 + x1 ** 2 > radius ** 2, dtype)
 
 
-def cubic(x):
+def cubic(x: Any) -> Any:
     """Tutorial 004's regression target: ``f(x) = x^3 + 0.1 x^2 - x + 0.1``."""
     return x ** 3 + 0.1 * x ** 2 - x + 0.1
 
 
-def make_regression_1d(fn: Callable = cubic, n_samples: int = 1000, low: float = -1.5,
-                       high: float = 1.5, noise: float = 0.0, seed=None,
-                       dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
+def make_regression_1d(fn: Callable[[Array], ArrayLike] = cubic, n_samples: int = 1000,
+                       low: float = -1.5, high: float = 1.5, noise: float = 0.0, seed: Seed = None,
+                       dtype: DTypeLike = np.float32) -> tuple[Array, Array]:
     """Samples of a 1-d function: ``x ~ U[low, high)``, ``y = fn(x) + noise * N(0, 1)``.
 
     The defaults are tutorial 004's ReLU-regression data: 1000 points of ``cubic`` on
@@ -287,8 +305,8 @@ def make_regression_1d(fn: Callable = cubic, n_samples: int = 1000, low: float =
             np.ascontiguousarray(y.reshape(n, 1), dtype=dtype))
 
 
-def _split_sizes(n: int, test_size, train_size) -> tuple[int, int]:
-    def size(value, name: str) -> int | None:
+def _split_sizes(n: int, test_size: float | None, train_size: float | None) -> tuple[int, int]:
+    def size(value: float | None, name: str) -> int | None:
         if value is None:
             return None
         if isinstance(value, numbers.Integral) and not isinstance(value, bool):
@@ -302,7 +320,7 @@ def _split_sizes(n: int, test_size, train_size) -> tuple[int, int]:
                          f"got {value!r}")
 
     n_test, n_train = size(test_size, "test_size"), size(train_size, "train_size")
-    n_test = n - n_train if n_test is None else n_test
+    n_test = n - n_train if n_test is None else n_test  # type: ignore[operator]  # one is given
     n_train = n - n_test if n_train is None else n_train
     if n_train <= 0 or n_test <= 0 or n_train + n_test > n:
         raise ValueError(f"train_test_split: with {n} samples, test_size={test_size} and "
@@ -310,16 +328,18 @@ def _split_sizes(n: int, test_size, train_size) -> tuple[int, int]:
     return n_train, n_test
 
 
-def _take(array, idx: np.ndarray):
+def _take(array: Any, idx: Array) -> Any:
     if isinstance(array, list):
         return [array[i] for i in idx]
     return array[idx]
 
 
-def train_test_split(*arrays, test_size: float | int | None = 0.25,
-                     train_size: float | int | None = None, shuffle: bool = True, seed=None) -> list:
-    """Split arrays (NumPy arrays, Tensors or lists, all of the same length) into train and test
-    parts, as scikit-learn does.
+def train_test_split(*arrays: Any, test_size: float | int | None = 0.25,
+                     train_size: float | int | None = None, shuffle: bool = True,
+                     seed: Seed = None) -> list[Any]:
+    """Split arrays into train and test parts, as scikit-learn does.
+
+    The arrays are NumPy arrays, Tensors or lists, all of the same length.
 
     A float ``test_size`` takes ``ceil(test_size * n)`` samples for testing; an int is a count.
     With ``shuffle`` the test set is the first ``n_test`` entries of a random permutation and

@@ -1,5 +1,6 @@
-"""Primitive ops: each a ``Function`` with its forward and backward side by side, and the public
-functions (``ag.exp``, ``x.sum(dim)``) that call them.
+"""Primitive ops: each a ``Function`` with its forward and backward side by side.
+
+The public functions (``ag.exp``, ``x.sum(dim)``) that call them are here too.
 
 Adding an op (the recipe; ``logit`` as the example)
 ----------------------------------------------------
@@ -12,21 +13,23 @@ Adding an op (the recipe; ``logit`` as the example)
    ``logit(p) = log(p / (1 - p));  d/dp = 1 / (p (1 - p))``::
 
        class Logit(Function):
-           saved_inputs = (0,)               # the inputs backward reads (or saves_output)
+           saved_inputs = (0,)  # the inputs backward reads (or saves_output = True)
 
-           def forward(self, p):             # NumPy arrays in, an array out
-               p = as_float(p)               # integers become float32, as in PyTorch
+           def forward(self, p: Array) -> Array:  # NumPy arrays in, an array out
+               p = as_float(p)  # integers become float32, as in PyTorch
                return np.log(p / (1 - p))
 
-           def backward(self, g):            # one gradient per input, None where not needed
+           def backward(self, g: Value) -> tuple[Value | None, ...]:  # one per input
                p = self.input(0)
                return (g / (p * (1 - p)),)
 
-   followed by the public function ``def logit(input): return Logit.apply(input)`` with a
-   docstring and PyTorch's signature.
+   followed by the public function ``def logit(input: Tensor) -> Tensor: return
+   Logit.apply(input)`` with a docstring and PyTorch's signature. Type hints as above:
+   ``mypy`` (strict) and ``ruff`` run in the test suite.
 2. **The method row**: ``("logit", unary.logit)`` in ``METHODS`` below ``class Tensor`` in
    ``autograd/_tensor.py``, if PyTorch has ``Tensor.logit``.
-3. **The export**: ``from .ops.unary import logit`` in ``autograd/__init__.py``.
+3. **The export**: ``from .ops.unary import logit`` in ``autograd/__init__.py``, and
+   ``"logit"`` in its ``__all__``.
 4. **The test row**: ``OpSpec("logit", lambda lib, x: x.logit(), reference, domains=...)`` in
    ``tests/op_specs.py``: forward against NumPy, gradcheck and gradgradcheck on hypothesis
    shapes (0-d, size-1, broadcasting) and forward+backward against PyTorch. A primitive

@@ -18,7 +18,12 @@ Maximum error against ``math.erf`` is a few units in the last place (tests pin <
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..types import Array, ArrayLike
 
 _A = (3.16112374387056560e00, 1.13864154151050156e02, 3.77485237685302021e02,
       3.20937758913846947e03, 1.85777706184603153e-1)
@@ -40,16 +45,16 @@ _XSMALL = 1.11e-16  # below this, x^2 is dropped (erf(x) = 2x/sqrt(pi) to double
 _XBIG = 26.543  # erfc(x) underflows beyond this
 
 
-def _times_exp_minus_square(y: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """r * e^(-y^2) for y > 0, with y^2 split so that its rounding error is not amplified."""
+def _times_exp_minus_square(y: Array, r: Array) -> Array:
+    """Compute r * e^(-y^2) for y > 0, with y^2 split so that its rounding error is not amplified."""
     s = np.trunc(y * 16) / 16
     return np.exp(-s * s) * np.exp(-(y - s) * (y + s)) * r
 
 
-def erf(x) -> np.ndarray:
-    """erf(x) elementwise in float64 (see the module docstring for the method).
+def erf(x: ArrayLike) -> Array:
+    """The error function, elementwise in float64 (see the module docstring for the method).
 
-    erf(+-0) = +-0, erf(+-inf) = +-1, erf(nan) = nan.
+    erf(x) = 2/sqrt(pi) * integral_0^x e^(-t^2) dt; erf(+-0) = +-0, erf(+-inf) = +-1, erf(nan) = nan.
 
     Example:
         >>> erf(np.array([-0.0, 0.5, 10.0]))

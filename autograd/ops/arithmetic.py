@@ -1,15 +1,23 @@
 """Arithmetic with broadcasting: + - * / ** and negation.
 
 Gradients are written for the broadcast shape; the base sums them back to each input's
-shape. Operands are promoted with PyTorch's rules (``dtypes.promote``).
+shape. Operands are promoted with PyTorch's rules (``dtypes.promote``). A binary primitive's
+``forward`` sees arrays or Python numbers, either side (``2 - x`` runs ``Sub`` on ``(2, x)``):
+its operands are typed ``Any``.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..dtypes import as_float, promote, result_type
 from ..function import Function
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from ..types import Array, ArrayLike, Value
 
 BROADCAST_HINT = ("shapes broadcast when, aligned from the right, each pair of dims is equal "
                    "or one of them is 1")
@@ -20,11 +28,11 @@ class Add(Function):
 
     hint = BROADCAST_HINT
 
-    def forward(self, a, b):
+    def forward(self, a: Any, b: Any) -> Array:
         a, b = promote(a, b)
         return a + b
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return g, g
 
 
@@ -33,11 +41,11 @@ class Sub(Function):
 
     hint = BROADCAST_HINT
 
-    def forward(self, a, b):
+    def forward(self, a: Any, b: Any) -> Array:
         a, b = promote(a, b)
         return a - b
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return g, -g
 
 
@@ -47,11 +55,11 @@ class Mul(Function):
     saved_inputs = (0, 1)
     hint = BROADCAST_HINT
 
-    def forward(self, a, b):
+    def forward(self, a: Any, b: Any) -> Array:
         a, b = promote(a, b)
         return a * b
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         grad_a = g * self.input(1) if self.needs_input_grad[0] else None
         grad_b = g * self.input(0) if self.needs_input_grad[1] else None
         return grad_a, grad_b
@@ -63,13 +71,13 @@ class Div(Function):
     saved_inputs = (0, 1)
     hint = BROADCAST_HINT
 
-    def forward(self, a, b):
+    def forward(self, a: Any, b: Any) -> Array:
         a, b = promote(a, b)
         a = as_float(np.asarray(a))
         with np.errstate(divide="ignore", invalid="ignore"):  # x/0 is inf or nan, silently, as in PyTorch
             return a / b
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         b = self.input(1)
         with np.errstate(divide="ignore", invalid="ignore"):
             grad_a = g / b
@@ -80,12 +88,12 @@ class Div(Function):
 class Neg(Function):
     """-a;  d/da = -1."""
 
-    def forward(self, a):
+    def forward(self, a: Array) -> Array:
         if a.dtype.kind == "b":
             raise TypeError("negation of a bool tensor is not supported; use ~x (logical not)")
         return np.negative(a)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (-g,)
 
 
@@ -99,11 +107,11 @@ class Pow(Function):
     saves_output = True
     hint = BROADCAST_HINT
 
-    def forward(self, a, b):
+    def forward(self, a: Any, b: Any) -> Array:
         a, b = promote(a, b)
         return a ** b
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         xp = self.xp
         a, b = self.input(0), self.input(1)
         grad_a = grad_b = None
@@ -120,58 +128,65 @@ class Pow(Function):
         return grad_a, grad_b
 
 
-def add(input, other, *, alpha=1):
+def add(input: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
     """``input + alpha * other``, broadcasting."""
     return Add.apply(input, other if alpha == 1 else other * alpha)
 
 
-def sub(input, other, *, alpha=1):
+def sub(input: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
     """``input - alpha * other``, broadcasting."""
     return Sub.apply(input, other if alpha == 1 else other * alpha)
 
 
-def mul(input, other):
+def mul(input: Tensor, other: Tensor | ArrayLike) -> Tensor:
     """Elementwise product, broadcasting."""
     return Mul.apply(input, other)
 
 
-def div(input, other):
+def div(input: Tensor, other: Tensor | ArrayLike) -> Tensor:
     """Elementwise true division, broadcasting."""
     return Div.apply(input, other)
 
 
-def pow(input, exponent):  # noqa: A001 - PyTorch's name
+def pow(input: Tensor, exponent: Tensor | ArrayLike) -> Tensor:  # noqa: A001 - PyTorch's name
     """``input ** exponent``; either may be a tensor or a number."""
     return Pow.apply(input, exponent)
 
 
-def neg(input):
+def neg(input: Tensor) -> Tensor:
     """``-input``."""
     return Neg.apply(input)
 
 
-def positive(input):
+def positive(input: Tensor) -> Tensor:
     """``+input`` (the tensor itself)."""
     return input
 
 
-def radd(input, other):
+def radd(input: Tensor, other: ArrayLike) -> Tensor:
+    """``other + input``: the reflected ``+`` (``3 + x``), broadcasting."""
     return Add.apply(other, input)
 
 
-def rsub(input, other):
+def rsub(input: Tensor, other: ArrayLike) -> Tensor:
+    """``other - input``: the reflected ``-`` (``3 - x``), broadcasting."""
     return Sub.apply(other, input)
 
 
-def rmul(input, other):
+def rmul(input: Tensor, other: ArrayLike) -> Tensor:
+    """``other * input``: the reflected ``*`` (``3 * x``), broadcasting."""
     return Mul.apply(other, input)
 
 
-def rdiv(input, other):
+def rdiv(input: Tensor, other: ArrayLike) -> Tensor:
+    """``other / input``: the reflected true division (``3 / x``), broadcasting."""
     return Div.apply(other, input)
 
 
-def rpow(input, other):
-    """``other ** input`` for a number ``other``: the base becomes a 0-d array of the
-    promoted dtype, so the exponent's gradient rule sees arrays only."""
+def rpow(input: Tensor, other: ArrayLike) -> Tensor:
+    """``other ** input`` for a number ``other`` (the reflected ``**``, ``2 ** x``).
+
+    The base becomes a 0-d array of the promoted dtype, so the exponent's gradient rule sees
+    arrays only.
+    """
     return Pow.apply(np.asarray(other, dtype=result_type(other, input.data)), input)

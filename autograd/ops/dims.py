@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ..function import OpError
 
+if TYPE_CHECKING:
+    from ..types import Dims, Shape
 
-def pick(op: str, torch_value, numpy_value, torch_name: str, numpy_name: str, default=None):
+
+def pick(op: str, torch_value: Any, numpy_value: Any, torch_name: str, numpy_name: str,
+         default: Any = None) -> Any:
     """Accept PyTorch's spelling or NumPy's alias (``dim``/``axis``), not both."""
     if numpy_value is not None:
         if torch_value is not None and torch_value != default:
@@ -25,9 +31,11 @@ def normalize_dim(op: str, dim: int, ndim: int) -> int:
     return dim % size
 
 
-def reduction_axes(op: str, dim, ndim: int):
-    """None (all dims) or a sorted tuple of non-negative dims; an empty tuple means all dims,
-    as in PyTorch."""
+def reduction_axes(op: str, dim: Dims, ndim: int) -> tuple[int, ...] | None:
+    """None (all dims) or a sorted tuple of non-negative dims.
+
+    An empty tuple means all dims, as in PyTorch.
+    """
     if dim is None:
         return None
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
@@ -41,7 +49,7 @@ def reduction_axes(op: str, dim, ndim: int):
     return axes
 
 
-def reduced_count(shape: tuple, axes) -> int:
+def reduced_count(shape: Shape, axes: tuple[int, ...] | None) -> int:
     """How many elements each output element of a reduction over ``axes`` combines."""
     count = 1
     for i, n in enumerate(shape):

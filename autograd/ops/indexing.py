@@ -7,28 +7,35 @@ positions with ``np.add.at``, so repeated indices accumulate.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .._tensor import Tensor
 from ..function import Function
 from .dims import normalize_dim
 
+if TYPE_CHECKING:
+    from ..types import Array, ArrayLike, Shape, Value
+
 _INDEX_HINT = "indices must lie in [-size, size) of their dim"
 
 
 class GetItem(Function):
-    """x[index] with basic indexing (ints, slices, None, ...): a view of x;
-    d/dx = the gradient placed at the indexed positions, zero elsewhere."""
+    """x[index] with basic indexing (ints, slices, None, ...): a view of x.
+
+    d/dx = the gradient placed at the indexed positions, zero elsewhere.
+    """
 
     is_view = True
     view_key = "index"
     hint = _INDEX_HINT
 
-    def forward(self, x, index):
+    def forward(self, x: Array, index: Any) -> Array:
         self.shape, self.index = x.shape, index
         return x[index]
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return self.call(IndexAdd, g, index=self.index, shape=self.shape), None
 
 
@@ -39,10 +46,12 @@ class Index(GetItem):
 
 
 class IndexAdd(Function):
-    """zeros(shape) with ``g`` added at ``index`` (the adjoint of ``x[index]``);
-    d/dg = the gradient read back at ``index``."""
+    """zeros(shape) with ``g`` added at ``index`` (the adjoint of ``x[index]``).
 
-    def forward(self, g, index, shape):
+    d/dg = the gradient read back at ``index``.
+    """
+
+    def forward(self, g: Array, index: Any, shape: Shape) -> Array:
         self.index = index
         out = np.zeros(shape, dtype=g.dtype)
         if _is_basic(index):
@@ -51,12 +60,13 @@ class IndexAdd(Function):
             np.add.at(out, index, g)
         return out
 
-    def backward(self, g2):
+    def backward(self, g2: Value) -> tuple[Value | None, ...]:
         return (g2[self.index],)
 
 
 class IndexPut(Function):
-    """``x`` with ``x[index] = value`` applied (out of place; ``__setitem__`` writes it back);
+    """``x`` with ``x[index] = value`` applied (out of place; ``__setitem__`` writes it back).
+
     d/dx = the gradient with zeros at ``index``, d/dvalue = the gradient read at ``index``.
 
     When an integer index repeats a position, only the last write lands, so only it gets
@@ -65,13 +75,13 @@ class IndexPut(Function):
 
     hint = _INDEX_HINT
 
-    def forward(self, x, value, index):
+    def forward(self, x: Array, value: ArrayLike, index: Any) -> Array:
         self.index = index
         out = x.copy()
         out[index] = value
         return out
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         kept = np.ones(g.shape, dtype=bool)  # g has x's shape
         kept[self.index] = False
         grad_value = g[self.index]
@@ -80,7 +90,7 @@ class IndexPut(Function):
         return g * kept, grad_value
 
 
-def _landed_writes(shape: tuple, index) -> np.ndarray:
+def _landed_writes(shape: Shape, index: Any) -> Array:
     """For each element of the selection ``x[index]``, whether its write is the one that stays."""
     selection_shape = np.empty(shape, dtype=np.bool_)[index].shape
     ids = np.arange(int(np.prod(selection_shape))).reshape(selection_shape)
@@ -90,24 +100,28 @@ def _landed_writes(shape: tuple, index) -> np.ndarray:
 
 
 class Gather(Function):
-    """out[i][j] = x[index[i][j]][j] for dim 0 (``torch.gather``);
-    d/dx = the gradient scatter-added at ``index``."""
+    """out[i][j] = x[index[i][j]][j] for dim 0 (``torch.gather``).
+
+    d/dx = the gradient scatter-added at ``index``.
+    """
 
     hint = "index must have as many dims as the input and fit inside it on the other dims"
 
-    def forward(self, x, index, axis):
+    def forward(self, x: Array, index: Array, axis: int) -> Array:
         self.shape, self.index, self.axis = x.shape, index, axis
         return np.take_along_axis(x, index, axis)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return self.call(ScatterAdd, g, index=self.index, axis=self.axis, shape=self.shape), None
 
 
 class ScatterAdd(Function):
-    """zeros(shape) with ``g`` added along ``axis`` at ``index`` (the adjoint of gather);
-    d/dg = gather of the gradient at ``index``."""
+    """zeros(shape) with ``g`` added along ``axis`` at ``index`` (the adjoint of gather).
 
-    def forward(self, g, index, axis, shape):
+    d/dg = gather of the gradient at ``index``.
+    """
+
+    def forward(self, g: Array, index: Array, axis: int, shape: Shape) -> Array:
         self.index, self.axis = index, axis
         out = np.zeros(shape, dtype=g.dtype)
         grid = list(np.ogrid[tuple(slice(n) for n in index.shape)])
@@ -115,16 +129,16 @@ class ScatterAdd(Function):
         np.add.at(out, tuple(grid), g)
         return out
 
-    def backward(self, g2):
+    def backward(self, g2: Value) -> tuple[Value | None, ...]:
         return (self.call(Gather, g2, index=self.index, axis=self.axis),)
 
 
-def _is_basic(index) -> bool:
+def _is_basic(index: Any) -> bool:
     parts = index if isinstance(index, tuple) else (index,)
     return all(p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice)) for p in parts)
 
 
-def _index_part(part):
+def _index_part(part: Any) -> Any:
     if isinstance(part, Tensor):
         part = part.data
     elif isinstance(part, list):
@@ -137,23 +151,25 @@ def _index_part(part):
     return part
 
 
-def normalize_index(index):
+def normalize_index(index: Any) -> Any:
     """Tensors and lists inside an index become arrays; the result is valid for NumPy."""
     if isinstance(index, tuple):
         return tuple(_index_part(p) for p in index)
     return _index_part(index)
 
 
-def getitem(input, index):
+def getitem(input: Tensor, index: Any) -> Tensor:
     """``x[index]``: views for basic indexing, copies for integer arrays and bool masks."""
     index = normalize_index(index)
     op = GetItem if _is_basic(index) else Index
     return op.apply(input, index=index)
 
 
-def index_put(input, index, value):
-    """Out-of-place ``input[index] = value`` (used by ``__setitem__``); ``value`` broadcasts
-    to the selection, and may carry extra leading size-1 dims, as in PyTorch."""
+def index_put(input: Tensor, index: Any, value: Tensor | ArrayLike) -> Tensor:
+    """Out-of-place ``input[index] = value`` (used by ``__setitem__``).
+
+    ``value`` broadcasts to the selection, and may carry extra leading size-1 dims, as in PyTorch.
+    """
     index = normalize_index(index)
     try:
         selection = np.broadcast_to(np.empty((), np.bool_), input.shape)[index].shape
@@ -177,7 +193,7 @@ def index_put(input, index, value):
     return IndexPut.apply(input, value, index=index)
 
 
-def gather(input, dim, index):
+def gather(input: Tensor, dim: int, index: Any) -> Tensor:
     """Values along ``dim`` at ``index`` (same number of dims as ``input``)."""
     axis = normalize_dim("gather", dim, input.ndim)
     index = _index_part(index)

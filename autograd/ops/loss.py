@@ -1,5 +1,7 @@
-"""Fused losses: binary cross-entropy (clamps and gradients exactly as PyTorch's) and the
-common case of cross-entropy (logits and class indices) in one node.
+"""Fused losses: binary cross-entropy and the common case of cross-entropy, each in one node.
+
+Binary cross-entropy clamps and computes gradients exactly as PyTorch's; cross-entropy covers
+the common case of logits and class indices.
 
 Only the primitives live here. The user-facing losses (argument checks, ``weight``, the
 ``'mean'|'sum'|'none'`` reduction) are in ``nn.functional.loss``, composed from Tensor ops, so
@@ -8,10 +10,16 @@ their gradients come from those ops' rules.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..function import Function, OpError
 from .softmax import Softmax, shifted
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from ..types import Array, Value
 
 _LOG_FLOOR = -100.0  # PyTorch clamps each log at -100, so the loss is at most 100 per element
 # PyTorch's floor on p (1 - p) in the input gradient: the float32 number nearest 1e-12
@@ -19,7 +27,7 @@ _LOG_FLOOR = -100.0  # PyTorch clamps each log at -100, so the loss is at most 1
 _EPSILON = float(np.float32(1e-12))
 
 
-def _check_unit_interval(name: str, values: np.ndarray) -> None:
+def _check_unit_interval(name: str, values: Array) -> None:
     inside = (values >= 0) & (values <= 1)  # False for nan too, as in PyTorch
     if not inside.all():
         bad = values[~inside].flat[0]
@@ -41,14 +49,14 @@ class BinaryCrossEntropy(Function):
     op_name = "binary_cross_entropy"
     saved_inputs = (0, 1)
 
-    def forward(self, p, y):
+    def forward(self, p: Array, y: Array) -> Array:
         _check_unit_interval("input", p)
         _check_unit_interval("target", y)
         with np.errstate(divide="ignore"):  # log(0) = -inf, then clamped to -100
             return ((y - 1) * np.maximum(np.log1p(-p), _LOG_FLOOR)
                     - y * np.maximum(np.log(p), _LOG_FLOOR))
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         p, y = self.input(0), self.input(1)
         grad_p = grad_y = None
         with np.errstate(divide="ignore", invalid="ignore"):  # -logit at p = 0 or 1 is +-inf
@@ -60,15 +68,18 @@ class BinaryCrossEntropy(Function):
 
 
 
-def binary_cross_entropy(input, target):
-    """The elementwise loss of ``BinaryCrossEntropy`` (probabilities ``input``, targets
-    ``target`` of the same shape, both in [0, 1]); ``nn.functional.binary_cross_entropy``
-    checks the arguments, weights and reduces it."""
+def binary_cross_entropy(input: Tensor, target: Tensor) -> Tensor:
+    """The elementwise loss of ``BinaryCrossEntropy``, unreduced.
+
+    Takes probabilities ``input`` and targets ``target`` of the same shape, both in [0, 1];
+    ``nn.functional.binary_cross_entropy`` checks the arguments, weights and reduces it.
+    """
     return BinaryCrossEntropy.apply(input, target)
 
 
 class CrossEntropy(Function):
-    """Cross-entropy of logits x (N, C) against class indices t (N,), in one node:
+    """Cross-entropy of logits x (N, C) against class indices t (N,), in one node.
+
     loss = s * sum_n -log softmax(x_n)[t_n], with s = 1/N ('mean') or 1 ('sum');
     d/dx = g s (softmax(x) - onehot(t)).
 
@@ -79,7 +90,7 @@ class CrossEntropy(Function):
     op_name = "cross_entropy"
     saved_inputs = (0,)
 
-    def forward(self, x, target, reduction):
+    def forward(self, x: Array, target: Array, reduction: str) -> Array:
         rows = np.arange(x.shape[0])
         self.target, self.rows = target, rows
         self.scale = 1.0 / x.shape[0] if reduction == "mean" else 1.0
@@ -87,7 +98,7 @@ class CrossEntropy(Function):
         picked = z[rows, target] - np.log(np.exp(z).sum(axis=1))
         return -picked.sum() * self.scale
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         probs = self.call(Softmax, self.input(0), axis=1)  # recorded under create_graph
         onehot = np.zeros(probs.shape, probs.dtype)
         onehot[self.rows, self.target] = 1
@@ -95,8 +106,10 @@ class CrossEntropy(Function):
 
 
 
-def cross_entropy(input, target: np.ndarray, reduction: str = "mean"):
-    """Fused cross-entropy of logits (N, C) with integer class indices (N,) all in [0, C);
+def cross_entropy(input: Tensor, target: Array, reduction: str = "mean") -> Tensor:
+    """Fused cross-entropy of logits (N, C) with integer class indices (N,) all in [0, C).
+
     ``reduction`` is 'mean' or 'sum'. ``nn.functional.cross_entropy`` takes this path when it
-    applies and composes the general form otherwise."""
+    applies and composes the general form otherwise.
+    """
     return CrossEntropy.apply(input, target, reduction)

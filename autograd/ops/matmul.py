@@ -7,6 +7,7 @@ For C = A @ B:  dL/dA = G @ B^T,  dL/dB = A^T @ G; 1-D operands are treated as a
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,18 +15,22 @@ from .. import dtypes
 from ..blas import fit_threads
 from ..function import Function, OpError
 
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from ..types import Array, ArrayLike, Value
+
 
 class MatMul(Function):
     """a @ b;  d/da = g @ b^T, d/db = a^T @ g (each computed only when needed)."""
 
     saved_inputs = (0, 1)
 
-    def forward(self, a, b):
+    def forward(self, a: Array, b: Array) -> Array:
         _check(a, b)
         fit_threads(a.size * (b.shape[-1] if b.ndim > 1 else 1))
         return a @ b
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         a, b = self.input(0), self.input(1)
         fit_threads(math.prod(a.shape) * (b.shape[-1] if b.ndim > 1 else 1))
         xp = self.xp
@@ -48,12 +53,14 @@ class MatMul(Function):
 
 
 class Linear(Function):
-    """y = x W^T + b in one node (``nn.Linear``'s map; saves two nodes and a temporary);
-    d/dx = g W,  d/dW = g^T x and d/db = sum of g, both summed over the batch dims."""
+    """y = x W^T + b in one node (``nn.Linear``'s map; saves two nodes and a temporary).
+
+    d/dx = g W,  d/dW = g^T x and d/db = sum of g, both summed over the batch dims.
+    """
 
     saved_inputs = (0, 1)
 
-    def forward(self, x, weight, bias):
+    def forward(self, x: Array, weight: Array, bias: Array | None) -> Array:
         _check_linear(x, weight, bias)
         fit_threads(x.size * weight.shape[0])
         out = x @ weight.T
@@ -61,7 +68,7 @@ class Linear(Function):
             out += bias  # out is a fresh array: add the bias in place
         return out
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         x, weight = self.input(0), self.input(1)
         need_x, need_w, need_b = self.needs_input_grad
         fit_threads(math.prod(x.shape) * weight.shape[0])
@@ -72,7 +79,7 @@ class Linear(Function):
         return grad_x, grad_w, grad_b
 
 
-def _check_linear(x, weight, bias) -> None:
+def _check_linear(x: Array, weight: Array, bias: Array | None) -> None:
     if weight.ndim != 2 or x.ndim == 0 or x.shape[-1] != weight.shape[1]:
         raise OpError(f"linear: input of shape {x.shape} and weight of shape {weight.shape} "
                       f"don't fit: the input's last dim must equal in_features = weight.shape[1]. "
@@ -86,7 +93,7 @@ def _check_linear(x, weight, bias) -> None:
                           f"{dtypes.name(other.dtype)}. Hint: model.to(x.dtype) or x.to(...)")
 
 
-def _check(a, b) -> None:
+def _check(a: Array, b: Array) -> None:
     """Refuse what PyTorch refuses, with the shapes and a hint."""
     if a.ndim == 0 or b.ndim == 0:
         raise OpError(f"matmul: both operands need at least 1 dim, got shapes {a.shape} and "
@@ -104,21 +111,22 @@ def _check(a, b) -> None:
         raise OpError("matmul: bool tensors cannot be multiplied; convert with .float()")
 
 
-def matmul(input, other):
+def matmul(input: Tensor, other: Tensor) -> Tensor:
     """Matrix product ``input @ other`` (1-D, 2-D or batched)."""
     return MatMul.apply(input, other)
 
 
-def rmatmul(input, other):
+def rmatmul(input: Tensor, other: ArrayLike) -> Tensor:
+    """Reflected matrix product ``other @ input`` (``Tensor.__rmatmul__``)."""
     return MatMul.apply(other, input)
 
 
-def linear(input, weight, bias=None):
-    """y = input @ weight.T + bias (``torch.nn.functional.linear``), fused."""
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """Fused affine map: y = input @ weight.T + bias (``torch.nn.functional.linear``)."""
     return Linear.apply(input, weight, bias)
 
 
-def mm(input, mat2):
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
     """2-D matrix product."""
     if input.ndim != 2 or mat2.ndim != 2:
         raise OpError(f"mm: both operands must be 2-D, got {input.shape} and {mat2.shape}")

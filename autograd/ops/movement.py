@@ -7,6 +7,7 @@ Each gradient is the inverse movement: reshape back, permute back, sum over expa
 from __future__ import annotations
 
 import builtins
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -16,6 +17,11 @@ from ..function import Function, OpError
 from .dims import normalize_dim
 from .indexing import getitem
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..types import Array, ArrayLike, Dims, DTypeLike, Shape, Value
+
 
 class Reshape(Function):
     """Same elements, new shape;  d/dx = the gradient reshaped back."""
@@ -23,11 +29,11 @@ class Reshape(Function):
     is_view = True
     hint = "the new shape must hold the same number of elements; one dim may be -1"
 
-    def forward(self, x, shape):
+    def forward(self, x: Array, shape: Shape) -> Array:
         self.shape = x.shape
         return x.reshape(shape)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (g.reshape(self.shape),)
 
 
@@ -52,11 +58,11 @@ class Permute(Function):
 
     is_view = True
 
-    def forward(self, x, axes):
+    def forward(self, x: Array, axes: Shape) -> Array:
         self.axes = axes
         return np.transpose(x, axes)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (self.xp.transpose(g, tuple(np.argsort(self.axes))),)
 
 
@@ -65,16 +71,18 @@ class Transpose(Permute):
 
 
 class Expand(Function):
-    """Broadcast to a larger shape without copying;  d/dx = the gradient summed over the
-    broadcast dims (the base's un-broadcast does it)."""
+    """Broadcast to a larger shape without copying;  d/dx = the gradient summed over the broadcast dims.
+
+    The base's un-broadcast does the sum.
+    """
 
     is_view = True
     hint = "each dim must equal the target or be 1; new dims go on the left"
 
-    def forward(self, x, shape):
+    def forward(self, x: Array, shape: Shape) -> Array:
         return np.broadcast_to(x, shape)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (g,)
 
 
@@ -83,11 +91,11 @@ class Cat(Function):
 
     hint = "all tensors must have the same shape except in the concatenated dim"
 
-    def forward(self, *xs, axis):
+    def forward(self, *xs: Array, axis: int) -> Array:
         self.axis, self.sizes = axis, [x.shape[axis] for x in xs]
         return np.concatenate([x.astype(dtypes.result_type(*xs), copy=False) for x in xs], axis)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         lead = (slice(None),) * self.axis
         ends = np.cumsum(self.sizes)
         return tuple(g[lead + (slice(end - n, end),)] for n, end in zip(self.sizes, ends))
@@ -98,11 +106,11 @@ class Stack(Function):
 
     hint = "all tensors must have the same shape"
 
-    def forward(self, *xs, axis):
+    def forward(self, *xs: Array, axis: int) -> Array:
         self.axis = axis
         return np.stack([x.astype(dtypes.result_type(*xs), copy=False) for x in xs], axis)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         lead = (slice(None),) * self.axis
         return tuple(g[lead + (i,)] for i in range(g.shape[self.axis]))
 
@@ -110,24 +118,24 @@ class Stack(Function):
 class Cast(Function):
     """Convert to ``dtype``;  d/dx = the gradient converted back (done by the base)."""
 
-    def forward(self, x, dtype):
+    def forward(self, x: Array, dtype: np.dtype[Any]) -> Array:
         return x.astype(dtype)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (g,)
 
 
 class Clone(Function):
     """A copy with its own memory;  d/dx = 1."""
 
-    def forward(self, x):
+    def forward(self, x: Array) -> Array:
         return x.copy()
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (g,)
 
 
-def _shape_args(op, args) -> tuple:
+def _shape_args(op: str, args: tuple[Any, ...]) -> Shape:
     """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])``."""
     shape = tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
     if not builtins.all(isinstance(n, (int, np.integer)) for n in shape):
@@ -135,17 +143,17 @@ def _shape_args(op, args) -> tuple:
     return tuple(int(n) for n in shape)
 
 
-def reshape(input, *shape):
+def reshape(input: Tensor, *shape: int | Sequence[int]) -> Tensor:
     """The same elements in a new shape (one dim may be -1)."""
     return Reshape.apply(input, shape=_shape_args("reshape", shape))
 
 
-def view(input, *shape):
+def view(input: Tensor, *shape: int | Sequence[int]) -> Tensor:
     """Like reshape (NumPy arrays need no contiguity check)."""
     return View.apply(input, shape=_shape_args("view", shape))
 
 
-def flatten(input, start_dim=0, end_dim=-1):
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims ``start_dim..end_dim`` into one."""
     if input.ndim == 0:
         return Flatten.apply(input, shape=(1,))
@@ -157,7 +165,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     return Flatten.apply(input, shape=shape)
 
 
-def squeeze(input, dim=None):
+def squeeze(input: Tensor, dim: Dims = None) -> Tensor:
     """Drop size-1 dims (all of them, or those in ``dim`` that have size 1)."""
     if dim is None:
         dims = {d for d, n in enumerate(input.shape) if n == 1}
@@ -168,14 +176,14 @@ def squeeze(input, dim=None):
     return Squeeze.apply(input, shape=shape)
 
 
-def unsqueeze(input, dim):
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """Insert a size-1 dim at ``dim`` (negative dims count from the new end)."""
     position = normalize_dim("unsqueeze", dim, input.ndim + 1)
     shape = input.shape[:position] + (1,) + input.shape[position:]
     return Unsqueeze.apply(input, shape=shape)
 
 
-def permute(input, *dims):
+def permute(input: Tensor, *dims: int | Sequence[int]) -> Tensor:
     """Reorder the dims: ``x.permute(2, 0, 1)``."""
     dims = _shape_args("permute", dims)
     axes = tuple(normalize_dim("permute", d, input.ndim) for d in dims)
@@ -185,7 +193,7 @@ def permute(input, *dims):
     return Permute.apply(input, axes=axes)
 
 
-def transpose(input, dim0, dim1):
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two dims. Alias: ``swapaxes``."""
     axes = list(range(input.ndim))
     a, b = normalize_dim("transpose", dim0, input.ndim), normalize_dim("transpose", dim1, input.ndim)
@@ -194,19 +202,19 @@ def transpose(input, dim0, dim1):
     return Transpose.apply(input, axes=tuple(axes))
 
 
-def reverse_dims(input):
+def reverse_dims(input: Tensor) -> Tensor:
     """``x.T``: all dims reversed."""
     return Permute.apply(input, axes=tuple(reversed(range(input.ndim))))
 
 
-def swap_last_two(input):
+def swap_last_two(input: Tensor) -> Tensor:
     """``x.mT``: the last two dims swapped (batched matrix transpose)."""
     if input.ndim < 2:
         raise OpError(f"mT: needs at least 2 dims, got shape {input.shape}")
     return transpose(input, -2, -1)
 
 
-def expand(input, *sizes):
+def expand(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
     """Broadcast to ``sizes`` without copying; -1 keeps a dim's size."""
     sizes = _shape_args("expand", sizes)
     lead = len(sizes) - input.ndim
@@ -216,38 +224,42 @@ def expand(input, *sizes):
     return Expand.apply(input, shape=shape)
 
 
-def broadcast_to(input, shape):
+def broadcast_to(input: Tensor, shape: Sequence[int]) -> Tensor:
     """Broadcast to ``shape`` (NumPy's name for ``expand``)."""
     return expand(input, *tuple(shape))
 
 
-def expand_as(input, other):
+def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    """Expand to the shape of ``other``."""
     return expand(input, *other.shape)
 
 
-def _tensor_list(op, tensors):
+def _tensor_list(op: str, tensors: Sequence[Tensor | ArrayLike]) -> list[Tensor]:
     if isinstance(tensors, Tensor) or not len(tensors):
         raise TypeError(f"{op}: expected a non-empty list or tuple of tensors")
     return [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
 
 
-def cat(tensors, dim=0, *, axis=None):
+def cat(tensors: Sequence[Tensor | ArrayLike], dim: int = 0, *, axis: int | None = None) -> Tensor:
     """Concatenate tensors along an existing dim. Alias: ``concatenate``."""
     tensors = _tensor_list("cat", tensors)
     dim = dim if axis is None else axis
     return Cat.apply(*tensors, axis=normalize_dim("cat", dim, tensors[0].ndim))
 
 
-def stack(tensors, dim=0, *, axis=None):
+def stack(tensors: Sequence[Tensor | ArrayLike], dim: int = 0, *, axis: int | None = None) -> Tensor:
     """Stack same-shape tensors along a new dim."""
     tensors = _tensor_list("stack", tensors)
     dim = dim if axis is None else axis
     return Stack.apply(*tensors, axis=normalize_dim("stack", dim, tensors[0].ndim + 1))
 
 
-def split(input, split_size_or_sections, dim=0):
-    """Split along ``dim`` into pieces of ``split_size`` (the last may be smaller) or into the
-    given list of sizes."""
+def split(input: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+    """Split along ``dim`` into pieces of ``split_size`` or of the given sizes.
+
+    With an int ``split_size_or_sections`` each piece has that size (the last may be smaller);
+    with a list, the pieces have the given list of sizes.
+    """
     axis = normalize_dim("split", dim, input.ndim)
     length = input.shape[axis]
     if isinstance(split_size_or_sections, int):
@@ -267,7 +279,7 @@ def split(input, split_size_or_sections, dim=0):
     return tuple(pieces)
 
 
-def chunk(input, chunks, dim=0):
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into ``chunks`` pieces of ceil(length / chunks) (fewer if it does not divide)."""
     if chunks <= 0:
         raise OpError(f"chunk: chunks must be positive, got {chunks}")
@@ -275,17 +287,17 @@ def chunk(input, chunks, dim=0):
     return split(input, builtins.max(-(-length // chunks), 1), dim)
 
 
-def clone(input):
+def clone(input: Tensor) -> Tensor:
     """A copy with its own memory, still in the graph."""
     return Clone.apply(input)
 
 
-def contiguous(input):
+def contiguous(input: Tensor) -> Tensor:
     """NumPy-backed tensors need no re-layout: the tensor itself."""
     return input
 
 
-def to(input, *args, dtype=None, **_ignored):
+def to(input: Tensor, *args: Tensor | DTypeLike, dtype: DTypeLike | None = None, **_ignored: Any) -> Tensor:
     """Convert dtype: ``x.to(ag.float64)``, ``x.to(other)``; devices other than cpu are refused."""
     for arg in args:
         if isinstance(arg, Tensor):
@@ -302,25 +314,31 @@ def to(input, *args, dtype=None, **_ignored):
     return input if dtype == input.dtype else Cast.apply(input, dtype=dtype)
 
 
-def type_as(input, other):
+def type_as(input: Tensor, other: Tensor) -> Tensor:
+    """Convert to the dtype of ``other``."""
     return to(input, other.dtype)
 
 
-def to_float(input):
+def to_float(input: Tensor) -> Tensor:
+    """``x.float()``: convert to float32."""
     return to(input, dtypes.float32)
 
 
-def to_double(input):
+def to_double(input: Tensor) -> Tensor:
+    """``x.double()``: convert to float64."""
     return to(input, dtypes.float64)
 
 
-def to_long(input):
+def to_long(input: Tensor) -> Tensor:
+    """``x.long()``: convert to int64."""
     return to(input, dtypes.int64)
 
 
-def to_int(input):
+def to_int(input: Tensor) -> Tensor:
+    """``x.int()``: convert to int32."""
     return to(input, dtypes.int32)
 
 
-def to_bool(input):
+def to_bool(input: Tensor) -> Tensor:
+    """``x.bool()``: convert to bool."""
     return to(input, dtypes.bool_)

@@ -1,5 +1,6 @@
-"""Reductions over ``dim`` (int, tuple or None) with ``keepdim``; NumPy's ``axis``/``keepdims``
-are accepted as aliases.
+"""Reductions over ``dim`` (int, tuple or None) with ``keepdim``.
+
+NumPy's ``axis``/``keepdims`` are accepted as aliases.
 
 ``max()``/``amax`` split the gradient evenly between tied maxima; ``max(dim)`` returns
 ``(values, indices)`` and routes the gradient to the returned index, as PyTorch does.
@@ -8,7 +9,7 @@ are accepted as aliases.
 from __future__ import annotations
 
 import builtins
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -17,6 +18,11 @@ from ..function import Function, OpError
 from .dims import pick, reduced_count, reduction_axes
 from .indexing import Gather
 from .softmax import shifted
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..types import Array, Dims, DTypeLike, Value
 
 
 class ValuesIndices(NamedTuple):
@@ -29,10 +35,10 @@ class ValuesIndices(NamedTuple):
 class _Reduction(Function):
     """Shared state of reductions: the input shape, the reduced axes and keepdims."""
 
-    def _setup(self, x, axes, keepdims):
+    def _setup(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool) -> None:
         self.shape, self.axes, self.keepdims = x.shape, axes, keepdims
 
-    def unreduce(self, g):
+    def unreduce(self, g: Value) -> Value:
         """Give the upstream gradient back its reduced dims (size 1), for broadcasting."""
         if self.axes is not None and not self.keepdims:
             g = self.xp.expand_dims(g, self.axes)
@@ -42,25 +48,25 @@ class _Reduction(Function):
 class Sum(_Reduction):
     """sum of x over axes;  d/dx = 1."""
 
-    def forward(self, x, axes, keepdims):
+    def forward(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool) -> Array:
         self._setup(x, axes, keepdims)
         return np.sum(x, axis=axes, keepdims=keepdims)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (self.xp.broadcast_to(self.unreduce(g), self.shape),)
 
 
 class Mean(_Reduction):
     """mean of x over axes (n elements each);  d/dx = 1/n."""
 
-    def forward(self, x, axes, keepdims):
+    def forward(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool) -> Array:
         if x.dtype.kind != "f":
             raise OpError(f"mean: input dtype must be floating point, got {x.dtype}. "
                           "Hint: call .float() first")
         self._setup(x, axes, keepdims)
         return np.mean(x, axis=axes, keepdims=keepdims)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         n = reduced_count(self.shape, self.axes)
         return (self.xp.broadcast_to(self.unreduce(g) / n, self.shape),)
 
@@ -70,14 +76,14 @@ class Var(_Reduction):
 
     saved_inputs = (0,)
 
-    def forward(self, x, axes, keepdims, correction):
+    def forward(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool, correction: float) -> Array:
         if x.dtype.kind != "f":
             raise OpError(f"{self.op_name}: input dtype must be floating point, got {x.dtype}")
         self._setup(x, axes, keepdims)
         self.correction = correction
         return np.var(x, axis=axes, ddof=correction, keepdims=keepdims)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         x = self.input(0)
         centered = x - x.mean(axis=self.axes, keepdims=True)
         n = reduced_count(self.shape, self.axes)
@@ -89,10 +95,10 @@ class Std(Var):
 
     saves_output = True
 
-    def forward(self, x, axes, keepdims, correction):
+    def forward(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool, correction: float) -> Array:
         return np.sqrt(super().forward(x, axes, keepdims, correction))
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return super().backward(g / (2 * self.output()))
 
 
@@ -102,11 +108,11 @@ class Prod(_Reduction):
     saved_inputs = (0,)
     saves_output = True
 
-    def forward(self, x, axes, keepdims):
+    def forward(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool) -> Array:
         self._setup(x, axes, keepdims)
         return np.prod(x, axis=axes, keepdims=keepdims)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         x = self.input(0)
         # The one rule that branches on the mode (see autograd/ops/__init__.py): the exclusive
         # products have no Tensor form yet, so the graph path divides by x instead.
@@ -118,9 +124,11 @@ class Prod(_Reduction):
         return (self.unreduce(g) * _products_of_others(x, self.axes),)
 
 
-def _products_of_others(x: np.ndarray, axes) -> np.ndarray:
-    """For each element, the product of the other elements it was reduced with, from
-    exclusive cumulative products from both sides (no division, so zeros are fine)."""
+def _products_of_others(x: Array, axes: tuple[int, ...] | None) -> Array:
+    """For each element, the product of the other elements it was reduced with.
+
+    Computed from exclusive cumulative products from both sides (no division, so zeros are fine).
+    """
     axes = tuple(range(x.ndim)) if axes is None else axes
     kept = x.ndim - len(axes)
     moved = np.moveaxis(x, axes, range(kept, x.ndim))
@@ -137,16 +145,16 @@ class Amax(_Reduction):
 
     saved_inputs = (0,)
     saves_output = True
-    reduce = staticmethod(np.max)
+    reduce: staticmethod[..., Any] = staticmethod(np.max)  # declared: else mypy keeps np.max's first overload
 
-    def forward(self, x, axes, keepdims):
+    def forward(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool) -> Array:
         if x.size == 0:
             raise OpError(f"{self.op_name}: the tensor is empty (shape {x.shape}) and the "
                           "operation has no identity. Hint: pass a dim that has elements")
         self._setup(x, axes, keepdims)
         return self.reduce(x, axis=axes, keepdims=keepdims)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         winners = self.input(0) == self.unreduce(self.output())
         count = winners.sum(axis=self.axes, keepdims=True).astype(g.dtype)  # not int64 -> float64
         return (self.unreduce(g) * winners / count,)
@@ -159,15 +167,18 @@ class Amin(Amax):
 
 
 class Max(Gather):
-    """max(dim) values: x at the given argmax indices (a gather along ``axis``);
-    d/dx = 1 at the index, else 0."""
+    """max(dim) values: x at the given argmax indices (a gather along ``axis``).
 
-    def forward(self, x, index, axis, keepdims):
+    d/dx = 1 at the index, else 0.
+    """
+
+    # Gather's forward plus keepdims: applied only through _extreme, never as a Gather.
+    def forward(self, x: Array, index: Array, axis: int, keepdims: bool) -> Array:  # type: ignore[override]
         self.keepdims = keepdims
         values = super().forward(x, index, axis)
         return values if keepdims else values.squeeze(axis)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return super().backward(g if self.keepdims else self.xp.expand_dims(g, self.axis))
 
 
@@ -176,19 +187,21 @@ class Min(Max):
 
 
 class LogSumExp(_Reduction):
-    """log(sum(exp(x))) computed as m + log(sum(exp(x - m))) with m = max(x), so it never
-    overflows;  d/dx = exp(x - logsumexp(x)) = softmax(x)."""
+    """log(sum(exp(x))) computed as m + log(sum(exp(x - m))) with m = max(x), so it never overflows.
+
+    d/dx = exp(x - logsumexp(x)) = softmax(x).
+    """
 
     saved_inputs = (0,)
     saves_output = True
 
-    def forward(self, x, axes, keepdims):
+    def forward(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool) -> Array:
         self._setup(x, axes, keepdims)
         z, m = shifted(x, axes)
         out = np.log(np.sum(np.exp(z), axis=axes, keepdims=True)) + m
         return out if keepdims else out.squeeze(axes)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         x, out = self.input(0), self.unreduce(self.output())
         return (self.unreduce(g) * self.xp.exp(x - out),)
 
@@ -198,17 +211,20 @@ class ArgReduce(Function):
 
     differentiable = False
 
-    def forward(self, x, fn, axis, keepdims):
+    def forward(self, x: Array, fn: Callable[..., Any], axis: int | tuple[int, ...] | None,
+                keepdims: bool) -> Array:
         return fn(x, axis=axis, keepdims=keepdims)
 
 
-def _args(op, input, dim, axis, keepdim, keepdims):
+def _args(op: str, input: Tensor, dim: Dims, axis: Dims, keepdim: bool,
+          keepdims: bool | None) -> tuple[tuple[int, ...] | None, bool]:
     dim = pick(op, dim, axis, "dim", "axis")
     keep = pick(op, keepdim, keepdims, "keepdim", "keepdims", default=False)
     return reduction_axes(op, dim, input.ndim), bool(keep)
 
 
-def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):  # noqa: A001
+def sum(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,  # noqa: A001
+        keepdims: bool | None = None, dtype: DTypeLike | None = None) -> Tensor:
     """Sum over ``dim`` (all dims by default). Bool and integer tensors sum to int64."""
     axes, keep = _args("sum", input, dim, axis, keepdim, keepdims)
     if dtype is not None:
@@ -218,56 +234,67 @@ def sum(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None)
     return Sum.apply(input, axes=axes, keepdims=keep)
 
 
-def mean(input, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):
+def mean(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+         keepdims: bool | None = None, dtype: DTypeLike | None = None) -> Tensor:
     """Arithmetic mean over ``dim``."""
     axes, keep = _args("mean", input, dim, axis, keepdim, keepdims)
     return Mean.apply(input if dtype is None else input.to(dtype), axes=axes, keepdims=keep)
 
 
-def _correction(op, unbiased, correction, ddof):
+def _correction(op: str, unbiased: bool | None, correction: float | None, ddof: float | None) -> float:
     if builtins.sum(v is not None for v in (unbiased, correction, ddof)) > 1:
         raise OpError(f"{op}: pass only one of unbiased=, correction= and ddof=")
     if unbiased is not None:
         return 1 if unbiased else 0
-    return 1 if correction is None and ddof is None else (correction if ddof is None else ddof)
+    # never None: one of correction and ddof is set when not both are None
+    return 1 if correction is None and ddof is None else (correction if ddof is None else ddof)  # type: ignore[return-value]
 
 
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,
-        keepdims=None, ddof=None):
-    """Variance over ``dim``; unbiased (divides by n - 1) by default, ``correction=0`` for the
-    population variance."""
+def var(input: Tensor, dim: Dims = None, unbiased: bool | None = None, keepdim: bool = False, *,
+        correction: float | None = None, axis: Dims = None, keepdims: bool | None = None,
+        ddof: float | None = None) -> Tensor:
+    """Variance over ``dim``; unbiased (divides by n - 1) by default.
+
+    ``correction=0`` gives the population variance.
+    """
     axes, keep = _args("var", input, dim, axis, keepdim, keepdims)
     return Var.apply(input, axes=axes, keepdims=keep,
                      correction=_correction("var", unbiased, correction, ddof))
 
 
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,
-        keepdims=None, ddof=None):
+def std(input: Tensor, dim: Dims = None, unbiased: bool | None = None, keepdim: bool = False, *,
+        correction: float | None = None, axis: Dims = None, keepdims: bool | None = None,
+        ddof: float | None = None) -> Tensor:
     """Standard deviation over ``dim``; unbiased by default like ``var``."""
     axes, keep = _args("std", input, dim, axis, keepdim, keepdims)
     return Std.apply(input, axes=axes, keepdims=keep,
                      correction=_correction("std", unbiased, correction, ddof))
 
 
-def prod(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+def prod(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+         keepdims: bool | None = None) -> Tensor:
     """Product over ``dim``."""
     axes, keep = _args("prod", input, dim, axis, keepdim, keepdims)
     return Prod.apply(input, axes=axes, keepdims=keep)
 
 
-def amax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+def amax(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+         keepdims: bool | None = None) -> Tensor:
     """Maximum over ``dim`` (ties share the gradient evenly)."""
     axes, keep = _args("amax", input, dim, axis, keepdim, keepdims)
     return Amax.apply(input, axes=axes, keepdims=keep)
 
 
-def amin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+def amin(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+         keepdims: bool | None = None) -> Tensor:
     """Minimum over ``dim`` (ties share the gradient evenly)."""
     axes, keep = _args("amin", input, dim, axis, keepdim, keepdims)
     return Amin.apply(input, axes=axes, keepdims=keep)
 
 
-def _extreme(op, amax_or_amin, pairwise, primitive, arg_fn, input, dim, keepdim, axis, keepdims):
+def _extreme(op: str, amax_or_amin: Callable[[Tensor], Tensor], pairwise: Callable[[Tensor, Tensor], Tensor],
+             primitive: type[Max], arg_fn: Callable[..., Array], input: Tensor, dim: Dims | Tensor,
+             keepdim: bool, axis: Dims, keepdims: bool | None) -> Tensor | ValuesIndices:
     if isinstance(dim, Tensor):
         return pairwise(input, dim)
     dim = pick(op, dim, axis, "dim", "axis")
@@ -287,30 +314,38 @@ def _extreme(op, amax_or_amin, pairwise, primitive, arg_fn, input, dim, keepdim,
     return ValuesIndices(values, indices)
 
 
-def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A001
-    """``max()``: the largest value (ties share the gradient); ``max(dim)``: the named tuple
-    ``(values, indices)``; ``max(other)``: elementwise ``maximum``."""
+def max(input: Tensor, dim: Dims | Tensor = None, keepdim: bool = False, *,  # noqa: A001
+        axis: Dims = None, keepdims: bool | None = None) -> Tensor | ValuesIndices:
+    """The maximum: of all elements, along a dim with its indices, or elementwise with another tensor.
+
+    ``max()``: the largest value (ties share the gradient); ``max(dim)``: the named tuple
+    ``(values, indices)``; ``max(other)``: elementwise ``maximum``.
+    """
     from .select import maximum
 
     return _extreme("max", amax, maximum, Max, np.argmax, input, dim, keepdim, axis, keepdims)
 
 
-def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A001
+def min(input: Tensor, dim: Dims | Tensor = None, keepdim: bool = False, *,  # noqa: A001
+        axis: Dims = None, keepdims: bool | None = None) -> Tensor | ValuesIndices:
     """``min()``, ``min(dim)`` -> ``(values, indices)``, or elementwise ``minimum(other)``."""
     from .select import minimum
 
     return _extreme("min", amin, minimum, Min, np.argmin, input, dim, keepdim, axis, keepdims)
 
 
-def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+def logsumexp(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+              keepdims: bool | None = None) -> Tensor:
     """log(sum(exp(x))) over ``dim``, stable for large inputs."""
     axes, keep = _args("logsumexp", input, dim, axis, keepdim, keepdims)
     return LogSumExp.apply(input, axes=axes, keepdims=keep)
 
 
-def _arg_reduce(op, fn, input, dim, keepdim, axis, keepdims):
+def _arg_reduce(op: str, fn: Callable[..., Any], input: Tensor, dim: Dims, keepdim: bool, axis: Dims,
+                keepdims: bool | None) -> Tensor:
     dim = pick(op, dim, axis, "dim", "axis")
     keep = bool(pick(op, keepdim, keepdims, "keepdim", "keepdims", default=False))
+    axes: int | tuple[int, ...] | None  # a single int once argmax/argmin take their one dim
     axes = reduction_axes(op, dim, input.ndim) if dim is not None else None
     if fn in (np.argmax, np.argmin):
         if axes is not None and len(axes) > 1:
@@ -324,21 +359,25 @@ def _arg_reduce(op, fn, input, dim, keepdim, axis, keepdims):
     return ArgReduce.apply(input, fn=fn, axis=axes, keepdims=keep)
 
 
-def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+def argmax(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+           keepdims: bool | None = None) -> Tensor:
     """Index of the maximum (of the flattened tensor when ``dim`` is None)."""
     return _arg_reduce("argmax", np.argmax, input, dim, keepdim, axis, keepdims)
 
 
-def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+def argmin(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+           keepdims: bool | None = None) -> Tensor:
     """Index of the minimum (of the flattened tensor when ``dim`` is None)."""
     return _arg_reduce("argmin", np.argmin, input, dim, keepdim, axis, keepdims)
 
 
-def all(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A001
+def all(input: Tensor, dim: Dims = None, keepdim: bool = False, *,  # noqa: A001
+        axis: Dims = None, keepdims: bool | None = None) -> Tensor:
     """True where every element (over ``dim``) is non-zero."""
     return _arg_reduce("all", np.all, input, dim, keepdim, axis, keepdims)
 
 
-def any(input, dim=None, keepdim=False, *, axis=None, keepdims=None):  # noqa: A001
+def any(input: Tensor, dim: Dims = None, keepdim: bool = False, *,  # noqa: A001
+        axis: Dims = None, keepdims: bool | None = None) -> Tensor:
     """True where some element (over ``dim``) is non-zero."""
     return _arg_reduce("any", np.any, input, dim, keepdim, axis, keepdims)

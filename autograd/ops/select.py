@@ -1,10 +1,13 @@
 """Comparisons, logical ops and selection: == != < <= > >=, & | ^ ~, maximum, minimum, where.
 
 Comparisons and logical ops return bool tensors that never require grad. ``maximum`` and
-``minimum`` split the gradient evenly between tied inputs, as PyTorch does.
+``minimum`` split the gradient evenly between tied inputs, as PyTorch does. As in ``arithmetic``,
+a binary primitive's operands are arrays or Python numbers (typed ``Any``).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -13,6 +16,11 @@ from ..dtypes import promote
 from ..function import Function
 from .arithmetic import BROADCAST_HINT
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..types import Array, ArrayLike, Value
+
 
 class Compare(Function):
     """Elementwise comparison with broadcasting; a bool result without gradient."""
@@ -20,7 +28,7 @@ class Compare(Function):
     differentiable = False
     hint = BROADCAST_HINT
 
-    def forward(self, a, b, ufunc):
+    def forward(self, a: Any, b: Any, ufunc: np.ufunc) -> Array:
         return ufunc(*promote(a, b))
 
 
@@ -30,7 +38,7 @@ class Logical(Function):
     differentiable = False
     hint = BROADCAST_HINT
 
-    def forward(self, *arrays, ufunc):
+    def forward(self, *arrays: ArrayLike, ufunc: np.ufunc) -> Array:
         return ufunc(*arrays)
 
 
@@ -41,17 +49,17 @@ class Maximum(Function):
     hint = BROADCAST_HINT
     _pick = staticmethod(np.maximum)
 
-    def forward(self, a, b):
+    def forward(self, a: Any, b: Any) -> Array:
         return self._pick(*promote(a, b))
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         a, b = self.input(0), self.input(1)
         share_a = self._wins(a, b) + (a == b) * g.dtype.type(0.5)  # in g's dtype, no float64
         grad_a = g * share_a
         return grad_a, g - grad_a
 
     @staticmethod
-    def _wins(a, b):
+    def _wins(a: Value, b: Value) -> Value:
         return a > b
 
 
@@ -61,7 +69,7 @@ class Minimum(Maximum):
     _pick = staticmethod(np.minimum)
 
     @staticmethod
-    def _wins(a, b):
+    def _wins(a: Value, b: Value) -> Value:
         return a < b
 
 
@@ -71,20 +79,20 @@ class Where(Function):
     saved_inputs = (0,)
     hint = BROADCAST_HINT
 
-    def forward(self, cond, a, b):
+    def forward(self, cond: Array, a: Any, b: Any) -> Array:
         if cond.dtype.kind != "b":
             raise TypeError(f"where: condition must be a bool tensor, got {cond.dtype}. "
                             "Hint: compare first, e.g. where(x > 0, a, b)")
         return np.where(cond, *promote(a, b))
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         cond = self.input(0)
         xp = self.xp
         return None, xp.where(cond, g, 0.0), xp.where(cond, 0.0, g)
 
 
-def _compare(ufunc):
-    def compare(input, other):
+def _compare(ufunc: np.ufunc) -> Callable[[Tensor, Tensor | ArrayLike], Tensor]:
+    def compare(input: Tensor, other: Tensor | ArrayLike) -> Tensor:
         return Compare.apply(input, other, ufunc=ufunc)
 
     compare.__name__ = ufunc.__name__
@@ -92,13 +100,16 @@ def _compare(ufunc):
     return compare
 
 
-eq, ne = _compare(np.equal), _compare(np.not_equal)
-lt, le = _compare(np.less), _compare(np.less_equal)
-gt, ge = _compare(np.greater), _compare(np.greater_equal)
+eq: Callable[[Tensor, Tensor | ArrayLike], Tensor] = _compare(np.equal)
+ne: Callable[[Tensor, Tensor | ArrayLike], Tensor] = _compare(np.not_equal)
+lt: Callable[[Tensor, Tensor | ArrayLike], Tensor] = _compare(np.less)
+le: Callable[[Tensor, Tensor | ArrayLike], Tensor] = _compare(np.less_equal)
+gt: Callable[[Tensor, Tensor | ArrayLike], Tensor] = _compare(np.greater)
+ge: Callable[[Tensor, Tensor | ArrayLike], Tensor] = _compare(np.greater_equal)
 
 
-def _logical(ufunc, bitwise):
-    def logical(*tensors):
+def _logical(ufunc: np.ufunc, bitwise: np.ufunc) -> Callable[..., Tensor]:
+    def logical(*tensors: Tensor | ArrayLike) -> Tensor:
         arrays = [getattr(t, "data", t) for t in tensors]
         kinds = {np.asarray(a).dtype.kind for a in arrays}
         return Logical.apply(*tensors, ufunc=ufunc if kinds == {"b"} else bitwise)
@@ -108,29 +119,29 @@ def _logical(ufunc, bitwise):
     return logical
 
 
-logical_and = _logical(np.logical_and, np.bitwise_and)
-logical_or = _logical(np.logical_or, np.bitwise_or)
-logical_xor = _logical(np.logical_xor, np.bitwise_xor)
-logical_not = _logical(np.logical_not, np.invert)
+logical_and: Callable[..., Tensor] = _logical(np.logical_and, np.bitwise_and)
+logical_or: Callable[..., Tensor] = _logical(np.logical_or, np.bitwise_or)
+logical_xor: Callable[..., Tensor] = _logical(np.logical_xor, np.bitwise_xor)
+logical_not: Callable[..., Tensor] = _logical(np.logical_not, np.invert)
 
 
-def maximum(input, other):
+def maximum(input: Tensor, other: Tensor | ArrayLike) -> Tensor:
     """Elementwise maximum, broadcasting; ties split the gradient evenly."""
     return Maximum.apply(input, other)
 
 
-def minimum(input, other):
+def minimum(input: Tensor, other: Tensor | ArrayLike) -> Tensor:
     """Elementwise minimum, broadcasting; ties split the gradient evenly."""
     return Minimum.apply(input, other)
 
 
-def where(condition, input, other):
+def where(condition: Tensor | ArrayLike, input: Tensor | ArrayLike, other: Tensor | ArrayLike) -> Tensor:
     """``input`` where ``condition`` holds, else ``other`` (broadcasting)."""
     if not isinstance(condition, Tensor):
         condition = np.asarray(condition)
     return Where.apply(condition, input, other)
 
 
-def tensor_where(self, condition, other):
+def tensor_where(self: Tensor, condition: Tensor | ArrayLike, other: Tensor | ArrayLike) -> Tensor:
     """``x.where(condition, y)`` is ``where(condition, x, y)``, as in PyTorch."""
     return where(condition, self, other)

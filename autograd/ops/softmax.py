@@ -5,17 +5,25 @@ softmax(x)_i = e^(x_i - m) / sum_j e^(x_j - m) with m = max(x), so large inputs 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..dtypes import as_float
 from ..function import Function
 from .dims import normalize_dim
 
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from ..types import Array, DTypeLike, Value
 
-def shifted(x: np.ndarray, axis) -> tuple[np.ndarray, np.ndarray]:
-    """``(x - m, m)`` with m = max(x) over ``axis`` (keepdims), the stable argument of exp in
-    softmax, log_softmax and logsumexp; m is 0 where the max is infinite or x is empty, and
-    integers become float32."""
+
+def shifted(x: Array, axis: int | tuple[int, ...] | None) -> tuple[Array, Array]:
+    """``(x - m, m)`` with m = max(x) over ``axis`` (keepdims), the stable argument of exp.
+
+    Used by softmax, log_softmax and logsumexp; m is 0 where the max is infinite or x is empty,
+    and integers become float32.
+    """
     x = as_float(x)
     m = np.max(x, axis=axis, keepdims=True) if x.size else np.zeros([1] * x.ndim, x.dtype)
     m = np.where(np.isfinite(m), m, 0)
@@ -27,12 +35,12 @@ class Softmax(Function):
 
     saves_output = True
 
-    def forward(self, x, axis):
+    def forward(self, x: Array, axis: int | None) -> Array:
         self.axis = axis
         e = np.exp(shifted(x, axis)[0])
         return e / e.sum(axis=axis, keepdims=True)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         y = self.output()
         return (y * (g - (g * y).sum(axis=self.axis, keepdims=True)),)
 
@@ -42,31 +50,33 @@ class LogSoftmax(Function):
 
     saves_output = True
 
-    def forward(self, x, axis):
+    def forward(self, x: Array, axis: int | None) -> Array:
         self.axis = axis
         z, _ = shifted(x, axis)
         return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         y = self.output()
         return (g - self.xp.exp(y) * g.sum(axis=self.axis, keepdims=True),)
 
 
-def _dim(op, input, dim, axis):
+def _dim(op: str, input: Tensor, dim: int | None, axis: int | None) -> int:
     dim = dim if axis is None else axis
     if dim is None:
         raise TypeError(f"{op}: pass the dim to normalize over, e.g. {op}(x, dim=-1)")
     return normalize_dim(op, dim, input.ndim)
 
 
-def softmax(input, dim=None, *, axis=None, dtype=None):
+def softmax(input: Tensor, dim: int | None = None, *, axis: int | None = None,
+            dtype: DTypeLike | None = None) -> Tensor:
     """Softmax along ``dim``: exponentials normalized to sum to 1."""
     input = input if dtype is None else input.to(dtype)
     axis = _dim("softmax", input, dim, axis)
     return Softmax.apply(input, axis=axis if input.ndim else None)
 
 
-def log_softmax(input, dim=None, *, axis=None, dtype=None):
+def log_softmax(input: Tensor, dim: int | None = None, *, axis: int | None = None,
+                dtype: DTypeLike | None = None) -> Tensor:
     """log(softmax(x)) along ``dim``, computed without forming softmax."""
     input = input if dtype is None else input.to(dtype)
     axis = _dim("log_softmax", input, dim, axis)

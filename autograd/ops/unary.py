@@ -1,5 +1,6 @@
-"""Elementwise functions of one tensor: exp log log1p expm1 sqrt abs sin cos tanh sigmoid erf
-relu clamp sign.
+"""Elementwise functions of one tensor.
+
+exp log log1p expm1 sqrt abs sin cos tanh sigmoid erf relu clamp sign.
 
 Conventions pinned by tests: relu'(0) = 0, |x|'(0) = 0, clamp passes the gradient where
 min <= x <= max; sigmoid and tanh stay finite at +-1000.
@@ -7,12 +8,17 @@ min <= x <= max; sigmoid and tanh stay finite at +-1000.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .._tensor import Tensor
 from ..dtypes import as_float
 from ..function import Function, OpError
 from ._erf import erf as _erf_float64
+
+if TYPE_CHECKING:
+    from ..types import Array, Value
 
 _TWO_OVER_SQRT_PI = 1.1283791670955126  # 2 / sqrt(pi)
 
@@ -22,10 +28,10 @@ class Exp(Function):
 
     saves_output = True
 
-    def forward(self, x):
+    def forward(self, x: Array) -> Array:
         return np.exp(as_float(x))
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (g * self.output(),)
 
 
@@ -34,10 +40,10 @@ class Log(Function):
 
     saved_inputs = (0,)
 
-    def forward(self, x):
+    def forward(self, x: Array) -> Array:
         return np.log(as_float(x))
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (g / self.input(0),)
 
 
@@ -46,10 +52,10 @@ class Log1p(Function):
 
     saved_inputs = (0,)
 
-    def forward(self, x):
+    def forward(self, x: Array) -> Array:
         return np.log1p(as_float(x))
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (g / (1 + self.input(0)),)
 
 
@@ -58,24 +64,26 @@ class Expm1(Function):
 
     saves_output = True
 
-    def forward(self, x):
+    def forward(self, x: Array) -> Array:
         return np.expm1(as_float(x))
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (g * (self.output() + 1),)
 
 
 class Erf(Function):
-    """erf(x) = 2/sqrt(pi) int_0^x e^(-t^2) dt (Cody's rational approximations, see ``_erf``);
-    d/dx = 2/sqrt(pi) e^(-x^2)."""
+    """erf(x) = 2/sqrt(pi) int_0^x e^(-t^2) dt (Cody's rational approximations, see ``_erf``).
+
+    d/dx = 2/sqrt(pi) e^(-x^2).
+    """
 
     saved_inputs = (0,)
 
-    def forward(self, x):
+    def forward(self, x: Array) -> Array:
         x = as_float(x)
         return _erf_float64(x).astype(x.dtype, copy=False)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         x = self.input(0)
         return (g * _TWO_OVER_SQRT_PI * self.xp.exp(-(x * x)),)
 
@@ -85,10 +93,10 @@ class Sqrt(Function):
 
     saves_output = True
 
-    def forward(self, x):
+    def forward(self, x: Array) -> Array:
         return np.sqrt(as_float(x))
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (g / (2 * self.output()),)
 
 
@@ -97,10 +105,10 @@ class Sin(Function):
 
     saved_inputs = (0,)
 
-    def forward(self, x):
+    def forward(self, x: Array) -> Array:
         return np.sin(as_float(x))
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (g * self.xp.cos(self.input(0)),)
 
 
@@ -109,10 +117,10 @@ class Cos(Function):
 
     saved_inputs = (0,)
 
-    def forward(self, x):
+    def forward(self, x: Array) -> Array:
         return np.cos(as_float(x))
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (-g * self.xp.sin(self.input(0)),)
 
 
@@ -121,26 +129,28 @@ class Tanh(Function):
 
     saves_output = True
 
-    def forward(self, x):
+    def forward(self, x: Array) -> Array:
         return np.tanh(as_float(x))
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         y = self.output()
         return (g * (1 - y * y),)
 
 
 class Sigmoid(Function):
-    """sigma(x) = 1 / (1 + e^-x), computed from e^-|x| so it never overflows;
-    d/dx = sigma(x) (1 - sigma(x))."""
+    """sigma(x) = 1 / (1 + e^-x), computed from e^-|x| so it never overflows.
+
+    d/dx = sigma(x) (1 - sigma(x)).
+    """
 
     saves_output = True
 
-    def forward(self, x):
+    def forward(self, x: Array) -> Array:
         x = as_float(x)
         e = np.exp(-np.abs(x))
         return np.where(x >= 0, 1, e) / (1 + e)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         y = self.output()
         return (g * (y * (1 - y)),)
 
@@ -150,10 +160,10 @@ class Relu(Function):
 
     saves_output = True
 
-    def forward(self, x):
+    def forward(self, x: Array) -> Array:
         return np.maximum(x, 0)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (g * (self.output() > 0),)
 
 
@@ -162,20 +172,20 @@ class Abs(Function):
 
     saved_inputs = (0,)
 
-    def forward(self, x):
+    def forward(self, x: Array) -> Array:
         return np.abs(x)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (g * self.xp.sign(self.input(0)),)
 
 
 class Sign(Function):
     """sign(x) in {-1, 0, 1}; its gradient is zero everywhere it exists."""
 
-    def forward(self, x):
+    def forward(self, x: Array) -> Array:
         return np.sign(x)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (g * 0,)
 
 
@@ -184,13 +194,13 @@ class Clamp(Function):
 
     saved_inputs = (0,)
 
-    def forward(self, x, lo, hi):
+    def forward(self, x: Array, lo: float | None, hi: float | None) -> Array:
         if lo is None and hi is None:
             raise OpError("clamp: at least one of min and max must be given")
         self.lo, self.hi = lo, hi
         return np.clip(x, lo, hi)
 
-    def backward(self, g):
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
         x = self.input(0)
         if self.lo is not None:
             g = g * (x >= self.lo)
@@ -199,27 +209,27 @@ class Clamp(Function):
         return (g,)
 
 
-def exp(input):
+def exp(input: Tensor) -> Tensor:
     """e^x elementwise."""
     return Exp.apply(input)
 
 
-def log(input):
+def log(input: Tensor) -> Tensor:
     """Natural logarithm elementwise."""
     return Log.apply(input)
 
 
-def log1p(input):
+def log1p(input: Tensor) -> Tensor:
     """ln(1 + x) elementwise, accurate where |x| is tiny."""
     return Log1p.apply(input)
 
 
-def expm1(input):
+def expm1(input: Tensor) -> Tensor:
     """e^x - 1 elementwise, accurate where |x| is tiny."""
     return Expm1.apply(input)
 
 
-def erf(input):
+def erf(input: Tensor) -> Tensor:
     """The error function 2/sqrt(pi) int_0^x e^(-t^2) dt elementwise, accurate to float64.
 
     Example:
@@ -229,45 +239,48 @@ def erf(input):
     return Erf.apply(input)
 
 
-def sqrt(input):
+def sqrt(input: Tensor) -> Tensor:
     """Square root elementwise."""
     return Sqrt.apply(input)
 
 
-def sin(input):
+def sin(input: Tensor) -> Tensor:
+    """Sine elementwise (radians)."""
     return Sin.apply(input)
 
 
-def cos(input):
+def cos(input: Tensor) -> Tensor:
+    """Cosine elementwise (radians)."""
     return Cos.apply(input)
 
 
-def tanh(input):
+def tanh(input: Tensor) -> Tensor:
     """Hyperbolic tangent, finite for all inputs."""
     return Tanh.apply(input)
 
 
-def sigmoid(input):
+def sigmoid(input: Tensor) -> Tensor:
     """Logistic function 1 / (1 + e^-x), finite for all inputs."""
     return Sigmoid.apply(input)
 
 
-def relu(input):
+def relu(input: Tensor) -> Tensor:
     """max(x, 0)."""
     return Relu.apply(input)
 
 
-def abs(input):  # noqa: A001 - PyTorch's name
+def abs(input: Tensor) -> Tensor:  # noqa: A001 - PyTorch's name
     """|x| elementwise."""
     return Abs.apply(input)
 
 
-def sign(input):
+def sign(input: Tensor) -> Tensor:
     """-1, 0 or 1 elementwise."""
     return Sign.apply(input)
 
 
-def clamp(input, min=None, max=None):  # noqa: A002 - PyTorch's names
+def clamp(input: Tensor, min: Tensor | float | None = None,  # noqa: A002 - PyTorch's names
+          max: Tensor | float | None = None) -> Tensor:  # noqa: A002
     """Limit values to [min, max]; either bound may be None or a tensor. Alias: ``clip``."""
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         from .select import maximum, minimum

@@ -12,6 +12,8 @@ Modules: ``trace`` walks the graph, ``clusters`` groups ops by Module call (reco
 ``render`` wraps it for Graphviz, ``steps`` is the step-by-step backward.
 """
 
+from __future__ import annotations
+
 from .calls import record_module_call
 from .render import GraphvizNotFoundError, draw_graph, require_dot, to_dot
 from .steps import BackwardStep, backward_steps

@@ -13,14 +13,24 @@ from __future__ import annotations
 
 import itertools
 import weakref
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from ..function import Function
+    from ..types import ModuleLike as Module  # an nn.Module, as the drawing code sees it
+
+    # (module, inputs that require grad: their node or the leaf itself, sequence number)
+    ModuleCall = tuple["weakref.ref[Module]", tuple["weakref.ref[Function | Tensor]", ...], int]
 
 _sequence = itertools.count()
 
 
-def record_module_call(module, args: tuple, kwargs: dict, output) -> None:
+def record_module_call(module: Module, args: tuple[Any, ...], kwargs: dict[str, Any],
+                       output: Tensor) -> None:
     """Note on ``output.grad_fn`` that ``module`` produced it from ``args``/``kwargs``."""
-    node = output.grad_fn
-    inputs = []
+    node: Any = output.grad_fn  # a Function (the caller checked); _module_calls is a spare slot
+    inputs: list[weakref.ref[Function | Tensor]] = []
     for value in (*args, *kwargs.values()) if kwargs else args:
         if getattr(value, "_requires_grad", False):
             key = value.grad_fn if value.grad_fn is not None else value
@@ -31,6 +41,6 @@ def record_module_call(module, args: tuple, kwargs: dict, output) -> None:
     node._module_calls = getattr(node, "_module_calls", ()) + (call,)
 
 
-def calls_of(node) -> tuple:
+def calls_of(node: Function) -> tuple[ModuleCall, ...]:
     """The ``(module_ref, input_refs, sequence)`` records on ``node``, innermost first."""
     return getattr(node, "_module_calls", ())

@@ -16,34 +16,42 @@ an argument (e.g. kept on ``self``) draws that tensor's history inside its clust
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ..engine import reachable
 from ..function import Function
 from .calls import calls_of
+
+if TYPE_CHECKING:
+    from ..types import ModuleLike as Module  # an nn.Module, as the drawing code sees it
+    from .trace import Trace
 
 
 class Cluster:
     """One Module call: its label, members (value keys), parent cluster and depth."""
 
     __slots__ = ("label", "members", "parent", "order", "output")
+    output: tuple[Function, Module]  # the call's output node and module (always passed)
 
-    def __init__(self, label: str, members: set, order: tuple, output=None) -> None:
+    def __init__(self, label: str, members: set[int], order: tuple[int, int],
+                 output: Any = None) -> None:
         self.label, self.members, self.order, self.output = label, members, order, output
         self.parent: Cluster | None = None
 
 
-def _module_label(mod, tree_names: dict, given: dict) -> str:
+def _module_label(mod: Module, tree_names: dict[int, str], given: dict[int, str]) -> str:
     kind = type(mod).__name__
     name = tree_names.get(id(mod)) or given.get(id(mod))
     return f"{name} ({kind})" if name else kind
 
 
-def _members(output: Function, boundary: set, kept: set) -> set:
+def _members(output: Function, boundary: set[int], kept: set[int]) -> set[int]:
     """Ids of the kept op nodes reachable from ``output`` without entering the boundary."""
     return {id(obj) for obj in reachable([output], stop=boundary)
             if isinstance(obj, Function) and id(obj) in kept}
 
 
-def module_clusters(trace, module) -> tuple[list[Cluster], dict[int, Cluster]]:
+def module_clusters(trace: Trace, module: Module) -> tuple[list[Cluster], dict[int, Cluster]]:
     """Clusters for the calls found in ``trace`` and the innermost cluster of each value."""
     tree = list(module.named_modules())
     tree_names = {id(m): name for name, m in tree if name}
@@ -51,7 +59,7 @@ def module_clusters(trace, module) -> tuple[list[Cluster], dict[int, Cluster]]:
     if id(module) not in tree_names and id(module) not in given:
         given[id(module)] = ""
     kept = {id(op) for op in trace.ops}
-    clusters = []
+    clusters: list[Cluster] = []
     for op in trace.ops:
         for mod_ref, input_refs, seq in calls_of(op):
             mod = mod_ref()
@@ -87,12 +95,15 @@ def _number_repeats(clusters: list[Cluster]) -> None:
                 cluster.label += f" call {i}"
 
 
-def _place_parameters(trace, module, tree, clusters, assignment, tree_names, given) -> None:
+def _place_parameters(trace: Trace, module: Module, tree: list[tuple[str, Module]],
+                      clusters: list[Cluster], assignment: dict[int, Cluster],
+                      tree_names: dict[int, str], given: dict[int, str]) -> None:
     """Put each parameter in its owner's cluster; fallback clusters for uncalled owners."""
     by_module: dict[int, list[Cluster]] = {}
     for cluster in clusters:
         by_module.setdefault(id(cluster.output[1]), []).append(cluster)
-    owner_of = {}
+    owner_of: dict[int, Module] = {}
+    mod: Module | None
     for _, mod in tree:
         for param in mod._parameters.values():
             if param is not None:

@@ -8,9 +8,17 @@ micrograd's record nodes ``{ name | data 2.0000 | grad 4.0000 }``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, SupportsFloat
+
 import numpy as np
 
 from .trace import Trace, Value
+
+if TYPE_CHECKING:
+    from ..function import Function
+    from ..types import ArrayLike
+    from .clusters import Cluster
 
 STYLES = {
     "leaf": 'shape={shape} style="filled" fillcolor="#cfe2ff" color="#3d6fb6"',
@@ -40,13 +48,13 @@ def _record_escape(text: str) -> str:
     return text.replace("\n", " ")
 
 
-def number(x: float) -> str:
-    """micrograd's ``%.4f``, switching to ``%.4e`` for very large or small magnitudes."""
+def number(x: SupportsFloat) -> str:
+    """Format like micrograd's ``%.4f``, switching to ``%.4e`` for very large or small magnitudes."""
     x = float(x)
     return f"{x:.4f}" if x == 0 or 1e-3 <= abs(x) < 1e5 or not np.isfinite(x) else f"{x:.4e}"
 
 
-def summarize(array, what: str) -> str:
+def summarize(array: ArrayLike, what: str) -> str:
     """``data 2.0000``, ``grad [0.5, -1]`` or ``grad norm 1.23, max|g| 0.5`` (compact)."""
     a = np.asarray(array)
     if a.size == 1:
@@ -71,7 +79,8 @@ def _shape_text(value: Value) -> str:
 class Options:
     """What to show; decided once per drawing."""
 
-    def __init__(self, trace: Trace, show_data, show_grad: bool, show_shapes: bool) -> None:
+    def __init__(self, trace: Trace, show_data: bool | None, show_grad: bool,
+                 show_shapes: bool) -> None:
         self.scalar = trace.scalar
         self.show_data = self.scalar if show_data is None else bool(show_data)
         any_grad = any(v.grad is not None for v in trace.values.values())
@@ -105,19 +114,21 @@ def value_node(value: Value, opts: Options) -> str:
     return f"v{value.index} [label={label} {STYLES[value.kind].format(shape=shape)}]"
 
 
-def op_node(op, index: int) -> str:
+def op_node(op: Function, index: int) -> str:
     """The DOT statement of one op (``matmul``, ``relu``...); the tooltip names its node."""
     return f"op{index} [label={quote(op.op_name)} tooltip={quote(op.name())} {STYLES['op']}]"
 
 
-def build(trace: Trace, opts: Options, clusters=(), assignment=None, rankdir: str = "LR",
-          legend: bool = True, max_nodes=None) -> str:
+def build(trace: Trace, opts: Options, clusters: Sequence[Cluster] = (),
+          assignment: dict[int, Cluster] | None = None, rankdir: str = "LR", legend: bool = True,
+          max_nodes: int | None = None) -> str:
     """The whole DOT source; the same text ``draw_graph(...).source`` holds."""
     assignment = assignment or {}
     homes: dict[int | None, list[str]] = {None: []}
+    cluster: Cluster | None
     for cluster in clusters:
         homes[id(cluster)] = []
-    edges = []
+    edges: list[str] = []
     for value in trace.values.values():
         cluster = assignment.get(value.key)
         home = homes[id(cluster) if cluster is not None else None]
@@ -149,13 +160,16 @@ def build(trace: Trace, opts: Options, clusters=(), assignment=None, rankdir: st
     return "digraph {\n" + "".join(f"\t{line}\n" for line in lines) + "}\n"
 
 
-def _cluster_lines(clusters, homes) -> list[str]:
+def _cluster_lines(clusters: Sequence[Cluster], homes: dict[int | None, list[str]]) -> list[str]:
     """Nested ``subgraph cluster_k { ... }`` blocks, written with an explicit stack."""
-    children: dict[int | None, list] = {}
+    children: dict[int | None, list[Cluster]] = {}
+    cluster: Cluster | None
     for cluster in clusters:
         parent = cluster.parent
         children.setdefault(id(parent) if parent is not None else None, []).append(cluster)
     number = {id(c): i for i, c in enumerate(clusters)}
+    lines: list[str]
+    stack: list[tuple[Cluster | None, int]]  # None closes the cluster opened before it
     lines, stack = [], [(c, 0) for c in reversed(children.get(None, []))]
     while stack:
         cluster, depth = stack.pop()

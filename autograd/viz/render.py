@@ -10,10 +10,17 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from .clusters import module_clusters
 from .dot import Options, build
 from .trace import trace
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from ..types import ModuleLike as Module  # an nn.Module, as the drawing code sees it
+    from .steps import BackwardStep
 
 INSTALL_HINT = (
     "Rendering the graph needs the Graphviz `dot` program, which is not on PATH. Install it "
@@ -32,9 +39,10 @@ def require_dot(engine: str = "dot") -> None:
         raise GraphvizNotFoundError(INSTALL_HINT)
 
 
-def to_dot(*roots, names=None, show_data: bool | None = None, show_grad: bool = True,
-           show_shapes: bool = True, module=None, max_nodes: int | None = 500,
-           rankdir: str = "LR", steps=None, legend: bool = True) -> str:
+def to_dot(*roots: Tensor, names: Mapping[str, Any] | None = None, show_data: bool | None = None,
+           show_grad: bool = True, show_shapes: bool = True, module: Module | None = None,
+           max_nodes: int | None = 500, rankdir: str = "LR",
+           steps: Iterable[BackwardStep] | None = None, legend: bool = True) -> str:
     """DOT source of the graph that computed ``roots`` (no Graphviz program needed).
 
     The picture: a box per tensor (name, shape, dtype, and after backward a gradient
@@ -71,12 +79,14 @@ def to_dot(*roots, names=None, show_data: bool | None = None, show_grad: bool = 
                  max_nodes=max_nodes)
 
 
-def draw_graph(*roots, names=None, show_data: bool | None = None, show_grad: bool = True,
-               show_shapes: bool = True, module=None, max_nodes: int | None = 500,
-               rankdir: str = "LR", steps=None, legend: bool = True):
-    """The graph of ``roots`` as a ``graphviz.Digraph``: shown inline in Jupyter, saved
-    with ``.render()`` or ``.save_as("graph.svg")``. Same arguments and picture as
-    :func:`to_dot`.
+def draw_graph(*roots: Tensor, names: Mapping[str, Any] | None = None,
+               show_data: bool | None = None, show_grad: bool = True, show_shapes: bool = True,
+               module: Module | None = None, max_nodes: int | None = 500, rankdir: str = "LR",
+               steps: Iterable[BackwardStep] | None = None, legend: bool = True) -> Any:
+    """The graph of ``roots`` as a ``graphviz.Digraph`` (a subclass of it).
+
+    It is shown inline in Jupyter, saved with ``.render()`` or ``.save_as("graph.svg")``. Same
+    arguments and picture as :func:`to_dot`.
 
     Example:
         >>> loss = loss_fn(model(x), y)
@@ -91,16 +101,16 @@ def draw_graph(*roots, names=None, show_data: bool | None = None, show_grad: boo
 
 
 @functools.lru_cache(maxsize=1)
-def _graph_class():
+def _graph_class() -> type[Any]:
     import graphviz
 
-    class GraphDrawing(graphviz.Digraph):
+    class GraphDrawing(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type hints
         """A ``graphviz.Digraph`` whose rendering explains how to install Graphviz."""
 
         def _check(self) -> None:
             require_dot(self.engine)
 
-        def _with_dot(self, method, *args, **kwargs):
+        def _with_dot(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
             """Run a graphviz method that needs ``dot``, explaining how to install it if absent."""
             self._check()
             try:
@@ -108,19 +118,22 @@ def _graph_class():
             except graphviz.ExecutableNotFound as err:
                 raise GraphvizNotFoundError(INSTALL_HINT) from err
 
-        def render(self, *args, **kwargs):
+        def render(self, *args: Any, **kwargs: Any) -> Any:
+            """``graphviz.Digraph.render``, after checking that Graphviz is installed."""
             return self._with_dot(super().render, *args, **kwargs)
 
-        def pipe(self, *args, **kwargs):
+        def pipe(self, *args: Any, **kwargs: Any) -> Any:
+            """``graphviz.Digraph.pipe``, after checking that Graphviz is installed."""
             return self._with_dot(super().pipe, *args, **kwargs)
 
-        def save_as(self, path, format: str | None = None) -> str:  # noqa: A002 - graphviz's name
+        def save_as(self, path: str | os.PathLike[str], format: str | None = None) -> str:  # noqa: A002 - graphviz's name
             """Render to ``path`` (no .gv file left); the format is its suffix: svg, png, pdf."""
             path = os.fspath(path)
             fmt = format or os.path.splitext(path)[1].lstrip(".").lower() or "svg"
             return self.render(outfile=path, format=fmt, cleanup=True)
 
-        def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        def _repr_mimebundle_(self, include: Iterable[str] | None = None,
+                              exclude: Iterable[str] | None = None, **kwargs: Any) -> dict[str, Any]:
             if shutil.which(self.engine) is None:  # Jupyter: say what to install, no traceback
                 return {"text/plain": INSTALL_HINT}
             return super()._repr_mimebundle_(include=include, exclude=exclude, **kwargs)

@@ -8,8 +8,9 @@ each input. Leaves come last, each with the total it receives into ``.grad``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,6 +19,9 @@ from .._tensor import Tensor
 from ..engine import accumulate
 from ..function import Function
 from .dot import summarize
+
+if TYPE_CHECKING:
+    from ..types import Array, ArrayLike, Value
 
 
 @dataclass(frozen=True)
@@ -36,12 +40,12 @@ class BackwardStep:
     """
 
     index: int
-    node: object
+    node: Function | Tensor
     name: str
     op: str
-    grad: np.ndarray
-    sends: tuple
-    targets: tuple
+    grad: Array
+    sends: tuple[tuple[str, Array], ...]
+    targets: tuple[Function | Tensor, ...]
 
     def __str__(self) -> str:
         head = f"step {self.index}: {self.name} received {summarize(self.grad, 'grad')}"
@@ -54,7 +58,7 @@ class BackwardStep:
 class _Labels:
     """Readable, unique labels: the user's name when known, else ``AddBackward#2``."""
 
-    def __init__(self, names) -> None:
+    def __init__(self, names: Mapping[str, Any] | None) -> None:
         self.names: dict[int, str] = {}
         for name, obj in dict(names or {}).items():
             if isinstance(obj, Tensor) and isinstance(name, str) and not name.startswith("_"):
@@ -62,7 +66,7 @@ class _Labels:
         self.numbers: dict[int, int] = {}
         self.counts: dict[str, int] = {}
 
-    def __call__(self, obj) -> str:
+    def __call__(self, obj: Function | Tensor) -> str:
         user = self.names.get(id(obj))
         if isinstance(obj, Function):
             if id(obj) not in self.numbers:
@@ -76,11 +80,12 @@ class _Labels:
         return f"{kind} {tuple(obj.shape)}"
 
 
-def _copy(grad) -> np.ndarray:
+def _copy(grad: Value) -> Array:
     return np.array(grad.data if isinstance(grad, Tensor) else grad, copy=True)
 
 
-def backward_steps(root: Tensor, gradient=None, names=None,
+def backward_steps(root: Tensor, gradient: Tensor | ArrayLike | None = None,
+                   names: Mapping[str, Any] | None = None,
                    retain_graph: bool | None = None) -> Iterator[BackwardStep]:
     """Run ``root.backward(gradient)`` one node at a time, yielding a step per node.
 
@@ -107,7 +112,8 @@ def backward_steps(root: Tensor, gradient=None, names=None,
     return _steps(walk, _Labels(names), grad_mode.is_grad_enabled())
 
 
-def _steps(walk, label: _Labels, caller_mode: bool) -> Iterator[BackwardStep]:
+def _steps(walk: Iterable[tuple[Function | Tensor, Value, Sequence[Value | None] | None, bool]],
+           label: _Labels, caller_mode: bool) -> Iterator[BackwardStep]:
     """The engine's steps as BackwardSteps; the caller's grad mode is in force between them."""
     for index, (obj, grad, input_grads, _) in enumerate(walk, 1):
         if input_grads is None:

@@ -14,12 +14,19 @@ consumer's ``_meta``, data from saved arrays while they exist (before backward, 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._tensor import Tensor
 from ..engine import reachable
 from ..function import Function
+
+if TYPE_CHECKING:
+    from ..types import Array, Shape
+    from ..types import ModuleLike as Module  # an nn.Module, as the drawing code sees it
+    from .steps import BackwardStep
 
 
 class Value:
@@ -28,17 +35,19 @@ class Value:
     __slots__ = ("key", "index", "producer", "tensor", "kind", "names", "shape", "dtype",
                  "data", "grad")
 
-    def __init__(self, key: int, index: int, producer=None, tensor=None) -> None:
+    def __init__(self, key: int, index: int, producer: Function | None = None,
+                 tensor: Tensor | None = None) -> None:
         self.key, self.index, self.producer, self.tensor = key, index, producer, tensor
         self.kind = "value" if producer is not None else "leaf"
         self.names: list[str] = []
-        self.shape = tensor.shape if tensor is not None else None
-        self.dtype = tensor.dtype if tensor is not None else None
-        self.data = None
-        self.grad = None
+        self.shape: Shape | None = tensor.shape if tensor is not None else None
+        self.dtype: np.dtype[Any] | None = tensor.dtype if tensor is not None else None
+        self.data: Array | None = None
+        self.grad: Array | None = None
 
     @property
-    def size(self):
+    def size(self) -> int | None:
+        """The number of elements, or None while the shape is unknown."""
         return None if self.shape is None else math.prod(self.shape)
 
 
@@ -60,7 +69,8 @@ class Trace:
         return bool(self.values) and all(v.size == 1 for v in self.values.values())
 
 
-def trace(roots, names=None, module=None, max_nodes=None, steps=None) -> Trace:
+def trace(roots: Sequence[Tensor], names: Mapping[str, Any] | None = None, module: Module | None = None,
+          max_nodes: int | None = None, steps: Iterable[BackwardStep] | None = None) -> Trace:
     """Walk the graph behind ``roots`` and gather names, shapes, data and gradients."""
     for root in roots:
         if not isinstance(root, Tensor):
@@ -88,8 +98,9 @@ def trace(roots, names=None, module=None, max_nodes=None, steps=None) -> Trace:
     return result
 
 
-def _read_inputs(op: Function, values: dict, result: Trace) -> None:
+def _read_inputs(op: Function, values: dict[int, Value], result: Trace) -> None:
     """Record the op's drawn inputs; its ``_meta`` gives each input's shape and dtype."""
+    keys: list[int]
     keys, saved = [], op._saved
     for i, edge in enumerate(op.next_edges):
         if edge is None:
@@ -101,13 +112,13 @@ def _read_inputs(op: Function, values: dict, result: Trace) -> None:
             continue
         keys.append(value.key)
         if value.shape is None and op._meta[i] is not None:
-            value.shape, value.dtype = op._meta[i]
+            value.shape, value.dtype = op._meta[i]  # type: ignore[misc]  # not None: tested above
         if value.data is None and saved is not None and isinstance(saved[i], np.ndarray):
             value.data = saved[i]
     result.inputs[id(op)] = keys
 
 
-def _apply_names(result: Trace, names, module) -> None:
+def _apply_names(result: Trace, names: Mapping[str, Any] | None, module: Module | None) -> None:
     values = result.values
     if names is not None:
         for name, obj in dict(names).items():
@@ -130,9 +141,9 @@ def _apply_names(result: Trace, names, module) -> None:
                     value.names.append(name)
 
 
-def _fill(values: dict, steps) -> None:
+def _fill(values: dict[int, Value], steps: Iterable[BackwardStep] | None) -> None:
     """Shapes, data and gradients from the Tensors we hold, then from backward_steps."""
-    step_grads = {}
+    step_grads: dict[int, Array] = {}
     for step in steps or ():
         step_grads[id(step.node)] = step.grad
     for value in values.values():

@@ -1,8 +1,11 @@
 """``nn.functional``: the stateless forms of the layers, activations and losses.
 
+Example:
     >>> import nn.functional as F
     >>> loss = F.cross_entropy(logits, labels)
 """
+
+from __future__ import annotations
 
 from .activation import (
     elu,
@@ -29,3 +32,12 @@ from .loss import (
     smooth_l1_loss,
 )
 from .normalization import batch_norm, layer_norm
+
+__all__ = [
+    "elu", "gelu", "leaky_relu", "log_softmax", "logsigmoid", "relu", "sigmoid", "silu", "softmax",
+    "softplus", "tanh",
+    "dropout", "linear",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "huber_loss",
+    "l1_loss", "mse_loss", "nll_loss", "smooth_l1_loss",
+    "batch_norm", "layer_norm",
+]

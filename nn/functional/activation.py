@@ -10,37 +10,41 @@ import math
 import warnings
 
 import autograd as ag
-from autograd import elu, leaky_relu, softplus
+from autograd import Tensor, elu, leaky_relu, softplus
+from autograd.types import DTypeLike
 
 __all__ = ["relu", "leaky_relu", "elu", "gelu", "silu", "sigmoid", "tanh", "softplus",
            "softmax", "log_softmax", "logsigmoid"]
 
 
-def relu(input, inplace: bool = False):
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0); relu'(0) = 0."""
     return ag.relu(input)
 
 
-def sigmoid(input):
+def sigmoid(input: Tensor) -> Tensor:
     """1 / (1 + e^-x)."""
     return ag.sigmoid(input)
 
 
-def tanh(input):
+def tanh(input: Tensor) -> Tensor:
+    """(e^x - e^-x) / (e^x + e^-x)."""
     return ag.tanh(input)
 
 
-def silu(input, inplace: bool = False):
-    """x * sigmoid(x) (a.k.a. swish)."""
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """SiLU (a.k.a. swish): x * sigmoid(x)."""
     return input * ag.sigmoid(input)
 
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 
 
-def gelu(input, approximate: str = "none"):
-    """x * Phi(x) = x/2 (1 + erf(x / sqrt 2)); with ``approximate='tanh'``,
-    x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """GELU: x * Phi(x) = x/2 (1 + erf(x / sqrt 2)).
+
+    With ``approximate='tanh'``: x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+    """
     if approximate == "none":
         return input * 0.5 * (1.0 + ag.erf(input * (1.0 / math.sqrt(2.0))))
     if approximate == "tanh":
@@ -48,12 +52,12 @@ def gelu(input, approximate: str = "none"):
     raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
-def logsigmoid(input):
-    """log sigmoid(x) = -softplus(-x), stable for large |x|."""
+def logsigmoid(input: Tensor) -> Tensor:
+    """Log-sigmoid: log sigmoid(x) = -softplus(-x), stable for large |x|."""
     return -softplus(-input, threshold=math.inf)
 
 
-def _softmax_dim(name: str, ndim: int, dim):
+def _softmax_dim(name: str, ndim: int, dim: int | None) -> int:
     if dim is not None:
         return dim
     warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
@@ -61,14 +65,14 @@ def _softmax_dim(name: str, ndim: int, dim):
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def softmax(input, dim=None, dtype=None):
+def softmax(input: Tensor, dim: int | None = None, dtype: DTypeLike | None = None) -> Tensor:
     """e^x_i / sum_j e^x_j along ``dim``."""
     if dtype is not None:
         input = input.to(dtype)
     return ag.softmax(input, _softmax_dim("softmax", input.ndim, dim))
 
 
-def log_softmax(input, dim=None, dtype=None):
+def log_softmax(input: Tensor, dim: int | None = None, dtype: DTypeLike | None = None) -> Tensor:
     """x_i - logsumexp(x) along ``dim`` (fused and stable)."""
     if dtype is not None:
         input = input.to(dtype)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import autograd as ag
-from autograd import linear
+from autograd import Tensor, linear
 
 __all__ = ["linear", "dropout"]
 
@@ -14,9 +14,11 @@ def check_probability(p: float) -> None:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
-def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False):
-    """Inverted dropout: in training, zero each element with probability p and scale the
-    rest by 1/(1-p), so the expectation is unchanged; the identity otherwise."""
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Inverted dropout: in training, zero each element with probability p, scale the rest by 1/(1-p).
+
+    The expectation is unchanged; outside training (or with p = 0) it is the identity.
+    """
     check_probability(p)
     if not training or p == 0.0:
         return input

@@ -13,6 +13,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.types import ArrayLike
 
 __all__ = ["mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy"]
@@ -28,7 +29,7 @@ def check_reduction(name: str, reduction: str) -> None:
                          "(use 'mean', 'sum' or 'none')")
 
 
-def _reduce(loss, reduction: str, name: str):
+def _reduce(loss: Tensor, reduction: str, name: str) -> Tensor:
     """The elementwise ``loss`` averaged ('mean'), summed ('sum') or as is ('none')."""
     check_reduction(name, reduction)
     if reduction == "mean":
@@ -36,11 +37,11 @@ def _reduce(loss, reduction: str, name: str):
     return loss.sum() if reduction == "sum" else loss
 
 
-def _as_tensor(value) -> Tensor:
+def _as_tensor(value: Tensor | ArrayLike) -> Tensor:
     return value if isinstance(value, Tensor) else ag.tensor(value)
 
 
-def _same_shape(name: str, input, target) -> Tensor:
+def _same_shape(name: str, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
     target = _as_tensor(target)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"{name}: target shape {tuple(target.shape)} differs from input shape "
@@ -52,31 +53,31 @@ def _same_shape(name: str, input, target) -> Tensor:
     return target
 
 
-def mse_loss(input, target, reduction: str = "mean"):
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """(x - y)^2."""
     target = _same_shape("mse_loss", input, target)
     return _reduce((input - target) ** 2, reduction, "mse_loss")
 
 
-def l1_loss(input, target, reduction: str = "mean"):
+def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """|x - y|."""
     target = _same_shape("l1_loss", input, target)
     return _reduce(ag.abs(input - target), reduction, "l1_loss")
 
 
-def _quadratic_near_zero(diff, width: float):
+def _quadratic_near_zero(diff: Tensor, width: float) -> Tensor:
     """0.5 d^2 where |d| < width, else width (|d| - 0.5 width): Huber's loss."""
     size = ag.abs(diff)
     return ag.where(size < width, 0.5 * diff * diff, width * (size - 0.5 * width))
 
 
-def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0):
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0) -> Tensor:
     """0.5 d^2 if |d| < delta, else delta (|d| - delta/2), with d = x - y."""
     target = _same_shape("huber_loss", input, target)
     return _reduce(_quadratic_near_zero(input - target, delta), reduction, "huber_loss")
 
 
-def smooth_l1_loss(input, target, reduction: str = "mean", beta: float = 1.0):
+def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """0.5 d^2 / beta if |d| < beta, else |d| - beta/2 (Huber divided by beta; L1 at beta=0)."""
     target = _same_shape("smooth_l1_loss", input, target)
     diff = input - target
@@ -84,13 +85,14 @@ def smooth_l1_loss(input, target, reduction: str = "mean", beta: float = 1.0):
     return _reduce(loss, reduction, "smooth_l1_loss")
 
 
-def _require_tensor(name: str, value) -> None:
+def _require_tensor(name: str, value: object) -> None:
     if not isinstance(value, Tensor):
         raise TypeError(f"binary_cross_entropy: {name} must be a Tensor, got "
                         f"{type(value).__name__}. Hint: wrap it with ag.tensor(...)")
 
 
-def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | ArrayLike | None = None,
+                         reduction: str = "mean") -> Tensor:
     """Binary cross-entropy between probabilities ``input`` and targets ``target``.
 
         loss_i = -w_i (y_i max(log p_i, -100) + (1 - y_i) max(log(1 - p_i), -100))
@@ -146,10 +148,13 @@ def binary_cross_entropy(input, target, weight=None, reduction: str = "mean"):
     return _reduce(loss, reduction, "binary_cross_entropy")
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, reduction: str = "mean",
-                                     pos_weight=None):
-    """-w [p_w y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))], computed stably as
-    w [(1 - y) x + (1 + (p_w - 1) y) softplus(-x)]."""
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
+                                     weight: Tensor | ArrayLike | None = None, reduction: str = "mean",
+                                     pos_weight: Tensor | ArrayLike | None = None) -> Tensor:
+    """Binary cross-entropy on logits x: -w [p_w y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))].
+
+    Computed stably as w [(1 - y) x + (1 + (p_w - 1) y) softplus(-x)].
+    """
     target = _same_shape("binary_cross_entropy_with_logits", input, target)
     log_weight = 1.0 if pos_weight is None else 1.0 + (_as_tensor(pos_weight) - 1.0) * target
     loss = (1.0 - target) * input + log_weight * ag.softplus(-input, threshold=math.inf)
@@ -158,7 +163,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction: str 
     return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
 
 
-def _class_targets(name: str, input, target) -> Tensor:
+def _class_targets(name: str, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
     """Check class-index targets: integer, shape = input's without the class dim."""
     target = _as_tensor(target)
     expected = tuple(input.shape[:1]) + tuple(input.shape[2:]) if input.ndim >= 2 else ()
@@ -173,9 +178,12 @@ def _class_targets(name: str, input, target) -> Tensor:
     return target
 
 
-def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: str = "mean"):
-    """-w_y log p_y per sample from log-probabilities ``input`` (N, C, ...); 'mean' divides by
-    the summed weights of the targets that are not ``ignore_index``."""
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | ArrayLike | None = None,
+             ignore_index: int = -100, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood: -w_y log p_y per sample from log-probabilities ``input`` (N, C, ...).
+
+    'mean' divides by the summed weights of the targets that are not ``ignore_index``.
+    """
     target = _class_targets("nll_loss", input, target)
     class_dim = 1 if input.ndim >= 2 else 0
     classes = input.shape[class_dim]
@@ -197,11 +205,15 @@ def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: st
     return _reduce(loss, reduction, "nll_loss")
 
 
-def cross_entropy(input, target, weight=None, ignore_index: int = -100, reduction: str = "mean",
-                  label_smoothing: float = 0.0):
-    """log_softmax over the class dim (1, or 0 for one unbatched sample) then NLL; ``target``
-    holds class indices or, with the input's shape, class probabilities. With label smoothing
-    e, the loss is (1 - e) NLL + e/C * sum_c -w_c log p_c, as PyTorch."""
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | ArrayLike | None = None,
+                  ignore_index: int = -100, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """Cross-entropy on raw scores: log_softmax over the class dim, then NLL.
+
+    The class dim is 1, or 0 for one unbatched sample. ``target`` holds class indices or, with
+    the input's shape, class probabilities. With label smoothing e, the loss is
+    (1 - e) NLL + e/C * sum_c -w_c log p_c, as PyTorch.
+    """
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     if _fused_cross_entropy_applies(input, target, weight, ignore_index, reduction,
@@ -236,10 +248,13 @@ def cross_entropy(input, target, weight=None, ignore_index: int = -100, reductio
     return (1 - label_smoothing) * nll + smooth * (label_smoothing / classes)
 
 
-def _fused_cross_entropy_applies(input, target, weight, ignore_index, reduction,
-                                 label_smoothing) -> bool:
-    """The common case -- (N, C) logits, valid class indices, no weight or smoothing --
-    runs as one fused node (``autograd.ops.loss.cross_entropy``)."""
+def _fused_cross_entropy_applies(input: Tensor, target: Tensor | ArrayLike,
+                                 weight: Tensor | ArrayLike | None, ignore_index: int,
+                                 reduction: str, label_smoothing: float) -> bool:
+    """Whether this is the common case, run as one fused node (``autograd.ops.loss.cross_entropy``).
+
+    The common case: (N, C) logits, valid class indices, no weight or smoothing.
+    """
     if not (isinstance(target, Tensor) and weight is None and label_smoothing == 0
             and reduction in ("mean", "sum") and input.ndim == 2 and target.dtype.kind in "iu"
             and target.shape == input.shape[:1] and input.dtype.kind == "f" and target.numel()):
@@ -249,7 +264,8 @@ def _fused_cross_entropy_applies(input, target, weight, ignore_index, reduction,
                 and (ignore_index < 0 or not (labels == ignore_index).any()))
 
 
-def _cross_entropy_soft(log_p, target, class_weight, class_dim, reduction, label_smoothing):
+def _cross_entropy_soft(log_p: Tensor, target: Tensor, class_weight: Tensor | None, class_dim: int,
+                        reduction: str, label_smoothing: float) -> Tensor:
     """Cross entropy against class probabilities: -sum_c w_c y_c log p_c per sample."""
     if tuple(target.shape) != tuple(log_p.shape):
         raise ValueError(f"cross_entropy: probability target shape {tuple(target.shape)} must "

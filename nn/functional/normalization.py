@@ -6,23 +6,32 @@ normalized dims, then y = weight * x_hat + bias.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import autograd as ag
+from autograd import Tensor
 
 
-def _normalize(input, dims: tuple, eps: float):
-    """(x - mean) / sqrt(var + eps) over ``dims``; also returns the batch mean and the
-    biased variance (keepdim) for running statistics."""
+def _normalize(input: Tensor, dims: tuple[int, ...], eps: float) -> tuple[Tensor, Tensor, Tensor]:
+    """(x - mean) / sqrt(var + eps) over ``dims``, the batch mean and the biased variance.
+
+    The mean and variance are kept (keepdim) for the running statistics.
+    """
     mean = input.mean(dims, keepdim=True)
     centered = input - mean
     var = (centered * centered).mean(dims, keepdim=True)
     return centered * (var + eps) ** -0.5, mean, var
 
 
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training: bool = False,
-               momentum: float = 0.1, eps: float = 1e-5):
-    """Normalize each channel (dim 1) of (N, C) or (N, C, L) input by its batch statistics
-    in training, else by the running ones. In training the running statistics move by
-    ``momentum``: r = (1 - m) r + m s, with the unbiased batch variance, as PyTorch."""
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalize each channel (dim 1) of (N, C) or (N, C, L) input, then scale and shift.
+
+    In training, by the batch statistics, and the running statistics move by ``momentum``:
+    r = (1 - m) r + m s, with the unbiased batch variance, as PyTorch. Otherwise, by the
+    running statistics.
+    """
     if input.ndim < 2:
         raise ValueError(f"batch_norm: expected an input with a batch and a channel dim, got "
                          f"shape {tuple(input.shape)}")
@@ -41,11 +50,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                              f"size {list(input.shape)}")
         out, mean, var = _normalize(input, dims, eps)
         if running_mean is not None:
+            # (type: ignore) running_var comes with running_mean: the callers pass both or neither
             with ag.no_grad():
                 batch_mean = mean.detach().reshape(channels).to(running_mean.dtype)
-                unbiased = var.detach().reshape(channels).to(running_var.dtype) * (count / (count - 1))
+                unbiased = var.detach().reshape(channels).to(running_var.dtype) * (count / (count - 1))  # type: ignore[union-attr]
                 running_mean.mul_(1 - momentum).add_(batch_mean * momentum)
-                running_var.mul_(1 - momentum).add_(unbiased * momentum)
+                running_var.mul_(1 - momentum).add_(unbiased * momentum)  # type: ignore[union-attr]
     else:
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm: evaluation without running statistics needs "
@@ -58,7 +68,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     return out
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
+def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalize over the last ``len(normalized_shape)`` dims of each sample."""
     normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) \
         else tuple(normalized_shape)

@@ -12,6 +12,8 @@ PyTorch's to rounding; the docstrings give the closed forms.
     ...     sched.step()
 """
 
+from __future__ import annotations
+
 from .base import LRScheduler
 from .decay import CosineAnnealingLR, ExponentialLR, LambdaLR, MultiStepLR, StepLR
 from .one_cycle import OneCycleLR

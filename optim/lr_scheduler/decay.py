@@ -1,12 +1,14 @@
-"""Schedules that decay the lr with the epoch: LambdaLR, StepLR, MultiStepLR, ExponentialLR,
-CosineAnnealingLR."""
+"""Schedules that decay the lr with the epoch.
+
+LambdaLR, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR.
+"""
 
 from __future__ import annotations
 
 import copy
 import math
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..optimizer import Optimizer
@@ -22,7 +24,8 @@ class LambdaLR(LRScheduler):
     Example: warm-up over 5 epochs: ``LambdaLR(opt, lambda e: min(1.0, (e + 1) / 5))``.
     """
 
-    def __init__(self, optimizer: Optimizer, lr_lambda: Callable | list[Callable],
+    def __init__(self, optimizer: Optimizer,
+                 lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
                  last_epoch: int = -1) -> None:
         if isinstance(lr_lambda, (list, tuple)):
             if len(lr_lambda) != len(optimizer.param_groups):
@@ -34,11 +37,15 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """``base_lr * lr_lambda(last_epoch)`` for each group."""
         return [base_lr * fn(self.last_epoch) for fn, base_lr in zip(self.lr_lambdas, self.base_lrs)]
 
     def state_dict(self) -> dict[str, Any]:
-        """As the base, but functions are not saved: ``lr_lambdas`` holds None for a plain
-        function and the attribute dict of a callable object (as PyTorch)."""
+        """As the base, but functions are not saved.
+
+        ``lr_lambdas`` holds None for a plain function and the attribute dict of a callable
+        object (as PyTorch).
+        """
         state = {key: copy.deepcopy(value) for key, value in self.__dict__.items()
                  if key not in ("optimizer", "lr_lambdas")}
         state["lr_lambdas"] = [
@@ -47,6 +54,7 @@ class LambdaLR(LRScheduler):
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a ``state_dict()``; callable objects in ``lr_lambdas`` get their saved attributes back."""
         state = {key: value for key, value in state_dict.items() if key != "lr_lambdas"}
         super().load_state_dict(state)
         for fn, saved in zip(self.lr_lambdas, state_dict.get("lr_lambdas", [])):
@@ -55,7 +63,8 @@ class LambdaLR(LRScheduler):
 
 
 class StepLR(LRScheduler):
-    """Multiply the lr by ``gamma`` every ``step_size`` epochs:
+    """Multiply the lr by ``gamma`` every ``step_size`` epochs.
+
     ``lr = base_lr * gamma ** (epoch // step_size)``.
     """
 
@@ -68,20 +77,22 @@ class StepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """The current lr of each group, times ``gamma`` at a multiple of ``step_size``."""
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return current_lrs(self)
         return [lr * self.gamma for lr in current_lrs(self)]
 
 
 class MultiStepLR(LRScheduler):
-    """Multiply the lr by ``gamma`` at each milestone (a repeated milestone counts again):
+    """Multiply the lr by ``gamma`` at each milestone (a repeated milestone counts again).
+
     ``lr = base_lr * gamma ** (number of milestones <= epoch)``.
 
     Args:
         milestones: epoch indices (kept as ``{epoch: count}``).
     """
 
-    def __init__(self, optimizer: Optimizer, milestones, gamma: float = 0.1,
+    def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
         self.milestones: dict[int, int] = {}
         for epoch in milestones:
@@ -90,11 +101,13 @@ class MultiStepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """The current lr of each group, times ``gamma ** count`` at a milestone."""
         if self.last_epoch not in self.milestones:
             return current_lrs(self)
         return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in current_lrs(self)]
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a ``state_dict()``, milestones keyed by int again."""
         super().load_state_dict(state_dict)
         # a serializer may return the keys as strings
         self.milestones = {int(k): int(v) for k, v in self.milestones.items()}
@@ -108,14 +121,16 @@ class ExponentialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """The current lr of each group times ``gamma`` (unchanged at the initial step)."""
         if self._is_initial:
             return current_lrs(self)
         return [lr * self.gamma for lr in current_lrs(self)]
 
 
 class CosineAnnealingLR(LRScheduler):
-    """Cosine annealing from ``base_lr`` down to ``eta_min`` over ``T_max`` epochs
-    (SGDR without restarts; past ``T_max`` the cosine goes back up)::
+    """Cosine annealing from ``base_lr`` down to ``eta_min`` over ``T_max`` epochs.
+
+    SGDR without restarts; past ``T_max`` the cosine goes back up::
 
         lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2
 
@@ -132,6 +147,7 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """The lr of each group at ``last_epoch``, by the recurrence above."""
         t, period, eta_min = self.last_epoch, self.T_max, self.eta_min
         lrs = current_lrs(self)
         if self._is_initial:  # also when resuming: the groups hold the lr already

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from ..optimizer import Optimizer
 from .base import LRScheduler
 
 
-def _per_group(name: str, optimizer: Optimizer, value) -> list:
+def _per_group(name: str, optimizer: Optimizer,
+               value: float | list[float] | tuple[float, ...]) -> list[float]:
     """One value per param group: a list is checked, a scalar repeated."""
     if isinstance(value, (list, tuple)):
         if len(value) != len(optimizer.param_groups):
@@ -30,10 +32,12 @@ def anneal_linear(start: float, end: float, pct: float) -> float:
 
 
 class OneCycleLR(LRScheduler):
-    """The 1cycle policy: the lr rises from ``max_lr / div_factor`` to ``max_lr`` over the first
-    ``pct_start`` of ``total_steps``, then anneals to ``initial_lr / final_div_factor``; the
-    momentum (SGD's ``momentum``, or Adam's ``beta1``) moves the opposite way, between
-    ``max_momentum`` and ``base_momentum``. Call ``step()`` after every batch.
+    """The 1cycle policy: the lr rises to ``max_lr``, then anneals; the momentum moves the opposite way.
+
+    The lr rises from ``max_lr / div_factor`` to ``max_lr`` over the first ``pct_start`` of
+    ``total_steps``, then anneals to ``initial_lr / final_div_factor``; the momentum (SGD's
+    ``momentum``, or Adam's ``beta1``) moves the opposite way, between ``max_momentum`` and
+    ``base_momentum``. Call ``step()`` after every batch.
 
     Phases (step s, from 0), each interpolated with ``anneal_strategy``::
 
@@ -90,7 +94,7 @@ class OneCycleLR(LRScheduler):
         # (end_step, start lr key, end lr key, start momentum key, end momentum key)
         up_end = float(pct_start * self.total_steps) - 1
         if three_phase:
-            self.phases = [
+            self.phases: list[list[Any]] = [
                 [up_end, "initial_lr", "max_lr", "max_momentum", "base_momentum"],
                 [float(2 * pct_start * self.total_steps) - 2, "max_lr", "initial_lr",
                  "base_momentum", "max_momentum"],
@@ -126,19 +130,20 @@ class OneCycleLR(LRScheduler):
                     group["base_momentum"] = m_base
         super().__init__(optimizer, last_epoch)
 
-    def _set_momentum(self, group: dict, momentum: float) -> None:
+    def _set_momentum(self, group: dict[str, Any], momentum: float) -> None:
         if self.use_beta1:
             group["betas"] = (momentum, *group["betas"][1:])
         else:
             group["momentum"] = momentum
 
     def get_lr(self) -> list[float]:
+        """The lr of each group at step ``last_epoch`` (and, with ``cycle_momentum``, set its momentum)."""
         step = self.last_epoch
         if step > self.total_steps:
             raise ValueError(f"Tried to step {step} times. The specified number of total steps "
                              f"is {self.total_steps}")
         anneal = anneal_cos if self.anneal_strategy == "cos" else anneal_linear
-        lrs = []
+        lrs: list[float] = []
         for group in self.optimizer.param_groups:
             start_step = 0.0
             for i, (end_step, start_lr, end_lr, start_m, end_m) in enumerate(self.phases):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import SupportsFloat
 
 from ..optimizer import Optimizer
 from .base import LRScheduler, current_lrs
@@ -44,7 +45,7 @@ class ReduceLROnPlateau(LRScheduler):
         if isinstance(min_lr, (list, tuple)):
             if len(min_lr) != len(optimizer.param_groups):
                 raise ValueError(f"expected {len(optimizer.param_groups)} min_lrs, got {len(min_lr)}")
-            self.default_min_lr = None
+            self.default_min_lr: float | None = None
             self.min_lrs = list(min_lr)
         else:
             self.default_min_lr = min_lr
@@ -63,6 +64,7 @@ class ReduceLROnPlateau(LRScheduler):
 
     @property
     def in_cooldown(self) -> bool:
+        """Whether the scheduler is waiting out the ``cooldown`` after a reduction."""
         return self.cooldown_counter > 0
 
     def is_better(self, a: float, best: float) -> bool:
@@ -75,7 +77,7 @@ class ReduceLROnPlateau(LRScheduler):
             return a > best * (self.threshold + 1.0)
         return a > best + self.threshold
 
-    def step(self, metrics) -> None:  # type: ignore[override]
+    def step(self, metrics: SupportsFloat) -> None:  # type: ignore[override]  # takes the metric
         """Record this epoch's metric (a number or a one-element Tensor)."""
         current = float(metrics)
         self.last_epoch += 1
