@@ -110,13 +110,13 @@ class GradientSums:
         slot = self.slots.pop(id(target), None)
         return (None, False) if slot is None else (slot[1], slot[2])
 
-
-def sole_holder(sent: Sequence[Any], i: int, upstream: Value) -> bool:
-    """Whether ``sent[i]`` is held by this backward alone, so ``GradientSums`` may add into it."""
-    grad = sent[i]
-    if isinstance(grad, Tensor) or grad is upstream or grad.base is not None:
-        return False
-    return not any(other is grad for j, other in enumerate(sent) if j != i)
+    @staticmethod
+    def sole_holder(sent: Sequence[Any], i: int, upstream: Value) -> bool:
+        """Whether ``sent[i]`` (what a rule sent to input i) is held by this backward alone."""
+        grad = sent[i]
+        if isinstance(grad, Tensor) or grad is upstream or grad.base is not None:
+            return False
+        return not any(other is grad for j, other in enumerate(sent) if j != i)
 
 
 def _root_gradient(root: Tensor, gradient: Value | ArrayLike | None,
@@ -206,7 +206,7 @@ def backward_pass(roots: Sequence[Tensor], root_grads: Sequence[Value | ArrayLik
     executed: list[Function] = []
     check = anomaly._state.enabled
     mode, outer = grad_mode._state, grad_mode._state.enabled
-    pop, add = sums.pop, sums.add
+    pop, add, sole_holder = sums.pop, sums.add, GradientSums.sole_holder
     try:
         mode.enabled = create_graph
         for node in order:

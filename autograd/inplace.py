@@ -7,6 +7,7 @@ counter that views share, so backward can detect saved values that were overwrit
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -90,18 +91,14 @@ def _copy_from(target: Tensor, src: Tensor | ArrayLike) -> Tensor:
     return select.where(True, src, target)
 
 
-def _scaled(other: Any, alpha: float) -> Any:
-    return other if alpha == 1 else other * alpha
-
-
 def add_(self: Tensor, other: Tensor | ArrayLike, alpha: float = 1) -> Tensor:
     """In place: ``self += alpha * other``."""
-    return apply_inplace(self, "add_", arithmetic.add, _scaled(other, alpha))
+    return apply_inplace(self, "add_", partial(arithmetic.add, alpha=alpha), other)
 
 
 def sub_(self: Tensor, other: Tensor | ArrayLike, alpha: float = 1) -> Tensor:
     """In place: ``self -= alpha * other``."""
-    return apply_inplace(self, "sub_", arithmetic.sub, _scaled(other, alpha))
+    return apply_inplace(self, "sub_", partial(arithmetic.sub, alpha=alpha), other)
 
 
 def mul_(self: Tensor, other: Tensor | ArrayLike) -> Tensor:
