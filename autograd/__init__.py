@@ -146,3 +146,4 @@ __all__ = [  # the public names (strict type checkers see only these as re-expor
     "draw_graph", "to_dot", "clip", "concatenate", "divide", "true_divide", "multiply",
     "subtract", "swapaxes", "bool", "float", "double", "half", "int", "long", "short",
 ]
+# (exports of new ops: `from .ops.<module> import ...` above, and `__all__ += [...]` here)

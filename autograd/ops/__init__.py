@@ -26,8 +26,8 @@ Adding an op (the recipe; ``logit`` as the example)
    followed by the public function ``def logit(input: Tensor) -> Tensor: return
    Logit.apply(input)`` with a docstring and PyTorch's signature. Type hints as above:
    ``mypy`` (strict) and ``ruff`` run in the test suite.
-2. **The method row**: ``("logit", unary.logit)`` in ``METHODS`` below ``class Tensor`` in
-   ``autograd/_tensor.py``, if PyTorch has ``Tensor.logit``.
+2. **The method row**: ``("logit", unary.logit)`` in ``METHODS`` in ``autograd/_methods.py``
+   (bound to ``Tensor`` right below the class), if PyTorch has ``Tensor.logit``.
 3. **The export**: ``from .ops.unary import logit`` in ``autograd/__init__.py``, and
    ``"logit"`` in its ``__all__``.
 4. **The test row**: ``OpSpec("logit", lambda lib, x: x.logit(), reference, domains=...)`` in
