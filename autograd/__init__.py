@@ -9,10 +9,25 @@ Example:
     tensor([2., 4., 6.])
 """
 
-from . import allocator, data, dtypes
+from . import accelerator, allocator, backends, cuda, data, dtypes, linalg, utils
 from ._tensor import Tensor
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
-from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64, uint8
+from .attributes import Variable, is_tensor, numel, t
+from .device import DeviceError, device, get_default_device, set_default_device
+from .dtypes import (
+    bool_,
+    finfo,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    iinfo,
+    int8,
+    int16,
+    int32,
+    int64,
+    uint8,
+)
 from .engine import backward, grad, zero_grads
 from .factories import (
     arange,
@@ -28,6 +43,7 @@ from .factories import (
     rand,
     rand_like,
     randint,
+    randint_like,
     randn,
     randn_like,
     randperm,
@@ -36,13 +52,35 @@ from .factories import (
     zeros_like,
 )
 from .function import Function, OpError
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .gradcheck import gradcheck, gradgradcheck
 from .hooks import RemovableHandle
 from .inplace import increment_version
 from .ops.activation import elu, leaky_relu, softplus
-from .ops.arithmetic import add, div, mul, neg, pow, sub
+from .ops.arithmetic import add, div, lerp, mul, neg, negative, positive, pow, sub
+from .ops.compare import allclose, equal, isclose, isfinite, isinf, isnan, isneginf, isposinf, isreal
+from .ops.counting import (
+    argwhere,
+    bincount,
+    bucketize,
+    count_nonzero,
+    histc,
+    histogram,
+    nonzero,
+    searchsorted,
+    unique,
+)
+from .ops.cumulative import cummax, cummin, cumprod, cumsum, logcumsumexp
+from .ops.exponential import exp2, log2, log10, logaddexp, logaddexp2, reciprocal, rsqrt, square
 from .ops.indexing import gather
+from .ops.linalg import addmm, bmm, dot, einsum, ger, mv, outer
 from .ops.loss import binary_cross_entropy, cross_entropy
 from .ops.matmul import linear, matmul, mm
 from .ops.movement import (
@@ -59,6 +97,9 @@ from .ops.movement import (
     transpose,
     unsqueeze,
 )
+from .ops.norms import cdist, dist, norm
+from .ops.onehot import one_hot
+from .ops.rearrange import flip, moveaxis, movedim, narrow, repeat_interleave, roll, swapdims, tile, unbind
 from .ops.reduce import (
     all,
     amax,
@@ -75,6 +116,18 @@ from .ops.reduce import (
     sum,
     var,
 )
+from .ops.rounding import ceil, fix, floor, fmod, frac, remainder, round, trunc
+from .ops.scatter import (
+    index_add,
+    index_copy,
+    index_select,
+    masked_fill,
+    masked_select,
+    scatter,
+    scatter_add,
+    take_along_dim,
+)
+from .ops.scatter_reduce import scatter_reduce
 from .ops.select import (
     eq,
     ge,
@@ -90,23 +143,70 @@ from .ops.select import (
     where,
 )
 from .ops.softmax import log_softmax, softmax
+from .ops.sort import argsort, kthvalue, median, mode, msort, sort, topk
+from .ops.triangular import diag, diagonal, trace, tril, triu
+from .ops.trig import (
+    acos,
+    acosh,
+    arccos,
+    arccosh,
+    arcsin,
+    arcsinh,
+    arctan,
+    arctan2,
+    arctanh,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    cosh,
+    hypot,
+    sinh,
+    tan,
+)
 from .ops.unary import (
     abs,
+    absolute,
     clamp,
+    clamp_max,
+    clamp_min,
     cos,
     erf,
     exp,
     expm1,
     log,
     log1p,
+    nan_to_num,
     relu,
+    sgn,
     sigmoid,
     sign,
     sin,
     sqrt,
     tanh,
 )
-from .random import manual_seed
+from .random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
+from .sampling import bernoulli, multinomial, normal, poisson
+from .size import Size
+from .unsupported import (
+    NotSupportedError,
+    compile,
+    distributed,
+    jit,
+    quantization,
+    sparse,
+    sparse_coo_tensor,
+    sparse_csr_tensor,
+)
 from .viz import backward_steps, draw_graph, to_dot
 
 clip = clamp
@@ -128,22 +228,42 @@ short = int16
 __version__ = "0.1.0"
 
 __all__ = [  # the public names (strict type checkers see only these as re-exported)
-    "allocator", "data", "dtypes", "hooks", "ops", "random", "viz",  # submodules used as attributes
-    "Tensor", "detect_anomaly", "is_anomaly_enabled", "set_detect_anomaly", "bool_", "float16",
-    "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "backward", "grad",
-    "zero_grads", "arange", "empty", "empty_like", "eye", "from_numpy", "full", "full_like",
-    "linspace", "ones", "ones_like", "rand", "rand_like", "randint", "randn", "randn_like",
-    "randperm", "tensor", "zeros", "zeros_like", "Function", "OpError", "enable_grad",
-    "is_grad_enabled", "no_grad", "set_grad_enabled", "gradcheck", "gradgradcheck",
-    "RemovableHandle", "increment_version", "elu", "leaky_relu", "softplus", "add", "div", "mul",
-    "neg", "pow", "sub", "gather", "binary_cross_entropy", "cross_entropy", "linear", "matmul",
-    "mm", "broadcast_to", "cat", "chunk", "clone", "flatten", "permute", "reshape", "split",
-    "squeeze", "stack", "transpose", "unsqueeze", "all", "amax", "amin", "any", "argmax",
-    "argmin", "logsumexp", "max", "mean", "min", "prod", "std", "sum", "var", "eq", "ge", "gt",
-    "le", "logical_and", "logical_not", "logical_or", "lt", "maximum", "minimum", "ne", "where",
-    "log_softmax", "softmax", "abs", "clamp", "cos", "erf", "exp", "expm1", "log", "log1p",
-    "relu", "sigmoid", "sign", "sin", "sqrt", "tanh", "manual_seed", "backward_steps",
-    "draw_graph", "to_dot", "clip", "concatenate", "divide", "true_divide", "multiply",
-    "subtract", "swapaxes", "bool", "float", "double", "half", "int", "long", "short",
+    "allocator", "data", "dtypes", "hooks", "ops", "random", "viz", "Tensor", "detect_anomaly",
+    "is_anomaly_enabled", "set_detect_anomaly", "bool_", "float16", "float32", "float64",
+    "int8", "int16", "int32", "int64", "uint8", "backward", "grad", "zero_grads", "arange",
+    "empty", "empty_like", "eye", "from_numpy", "full", "full_like", "linspace", "ones",
+    "ones_like", "rand", "rand_like", "randint", "randn", "randn_like", "randperm", "tensor",
+    "zeros", "zeros_like", "Function", "OpError", "enable_grad", "is_grad_enabled", "no_grad",
+    "set_grad_enabled", "gradcheck", "gradgradcheck", "RemovableHandle", "increment_version",
+    "elu", "leaky_relu", "softplus", "add", "div", "mul", "neg", "pow", "sub", "gather",
+    "binary_cross_entropy", "cross_entropy", "linear", "matmul", "mm", "broadcast_to", "cat",
+    "chunk", "clone", "flatten", "permute", "reshape", "split", "squeeze", "stack", "transpose",
+    "unsqueeze", "all", "amax", "amin", "any", "argmax", "argmin", "logsumexp", "max", "mean",
+    "min", "prod", "std", "sum", "var", "eq", "ge", "gt", "le", "logical_and", "logical_not",
+    "logical_or", "lt", "maximum", "minimum", "ne", "where", "log_softmax", "softmax", "abs",
+    "clamp", "cos", "erf", "exp", "expm1", "log", "log1p", "relu", "sigmoid", "sign", "sin",
+    "sqrt", "tanh", "manual_seed", "backward_steps", "draw_graph", "to_dot", "clip",
+    "concatenate", "divide", "true_divide", "multiply", "subtract", "swapaxes", "bool", "float",
+    "double", "half", "int", "long", "short", "t", "Size", "device", "DeviceError",
+    "get_default_device", "set_default_device", "accelerator", "backends", "cuda", "utils",
+    "inference_mode", "is_inference_mode_enabled", "is_tensor", "numel", "Variable",
+    "get_default_dtype", "finfo", "iinfo", "sort", "argsort", "msort", "topk", "kthvalue",
+    "median", "mode", "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "nonzero",
+    "argwhere", "count_nonzero", "unique", "bincount", "histc", "histogram", "bucketize",
+    "searchsorted", "tril", "triu", "diag", "diagonal", "trace", "flip", "roll", "tile",
+    "repeat_interleave", "narrow", "unbind", "movedim", "moveaxis", "swapdims", "masked_fill",
+    "masked_select", "index_select", "index_add", "index_copy", "scatter", "scatter_add",
+    "take_along_dim", "scatter_reduce", "one_hot", "dot", "mv", "bmm", "addmm", "outer", "ger",
+    "einsum", "norm", "dist", "cdist", "exp2", "log2", "log10", "rsqrt", "reciprocal", "square",
+    "logaddexp", "logaddexp2", "floor", "ceil", "trunc", "fix", "round", "frac", "fmod",
+    "remainder", "tan", "sinh", "cosh", "asin", "acos", "atan", "asinh", "acosh", "atanh",
+    "atan2", "hypot", "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "arctan2",
+    "isclose", "allclose", "equal", "isnan", "isinf", "isposinf", "isneginf", "isfinite",
+    "isreal", "clamp_min", "clamp_max", "nan_to_num", "sgn", "absolute", "lerp", "negative",
+    "positive", "Generator", "default_generator", "seed", "initial_seed", "get_rng_state",
+    "set_rng_state", "randint_like", "multinomial", "bernoulli", "normal", "poisson",
+    "NotSupportedError", "compile", "sparse_coo_tensor", "sparse_csr_tensor", "sparse",
+    "distributed", "quantization", "jit", "linalg",
 ]
+
 # (exports of new ops: `from .ops.<module> import ...` above, and `__all__ += [...]` here)

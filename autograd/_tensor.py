@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import dtypes, printing
+from .device import CPU, device
 from .hooks import RemovableHandle
+from .size import Size
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
     from .function import Function
-    from .types import Array, ArrayLike, DTypeLike, Shape, Value
+    from .types import Array, ArrayLike, DTypeLike, Value
 
 
 class Tensor:
@@ -234,9 +236,9 @@ class Tensor:
 
     # ---- shape and conversion --------------------------------------------------------
     @property
-    def shape(self) -> Shape:
-        """The size of each dim, a tuple of ints."""
-        return self._data.shape
+    def shape(self) -> Size:
+        """The size of each dim: ``torch.Size([2, 3])``, a tuple of ints."""
+        return Size(self._data.shape)
 
     @property
     def ndim(self) -> int:
@@ -249,9 +251,9 @@ class Tensor:
         return self._data.dtype
 
     @property
-    def device(self) -> str:
-        """Always ``"cpu"``: ndgrad runs on NumPy."""
-        return "cpu"
+    def device(self) -> device:
+        """``device(type='cpu')``: ndgrad runs on NumPy."""
+        return CPU
 
     @property
     def _version(self) -> int:
@@ -261,9 +263,9 @@ class Tensor:
         """The number of dims (``ndim``)."""
         return self._data.ndim
 
-    def size(self, dim: int | None = None) -> Any:  # Shape, or an int for one dim
-        """The shape, or the length of one dim."""
-        return self._data.shape if dim is None else self._data.shape[dim]
+    def size(self, dim: int | None = None) -> Any:  # Size, or an int for one dim
+        """The shape (a ``Size``), or the length of one dim."""
+        return Size(self._data.shape) if dim is None else self._data.shape[dim]
 
     def numel(self) -> int:
         """The number of elements."""

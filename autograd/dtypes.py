@@ -151,3 +151,34 @@ def _cast(x: ArrayLike, dtype: np.dtype[Any]) -> Array:
     if isinstance(x, (np.ndarray, np.generic)):
         return x.astype(dtype, copy=False)
     return np.asarray(x, dtype=dtype)
+
+
+def get_default_dtype() -> np.dtype[Any]:
+    """The dtype of new floating tensors: float32."""
+    return float32
+
+
+def finfo(dtype: DTypeLike | None = None) -> np.finfo[Any]:
+    """Machine limits of a floating dtype, the default float without one (``torch.finfo``).
+
+    Fields: ``eps``, ``max``, ``min``, ``tiny``, ``resolution``, ``bits``.
+
+    Raises:
+        TypeError: for a non-floating dtype (use ``iinfo``).
+    """
+    resolved = float32 if dtype is None else as_dtype(dtype)
+    if resolved.kind != "f":
+        raise TypeError(f"finfo: {name(resolved)} is not a floating point dtype. Hint: use iinfo")
+    return np.finfo(resolved)
+
+
+def iinfo(dtype: DTypeLike) -> np.iinfo[Any]:
+    """Machine limits of an integer dtype (``min``, ``max``, ``bits``): ``torch.iinfo``.
+
+    Raises:
+        TypeError: for a non-integer dtype (use ``finfo``).
+    """
+    resolved = as_dtype(dtype)
+    if resolved.kind not in "iub":
+        raise TypeError(f"iinfo: {name(resolved)} is not an integer dtype. Hint: use finfo")
+    return np.iinfo(np.uint8 if resolved.kind == "b" else resolved)

@@ -1,27 +1,34 @@
 """Tensor factories: ``tensor``, ``zeros``, ``ones``, ``full``, ``eye``, ``arange``, ``linspace``...
 
-Also the random ones (``rand``, ``randn``, ``randint``, ``randperm``, seeded by ``ag.manual_seed``)
-and the ``*_like`` forms. Floats default to float32, integers to int64, as in PyTorch.
+Also the random ones (``rand``, ``randn``, ``randint``, ``randperm``, drawn from ``generator=``,
+default the global generator that ``ag.manual_seed`` seeds) and the ``*_like`` forms. Floats
+default to float32, integers to int64, as in PyTorch.
 """
 
 from __future__ import annotations
 
+import numbers
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, random
 from ._tensor import Tensor
-from .random import generator
+from .device import DeviceLike, check_cpu
+from .function import OpError
+from .out import write_out
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from .random import GeneratorLike
     from .types import Array, ArrayLike, DTypeLike, Shape
 
 
-def tensor(data: ArrayLike, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
+def tensor(data: ArrayLike, dtype: DTypeLike | None = None, requires_grad: bool = False,
+           device: DeviceLike | int | None = None) -> Tensor:
     """A new tensor holding a copy of ``data`` (Python floats -> float32; arrays keep dtype)."""
+    check_cpu("tensor", device)
     return Tensor(data, dtype=dtype, requires_grad=requires_grad)
 
 
@@ -39,7 +46,9 @@ def _size(op: str, size: tuple[Any, ...]) -> Shape:
     return tuple(int(n) for n in shape)
 
 
-def _new(array: Array, requires_grad: bool) -> Tensor:
+def _new(array: Array, requires_grad: bool, device: DeviceLike | int | None = None,
+         op: str = "tensor") -> Tensor:
+    check_cpu(op, device)
     t = Tensor._wrap(array)
     if requires_grad:
         t.requires_grad = True
@@ -53,103 +62,218 @@ def _float_dtype(op: str, dtype: DTypeLike | None) -> np.dtype[Any]:
     return dtype
 
 
-def zeros(*size: int | Sequence[int], dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
+def zeros(*size: int | Sequence[int], dtype: DTypeLike | None = None, requires_grad: bool = False,
+          device: DeviceLike | int | None = None,
+          out: Tensor | None = None) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
-    return _new(np.zeros(_size("zeros", size), dtypes.as_dtype(dtype or dtypes.float32)), requires_grad)
+    array = np.zeros(_size("zeros", size), dtypes.as_dtype(dtype or dtypes.float32))
+    return write_out(_new(array, requires_grad, device, "zeros"), out, "zeros")
 
 
-def ones(*size: int | Sequence[int], dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
+def ones(*size: int | Sequence[int], dtype: DTypeLike | None = None, requires_grad: bool = False,
+         device: DeviceLike | int | None = None,
+         out: Tensor | None = None) -> Tensor:
     """A tensor of ones."""
-    return _new(np.ones(_size("ones", size), dtypes.as_dtype(dtype or dtypes.float32)), requires_grad)
+    array = np.ones(_size("ones", size), dtypes.as_dtype(dtype or dtypes.float32))
+    return write_out(_new(array, requires_grad, device, "ones"), out, "ones")
 
 
-def empty(*size: int | Sequence[int], dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
+def empty(*size: int | Sequence[int], dtype: DTypeLike | None = None, requires_grad: bool = False,
+          device: DeviceLike | int | None = None,
+          out: Tensor | None = None) -> Tensor:
     """An uninitialized tensor (its values are arbitrary)."""
-    return _new(np.empty(_size("empty", size), dtypes.as_dtype(dtype or dtypes.float32)), requires_grad)
+    array = np.empty(_size("empty", size), dtypes.as_dtype(dtype or dtypes.float32))
+    return write_out(_new(array, requires_grad, device, "empty"), out, "empty")
 
 
 def full(size: int | Sequence[int], fill_value: float, dtype: DTypeLike | None = None,
-         requires_grad: bool = False) -> Tensor:
+         requires_grad: bool = False,
+         device: DeviceLike | int | None = None,
+         out: Tensor | None = None) -> Tensor:
     """A tensor filled with ``fill_value``; the dtype follows the value (float -> float32)."""
     if dtype is None:
         dtype = dtypes.default_for(np.asarray(fill_value))
-    return _new(np.full(_size("full", (size,)), fill_value, dtypes.as_dtype(dtype)), requires_grad)
+    array = np.full(_size("full", (size,)), fill_value, dtypes.as_dtype(dtype))
+    return write_out(_new(array, requires_grad, device, "full"), out, "full")
 
 
 def eye(n: int, m: int | None = None, dtype: DTypeLike | None = None,
-        requires_grad: bool = False) -> Tensor:
+        requires_grad: bool = False,
+        device: DeviceLike | int | None = None,
+        out: Tensor | None = None) -> Tensor:
     """The n x m identity matrix."""
-    return _new(np.eye(n, m, dtype=dtypes.as_dtype(dtype or dtypes.float32)), requires_grad)
+    array = np.eye(n, m, dtype=dtypes.as_dtype(dtype or dtypes.float32))
+    return write_out(_new(array, requires_grad, device, "eye"), out, "eye")
 
 
 def arange(start: float, end: float | None = None, step: float = 1, dtype: DTypeLike | None = None,
-           requires_grad: bool = False) -> Tensor:
+           requires_grad: bool = False,
+           device: DeviceLike | int | None = None,
+           out: Tensor | None = None) -> Tensor:
     """Values from ``start`` to ``end`` (exclusive) by ``step``; int64 if all are ints."""
     if end is None:
         start, end = 0, start
     if dtype is None:
         dtype = dtypes.default_for(np.asarray([start, end, step]))
-    return _new(np.arange(start, end, step).astype(dtypes.as_dtype(dtype)), requires_grad)
+    array = np.arange(start, end, step).astype(dtypes.as_dtype(dtype))
+    return write_out(_new(array, requires_grad, device, "arange"), out, "arange")
 
 
 def linspace(start: float, end: float, steps: int, dtype: DTypeLike | None = None,
-             requires_grad: bool = False) -> Tensor:
+             requires_grad: bool = False,
+             device: DeviceLike | int | None = None,
+             out: Tensor | None = None) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
-    return _new(np.linspace(start, end, steps).astype(_float_dtype("linspace", dtype)), requires_grad)
+    array = np.linspace(start, end, steps).astype(_float_dtype("linspace", dtype))
+    return write_out(_new(array, requires_grad, device, "linspace"), out, "linspace")
 
 
-def rand(*size: int | Sequence[int], dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
-    """Uniform samples in [0, 1)."""
+def rand(*size: int | Sequence[int], generator: GeneratorLike | None = None,
+         dtype: DTypeLike | None = None, requires_grad: bool = False,
+         device: DeviceLike | int | None = None,
+         out: Tensor | None = None) -> Tensor:
+    """Uniform samples in [0, 1), from ``generator`` (default: the global one, ``ag.manual_seed``)."""
     dtype = _float_dtype("rand", dtype)
-    return _new(generator().random(_size("rand", size), dtype=np.float64).astype(dtype), requires_grad)
+    array = random.rng("rand", generator).random(_size("rand", size), dtype=np.float64).astype(dtype)
+    np.minimum(array, np.nextafter(dtype.type(1), dtype.type(0)), out=array)  # rounding must not give 1
+    return write_out(_new(array, requires_grad, device, "rand"), out, "rand")
 
 
-def randn(*size: int | Sequence[int], dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
-    """Standard normal samples."""
+def randn(*size: int | Sequence[int], generator: GeneratorLike | None = None,
+          dtype: DTypeLike | None = None, requires_grad: bool = False,
+          device: DeviceLike | int | None = None,
+          out: Tensor | None = None) -> Tensor:
+    """Standard normal samples, from ``generator`` (default: the global one)."""
     dtype = _float_dtype("randn", dtype)
-    return _new(generator().standard_normal(_size("randn", size)).astype(dtype), requires_grad)
+    rng = random.rng("randn", generator)
+    array = rng.standard_normal(_size("randn", size)).astype(dtype)
+    return write_out(_new(array, requires_grad, device, "randn"), out, "randn")
 
 
-def randint(low: int, high: int | None = None, size: int | Sequence[int] = (),
-            dtype: DTypeLike | None = None) -> Tensor:
-    """Integers uniform in [low, high) (``randint(high, size)`` starts at 0)."""
+def integer_range(op: str, low: int, high: int | None, dtype: np.dtype[Any]) -> tuple[int, int]:
+    """Check ``[low, high)`` for integers drawn into ``dtype``; return the inclusive ``(low, high - 1)``.
+
+    ``high=None`` means the largest value of ``dtype`` (``2**mantissa`` for floats), as in
+    PyTorch's ``random_(from, None)``.
+    """
+    for name, value in (("low", low), ("high", high)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Integral)):
+            raise TypeError(f"{op}: {name} must be an int, got {type(value).__name__} {value!r}")
+    if dtype.kind == "b":
+        lo, hi = 0, 1
+    elif dtype.kind in "iu":
+        lo, hi = int(np.iinfo(dtype).min), int(np.iinfo(dtype).max)
+    else:
+        hi = 2 ** (np.finfo(dtype).nmant + 1)
+        lo = -hi
+    last = hi if high is None else int(high) - 1
+    if high is not None and int(low) >= int(high):
+        raise OpError(f"{op}: expects 'from' (low) to be less than 'to' (high), but got "
+                      f"from={low} >= to={high}")
+    if dtype.kind in "biu":
+        if not lo <= int(low) <= hi:
+            raise OpError(f"{op}: from is out of bounds for {dtypes.name(dtype)} (from={low}, "
+                          f"range [{lo}, {hi}])")
+        if not lo <= last <= hi:
+            raise OpError(f"{op}: to - 1 is out of bounds for {dtypes.name(dtype)} (to - 1={last}, "
+                          f"range [{lo}, {hi}])")
+    return int(low), last
+
+
+def draw_integers(rng: np.random.Generator, low: int, last: int, shape: Shape,
+                  dtype: np.dtype[Any]) -> Array:
+    """Integers uniform in ``[low, last]`` (inclusive), as an array of ``dtype``."""
+    wide = last > 2**63 - 1  # uint64 values above int64's range
+    array = rng.integers(low, last, size=shape, endpoint=True, dtype=np.uint64 if wide else np.int64)
+    return array.astype(dtype)
+
+
+def randint(low: int, high: int | Sequence[int] | None = None, size: int | Sequence[int] = (),
+            dtype: DTypeLike | None = None, *, generator: GeneratorLike | None = None,
+            requires_grad: bool = False,
+            device: DeviceLike | int | None = None,
+            out: Tensor | None = None) -> Tensor:
+    """Integers uniform in [low, high) (``randint(high, size)`` starts at 0), int64 by default."""
+    if isinstance(high, (tuple, list)) and size == ():
+        size = tuple(high)  # randint(high, size)
+        high = None
     if high is None:
         low, high = 0, low
-    array = generator().integers(low, high, size=_size("randint", (size,)))
-    return _new(array.astype(dtypes.as_dtype(dtype or dtypes.int64)), False)
+    dtype = dtypes.as_dtype(dtype or dtypes.int64)
+    shape = _size("randint", (size,))
+    low, last = integer_range("randint", low, high, dtype)  # type: ignore[arg-type]
+    array = draw_integers(random.rng("randint", generator), low, last, shape, dtype)
+    return write_out(_new(array, requires_grad, device, "randint"), out, "randint")
 
 
-def randperm(n: int, dtype: DTypeLike | None = None) -> Tensor:
-    """A random permutation of 0..n-1."""
-    return _new(generator().permutation(n).astype(dtypes.as_dtype(dtype or dtypes.int64)), False)
+def randperm(n: int, *, generator: GeneratorLike | None = None, dtype: DTypeLike | None = None,
+             requires_grad: bool = False,
+             device: DeviceLike | int | None = None,
+             out: Tensor | None = None) -> Tensor:
+    """A random permutation of 0..n-1 (int64 by default)."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"randperm: n must be an int, got {type(n).__name__}")
+    if n < 0:
+        raise ValueError(f"randperm: n must be non-negative, got {n} (Trying to create tensor with "
+                         f"negative dimension {n})")
+    array = random.rng("randperm", generator).permutation(int(n))
+    array = array.astype(dtypes.as_dtype(dtype or dtypes.int64))
+    return write_out(_new(array, requires_grad, device, "randperm"), out, "randperm")
 
 
-def zeros_like(input: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
+def zeros_like(input: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False,
+               device: DeviceLike | int | None = None) -> Tensor:
     """A tensor of zeros with the shape (and by default the dtype) of ``input``."""
-    return zeros(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return zeros(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad, device=device)
 
 
-def ones_like(input: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
+def ones_like(input: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False,
+              device: DeviceLike | int | None = None) -> Tensor:
     """A tensor of ones with the shape (and by default the dtype) of ``input``."""
-    return ones(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return ones(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad, device=device)
 
 
-def empty_like(input: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
+def empty_like(input: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False,
+               device: DeviceLike | int | None = None) -> Tensor:
     """An uninitialized tensor with the shape (and by default the dtype) of ``input``."""
-    return empty(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return empty(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad, device=device)
 
 
 def full_like(input: Tensor, fill_value: float, dtype: DTypeLike | None = None,
-              requires_grad: bool = False) -> Tensor:
+              requires_grad: bool = False,
+              device: DeviceLike | int | None = None) -> Tensor:
     """A tensor filled with ``fill_value``, with the shape (and by default the dtype) of ``input``."""
-    return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return full(input.shape, fill_value, dtype=dtype or input.dtype,
+                requires_grad=requires_grad, device=device)
 
 
-def rand_like(input: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
+def rand_like(input: Tensor, *, generator: GeneratorLike | None = None, dtype: DTypeLike | None = None,
+              requires_grad: bool = False,
+              device: DeviceLike | int | None = None) -> Tensor:
     """Uniform samples in [0, 1) with the shape (and by default the dtype) of ``input``."""
-    return rand(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return rand(input.shape, generator=generator, dtype=_float_dtype("rand_like", dtype or input.dtype),
+                requires_grad=requires_grad, device=device)
 
 
-def randn_like(input: Tensor, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
+def randn_like(input: Tensor, *, generator: GeneratorLike | None = None, dtype: DTypeLike | None = None,
+               requires_grad: bool = False,
+               device: DeviceLike | int | None = None) -> Tensor:
     """Standard normal samples with the shape (and by default the dtype) of ``input``."""
-    return randn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+    return randn(input.shape, generator=generator, dtype=_float_dtype("randn_like", dtype or input.dtype),
+                 requires_grad=requires_grad, device=device)
+
+
+def randint_like(input: Tensor, low: int = 0, high: int | None = None, *,
+                 generator: GeneratorLike | None = None, dtype: DTypeLike | None = None,
+                 requires_grad: bool = False,
+                 device: DeviceLike | int | None = None) -> Tensor:
+    """Integers uniform in [low, high) with the shape (and by default the dtype) of ``input``.
+
+    ``randint_like(x, high)`` starts at 0, as in PyTorch.
+    """
+    if high is None:
+        low, high = 0, low
+    dtype = dtypes.as_dtype(dtype or input.dtype)
+    low, last = integer_range("randint_like", low, high, dtype)
+    array = draw_integers(random.rng("randint_like", generator), low, last, tuple(input.shape), dtype)
+    return _new(array, requires_grad, device, "randint_like")

@@ -57,6 +57,7 @@ class Function:
                  "_create_graph", "pre_hooks", "retained", "creation_site", "_module_calls",
                  "__weakref__")  # _module_calls: set by nn.Module calls, read by autograd.viz
     op_name: str  # the user-level op (``mul``, ``leaky_relu``): the class name lowercased by default
+    node_name: str  # PyTorch's name of the node (``MulBackward0``): ``<Class>Backward0`` by default
     saved_inputs: tuple[int, ...] = ()
     saves_output = False
     differentiable = True
@@ -80,6 +81,8 @@ class Function:
         super().__init_subclass__(**kwargs)
         if "op_name" not in cls.__dict__:
             cls.op_name = cls.__name__.lower()
+        if "node_name" not in cls.__dict__:
+            cls.node_name = f"{cls.__name__}Backward0"
 
     # ---- forward ---------------------------------------------------------------------
     @classmethod
@@ -217,11 +220,42 @@ class Function:
 
     # ---- naming ----------------------------------------------------------------------
     def name(self) -> str:
-        """PyTorch's node name: ``MulBackward``."""
-        return f"{type(self).__name__}Backward"
+        """PyTorch's node name, as ``grad_fn`` prints it: ``MulBackward0``."""
+        return self.node_name
+
+    @property
+    def next_functions(self) -> tuple[tuple[Function | AccumulateGrad | None, int], ...]:
+        """PyTorch's view of the edges: ``(node, 0)`` per input.
+
+        A leaf appears as its ``AccumulateGrad`` node, an input that needs no gradient as
+        ``(None, 0)``.
+        """
+        return tuple((AccumulateGrad(edge) if isinstance(edge, Tensor) else edge, 0)
+                     for edge in self.next_edges)
 
     def __repr__(self) -> str:
         return f"<{self.name()}>"
+
+
+class AccumulateGrad:
+    """The node PyTorch shows for a leaf in ``next_functions``: it adds into ``variable.grad``."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+
+    @property
+    def next_functions(self) -> tuple[()]:
+        """Nothing: a leaf ends the graph."""
+        return ()
+
+    def name(self) -> str:
+        """``AccumulateGrad``."""
+        return "AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
 
 
 def unbroadcast(grad: Value, shape: Shape) -> Value:

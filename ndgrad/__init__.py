@@ -9,4 +9,7 @@ The engine is ``autograd`` (tensors, ops, backward), the layers are ``nn`` and t
 
 from __future__ import annotations
 
+from .torch_namespace import install_as_torch
+
+__all__ = ["install_as_torch"]
 __version__ = "0.1.0"

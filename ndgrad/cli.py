@@ -79,7 +79,7 @@ def build_parser(prog: str = "ndgrad") -> argparse.ArgumentParser:
     """The parser of the ``ndgrad`` command line and its ``demo`` command (``prog``: the name in messages)."""
     parser = argparse.ArgumentParser(
         prog=prog, description="ndgrad: reverse-mode autodiff on NumPy, with nn and optim.",
-        epilog=f"Run '{prog} demo --help' for the demo's options.")
+        epilog=f"Run '{prog} demo --help' for the demo's options, '{prog} run --help' for run's.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     demo = commands.add_parser(
@@ -117,6 +117,13 @@ def build_parser(prog: str = "ndgrad") -> argparse.ArgumentParser:
                       help=f"folder for the pictures, created if needed (default: ./{DEFAULT_OUT})")
     demo.add_argument("--no-progress", action="store_true", help="no progress bar")
     demo.set_defaults(usage_error=demo.error)
+    run = commands.add_parser(
+        "run", help="run an unchanged PyTorch script or notebook on ndgrad",
+        description="Run a PyTorch script (as __main__, with its own arguments) or execute a "
+                    "notebook's code cells, with ndgrad installed as `torch`.")
+    run.add_argument("path", type=Path, metavar="SCRIPT.py|NOTEBOOK.ipynb")
+    run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
+                     help="arguments for the script (its sys.argv[1:])")
     return parser
 
 
@@ -155,6 +162,10 @@ def main(argv: list[str] | None = None, prog: str = "ndgrad") -> int:
     parser = build_parser(prog)
     try:
         args = parser.parse_args(argv)
+        if args.command == "run":
+            from .run import run_path
+
+            return run_path(args.path, args.args, prog=f"{prog} run")
         cfg = config_from_args(args, args.usage_error)
     except SystemExit as exc:  # argparse: --help or --version (0), or a usage error (2)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)

@@ -167,7 +167,7 @@ def eye_(tensor: Tensor) -> Tensor:
     _check_tensor("eye_", tensor, floating=False)
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    return _write(tensor, np.eye(*tensor.shape))  # type: ignore[call-overload]  # shape is (N, M) here
+    return _write(tensor, np.eye(*tensor.shape))
 
 
 def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: np.random.Generator | None = None) -> Tensor:

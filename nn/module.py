@@ -301,14 +301,16 @@ class Module:
                         tensor.grad = tensor.grad.to(dtype)
         return self
 
-    def to(self, *args: DTypeLike | Tensor, dtype: DTypeLike | None = None) -> Self:
+    def to(self, *args: DTypeLike | Tensor | ag.device, dtype: DTypeLike | None = None,
+           device: ag.device | str | None = None, non_blocking: bool = False) -> Self:
         """Cast floating parameters and buffers in place: ``model.to(ag.float64)``.
 
-        ``'cpu'`` is accepted (ndgrad runs on the CPU), other devices are refused.
+        The CPU (``'cpu'``, ``torch.device('cpu')``) is accepted; other devices are refused.
         """
+        ag.zeros(()).to(device=device)  # validates the device like Tensor.to
         for arg in args:
-            if isinstance(arg, str):
-                ag.zeros(()).to(arg)  # validates the device name like Tensor.to
+            if isinstance(arg, (str, ag.device)):
+                ag.zeros(()).to(arg)
             else:
                 dtype = arg.dtype if isinstance(arg, Tensor) else arg
         return self if dtype is None else self._cast_floats(ag.dtypes.as_dtype(dtype))

@@ -2,6 +2,8 @@
 
 import pathlib
 import re
+import subprocess
+import sys
 
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 
@@ -10,6 +12,12 @@ def test_readme_python_blocks_run():
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
     assert blocks, "the README has no python example"
     for block in blocks:
+        if "install_as_torch()" in block:  # the one-line swap: in a fresh interpreter
+            done = subprocess.run([sys.executable, "-c", block + "\nprint(device)"],
+                                  capture_output=True, text=True, timeout=120,
+                                  cwd=README.parent)
+            assert done.returncode == 0 and done.stdout.strip() == "cpu", done.stderr
+            continue
         namespace = {}
         exec(compile(block, str(README), "exec"), namespace)  # noqa: S102 - our own README
         assert namespace["loss"].item() < 0.1  # the moons model trained

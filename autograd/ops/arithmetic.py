@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._tensor import Tensor
 from ..dtypes import as_float, promote, result_type
 from ..function import Function
+from ..out import write_out
 
 if TYPE_CHECKING:
-    from .._tensor import Tensor
     from ..types import Array, ArrayLike, Value
 
 BROADCAST_HINT = ("shapes broadcast when, aligned from the right, each pair of dims is equal "
@@ -109,7 +110,8 @@ class Pow(Function):
 
     def forward(self, a: Any, b: Any) -> Array:
         a, b = promote(a, b)
-        return a ** b
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # inf/nan silently
+            return a ** b
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         xp = self.xp
@@ -128,24 +130,28 @@ class Pow(Function):
         return grad_a, grad_b
 
 
-def add(input: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
-    """``input + alpha * other``, broadcasting."""
-    return Add.apply(input, other if alpha == 1 else other * alpha)
+def add(input: Tensor, other: Any, *, alpha: float = 1, out: Tensor | None = None) -> Tensor:
+    """``input + alpha * other``, broadcasting; ``out=`` as in PyTorch."""
+    result = Add.apply(input, other if alpha == 1 else other * alpha)
+    return result if out is None else write_out(result, out, "add", input, other)
 
 
-def sub(input: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
-    """``input - alpha * other``, broadcasting."""
-    return Sub.apply(input, other if alpha == 1 else other * alpha)
+def sub(input: Tensor, other: Any, *, alpha: float = 1, out: Tensor | None = None) -> Tensor:
+    """``input - alpha * other``, broadcasting; ``out=`` as in PyTorch."""
+    result = Sub.apply(input, other if alpha == 1 else other * alpha)
+    return result if out is None else write_out(result, out, "sub", input, other)
 
 
-def mul(input: Tensor, other: Tensor | ArrayLike) -> Tensor:
-    """Elementwise product, broadcasting."""
-    return Mul.apply(input, other)
+def mul(input: Tensor, other: Tensor | ArrayLike, *, out: Tensor | None = None) -> Tensor:
+    """Elementwise product, broadcasting; ``out=`` as in PyTorch."""
+    result = Mul.apply(input, other)
+    return result if out is None else write_out(result, out, "mul", input, other)
 
 
-def div(input: Tensor, other: Tensor | ArrayLike) -> Tensor:
-    """Elementwise true division, broadcasting."""
-    return Div.apply(input, other)
+def div(input: Tensor, other: Tensor | ArrayLike, *, out: Tensor | None = None) -> Tensor:
+    """Elementwise true division, broadcasting; ``out=`` as in PyTorch."""
+    result = Div.apply(input, other)
+    return result if out is None else write_out(result, out, "div", input, other)
 
 
 def pow(input: Tensor, exponent: Tensor | ArrayLike) -> Tensor:  # noqa: A001 - PyTorch's name
@@ -190,3 +196,32 @@ def rpow(input: Tensor, other: ArrayLike) -> Tensor:
     arrays only.
     """
     return Pow.apply(np.asarray(other, dtype=result_type(other, input.data)), input)
+
+
+def negative(input: Tensor) -> Tensor:
+    """Alias of ``neg``: ``-input``."""
+    return Neg.apply(input)
+
+
+def lerp(input: Tensor, end: Tensor, weight: Tensor | float) -> Tensor:
+    """Linear interpolation ``input + weight * (end - input)``, broadcasting.
+
+    As PyTorch computes it: from ``end`` (``end - (end - input) * (1 - weight)``) where
+    ``|weight| >= 0.5``, so ``weight = 1`` gives ``end`` exactly. ``input`` and ``end`` are
+    floating point tensors of one dtype.
+    """
+    from .select import where
+
+    for label, value in (("input", input), ("end", end)):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"lerp(): argument '{label}' must be a Tensor, not {type(value).__name__}")
+    if input.dtype.kind != "f":
+        raise TypeError(f"lerp: expected floating point tensors, got {input.dtype}. "
+                        "Hint: convert first, e.g. x.float()")
+    if end.dtype != input.dtype:
+        raise TypeError(f"lerp: expected dtype {input.dtype} for `end` but got dtype {end.dtype}. "
+                        "Hint: convert one, e.g. end.to(input.dtype)")
+    diff = end - input
+    if not isinstance(weight, Tensor):
+        return input + weight * diff if abs(weight) < 0.5 else end - diff * (1 - weight)
+    return where(weight.abs() < 0.5, input + weight * diff, end - diff * (1 - weight))

@@ -130,7 +130,13 @@ class ScatterAdd(Function):
         return out
 
     def backward(self, g2: Value) -> tuple[Value | None, ...]:
-        return (self.call(Gather, g2, index=self.index, axis=self.axis),)
+        return (self.call(Gather, g2[gather_window(self.index.shape, self.axis)], index=self.index,
+                          axis=self.axis),)
+
+
+def gather_window(index_shape: Shape, axis: int) -> tuple[slice, ...]:
+    """The part of a tensor that ``gather(dim=axis)`` with an index of ``index_shape`` reads."""
+    return tuple(slice(None) if d == axis else slice(n) for d, n in enumerate(index_shape))
 
 
 def _is_basic(index: Any) -> bool:
@@ -205,7 +211,7 @@ def gather(input: Tensor, dim: int, index: Any) -> Tensor:
     if any(i > n for d, (i, n) in enumerate(zip(index.shape, input.shape)) if d != axis):
         raise IndexError(f"gather: index shape {index.shape} exceeds input shape {input.shape} "
                          f"outside dim {dim}")
-    window = tuple(slice(None) if d == axis else slice(n) for d, n in enumerate(index.shape))
+    window = gather_window(index.shape, axis)
     if any(i != n for d, (i, n) in enumerate(zip(index.shape, input.shape)) if d != axis):
         input = getitem(input, window)
     return Gather.apply(input, index=index, axis=axis)

@@ -14,6 +14,7 @@ import numpy as np
 from .. import dtypes
 from ..blas import fit_threads
 from ..function import Function, OpError
+from ..out import write_out
 
 if TYPE_CHECKING:
     from .._tensor import Tensor
@@ -111,9 +112,10 @@ def _check(a: Array, b: Array) -> None:
         raise OpError("matmul: bool tensors cannot be multiplied; convert with .float()")
 
 
-def matmul(input: Tensor, other: Tensor) -> Tensor:
-    """Matrix product ``input @ other`` (1-D, 2-D or batched)."""
-    return MatMul.apply(input, other)
+def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """Matrix product ``input @ other`` (1-D, 2-D or batched); ``out=`` as in PyTorch."""
+    result = MatMul.apply(input, other)
+    return result if out is None else write_out(result, out, "matmul", input, other)
 
 
 def rmatmul(input: Tensor, other: ArrayLike) -> Tensor:
@@ -126,8 +128,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return Linear.apply(input, weight, bias)
 
 
-def mm(input: Tensor, mat2: Tensor) -> Tensor:
-    """2-D matrix product."""
+def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """2-D matrix product; ``out=`` as in PyTorch."""
     if input.ndim != 2 or mat2.ndim != 2:
         raise OpError(f"mm: both operands must be 2-D, got {input.shape} and {mat2.shape}")
-    return MatMul.apply(input, mat2)
+    result = MatMul.apply(input, mat2)
+    return result if out is None else write_out(result, out, "mm", input, mat2)

@@ -13,6 +13,8 @@ import numpy as np
 
 from .. import dtypes
 from .._tensor import Tensor
+from ..device import DEVICE_TYPES, check_cpu
+from ..device import device as device_type
 from ..function import Function, OpError
 from .dims import normalize_dim
 from .indexing import getitem
@@ -297,21 +299,32 @@ def contiguous(input: Tensor) -> Tensor:
     return input
 
 
-def to(input: Tensor, *args: Tensor | DTypeLike, dtype: DTypeLike | None = None, **_ignored: Any) -> Tensor:
-    """Convert dtype: ``x.to(ag.float64)``, ``x.to(other)``; devices other than cpu are refused."""
+def to(input: Tensor, *args: Tensor | DTypeLike | device_type, dtype: DTypeLike | None = None,
+       device: device_type | str | None = None, **_ignored: Any) -> Tensor:
+    """Convert the dtype: ``x.to(ag.float64)``, ``x.to(other)``, ``x.to("cpu", ag.float64)``.
+
+    Devices are accepted as ``torch.device`` objects or names; the CPU is where tensors already
+    are, any other device is refused (``DeviceError``). ``non_blocking``/``copy`` are ignored.
+    """
     for arg in args:
         if isinstance(arg, Tensor):
             dtype = arg.dtype
-        elif isinstance(arg, str) and arg.split(":")[0] == "cpu":
-            continue
-        elif isinstance(arg, str) and arg in ("cuda", "mps") or str(arg).startswith("cuda"):
-            raise OpError(f"to: ndgrad runs on the CPU only (asked for {arg!r})")
+        elif isinstance(arg, device_type) or isinstance(arg, str) and _is_device(arg):
+            check_cpu("to", arg)
         else:
             dtype = arg
+    check_cpu("to", device)
     if dtype is None:
         return input
     dtype = dtypes.as_dtype(dtype)
     return input if dtype == input.dtype else Cast.apply(input, dtype=dtype)
+
+
+def _is_device(arg: object) -> bool:
+    """A device object, or a string naming one (``"cpu"``, ``"cuda:1"``), not a dtype name."""
+    if isinstance(arg, device_type):
+        return True
+    return isinstance(arg, str) and arg.partition(":")[0] in DEVICE_TYPES
 
 
 def type_as(input: Tensor, other: Tensor) -> Tensor:

@@ -15,6 +15,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..function import Function, OpError
+from ..out import write_out
 from .dims import pick, reduced_count, reduction_axes
 from .indexing import Gather
 from .softmax import shifted
@@ -224,21 +225,22 @@ def _args(op: str, input: Tensor, dim: Dims, axis: Dims, keepdim: bool,
 
 
 def sum(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,  # noqa: A001
-        keepdims: bool | None = None, dtype: DTypeLike | None = None) -> Tensor:
+        keepdims: bool | None = None, dtype: DTypeLike | None = None, out: Tensor | None = None) -> Tensor:
     """Sum over ``dim`` (all dims by default). Bool and integer tensors sum to int64."""
     axes, keep = _args("sum", input, dim, axis, keepdim, keepdims)
     if dtype is not None:
         input = input.to(dtype)
     elif input.dtype.kind in "bi" and input.dtype != np.int64:
         input = input.to(np.int64)
-    return Sum.apply(input, axes=axes, keepdims=keep)
+    return write_out(Sum.apply(input, axes=axes, keepdims=keep), out, "sum", input)
 
 
 def mean(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
-         keepdims: bool | None = None, dtype: DTypeLike | None = None) -> Tensor:
+         keepdims: bool | None = None, dtype: DTypeLike | None = None, out: Tensor | None = None) -> Tensor:
     """Arithmetic mean over ``dim``."""
     axes, keep = _args("mean", input, dim, axis, keepdim, keepdims)
-    return Mean.apply(input if dtype is None else input.to(dtype), axes=axes, keepdims=keep)
+    result = Mean.apply(input if dtype is None else input.to(dtype), axes=axes, keepdims=keep)
+    return write_out(result, out, "mean", input)
 
 
 def _correction(op: str, unbiased: bool | None, correction: float | None, ddof: float | None) -> float:
@@ -252,44 +254,44 @@ def _correction(op: str, unbiased: bool | None, correction: float | None, ddof: 
 
 def var(input: Tensor, dim: Dims = None, unbiased: bool | None = None, keepdim: bool = False, *,
         correction: float | None = None, axis: Dims = None, keepdims: bool | None = None,
-        ddof: float | None = None) -> Tensor:
+        ddof: float | None = None, out: Tensor | None = None) -> Tensor:
     """Variance over ``dim``; unbiased (divides by n - 1) by default.
 
     ``correction=0`` gives the population variance.
     """
     axes, keep = _args("var", input, dim, axis, keepdim, keepdims)
-    return Var.apply(input, axes=axes, keepdims=keep,
-                     correction=_correction("var", unbiased, correction, ddof))
+    return write_out(Var.apply(input, axes=axes, keepdims=keep,
+                     correction=_correction("var", unbiased, correction, ddof)), out, "var", input)
 
 
 def std(input: Tensor, dim: Dims = None, unbiased: bool | None = None, keepdim: bool = False, *,
         correction: float | None = None, axis: Dims = None, keepdims: bool | None = None,
-        ddof: float | None = None) -> Tensor:
+        ddof: float | None = None, out: Tensor | None = None) -> Tensor:
     """Standard deviation over ``dim``; unbiased by default like ``var``."""
     axes, keep = _args("std", input, dim, axis, keepdim, keepdims)
-    return Std.apply(input, axes=axes, keepdims=keep,
-                     correction=_correction("std", unbiased, correction, ddof))
+    return write_out(Std.apply(input, axes=axes, keepdims=keep,
+                     correction=_correction("std", unbiased, correction, ddof)), out, "std", input)
 
 
 def prod(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
-         keepdims: bool | None = None) -> Tensor:
+         keepdims: bool | None = None, out: Tensor | None = None) -> Tensor:
     """Product over ``dim``."""
     axes, keep = _args("prod", input, dim, axis, keepdim, keepdims)
-    return Prod.apply(input, axes=axes, keepdims=keep)
+    return write_out(Prod.apply(input, axes=axes, keepdims=keep), out, "prod", input)
 
 
 def amax(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
-         keepdims: bool | None = None) -> Tensor:
+         keepdims: bool | None = None, out: Tensor | None = None) -> Tensor:
     """Maximum over ``dim`` (ties share the gradient evenly)."""
     axes, keep = _args("amax", input, dim, axis, keepdim, keepdims)
-    return Amax.apply(input, axes=axes, keepdims=keep)
+    return write_out(Amax.apply(input, axes=axes, keepdims=keep), out, "amax", input)
 
 
 def amin(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
-         keepdims: bool | None = None) -> Tensor:
+         keepdims: bool | None = None, out: Tensor | None = None) -> Tensor:
     """Minimum over ``dim`` (ties share the gradient evenly)."""
     axes, keep = _args("amin", input, dim, axis, keepdim, keepdims)
-    return Amin.apply(input, axes=axes, keepdims=keep)
+    return write_out(Amin.apply(input, axes=axes, keepdims=keep), out, "amin", input)
 
 
 def _extreme(op: str, amax_or_amin: Callable[[Tensor], Tensor], pairwise: Callable[[Tensor, Tensor], Tensor],
@@ -335,10 +337,10 @@ def min(input: Tensor, dim: Dims | Tensor = None, keepdim: bool = False, *,  # n
 
 
 def logsumexp(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
-              keepdims: bool | None = None) -> Tensor:
+              keepdims: bool | None = None, out: Tensor | None = None) -> Tensor:
     """log(sum(exp(x))) over ``dim``, stable for large inputs."""
     axes, keep = _args("logsumexp", input, dim, axis, keepdim, keepdims)
-    return LogSumExp.apply(input, axes=axes, keepdims=keep)
+    return write_out(LogSumExp.apply(input, axes=axes, keepdims=keep), out, "logsumexp", input)
 
 
 def _arg_reduce(op: str, fn: Callable[..., Any], input: Tensor, dim: Dims, keepdim: bool, axis: Dims,
@@ -360,24 +362,26 @@ def _arg_reduce(op: str, fn: Callable[..., Any], input: Tensor, dim: Dims, keepd
 
 
 def argmax(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
-           keepdims: bool | None = None) -> Tensor:
+           keepdims: bool | None = None, out: Tensor | None = None) -> Tensor:
     """Index of the maximum (of the flattened tensor when ``dim`` is None)."""
-    return _arg_reduce("argmax", np.argmax, input, dim, keepdim, axis, keepdims)
+    result = _arg_reduce("argmax", np.argmax, input, dim, keepdim, axis, keepdims)
+    return write_out(result, out, "argmax", input)
 
 
 def argmin(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
-           keepdims: bool | None = None) -> Tensor:
+           keepdims: bool | None = None, out: Tensor | None = None) -> Tensor:
     """Index of the minimum (of the flattened tensor when ``dim`` is None)."""
-    return _arg_reduce("argmin", np.argmin, input, dim, keepdim, axis, keepdims)
+    result = _arg_reduce("argmin", np.argmin, input, dim, keepdim, axis, keepdims)
+    return write_out(result, out, "argmin", input)
 
 
 def all(input: Tensor, dim: Dims = None, keepdim: bool = False, *,  # noqa: A001
-        axis: Dims = None, keepdims: bool | None = None) -> Tensor:
+        axis: Dims = None, keepdims: bool | None = None, out: Tensor | None = None) -> Tensor:
     """True where every element (over ``dim``) is non-zero."""
-    return _arg_reduce("all", np.all, input, dim, keepdim, axis, keepdims)
+    return write_out(_arg_reduce("all", np.all, input, dim, keepdim, axis, keepdims), out, "all", input)
 
 
 def any(input: Tensor, dim: Dims = None, keepdim: bool = False, *,  # noqa: A001
-        axis: Dims = None, keepdims: bool | None = None) -> Tensor:
+        axis: Dims = None, keepdims: bool | None = None, out: Tensor | None = None) -> Tensor:
     """True where some element (over ``dim``) is non-zero."""
-    return _arg_reduce("any", np.any, input, dim, keepdim, axis, keepdims)
+    return write_out(_arg_reduce("any", np.any, input, dim, keepdim, axis, keepdims), out, "any", input)

@@ -1,9 +1,11 @@
 """Elementwise functions of one tensor.
 
-exp log log1p expm1 sqrt abs sin cos tanh sigmoid erf relu clamp sign.
+exp log log1p expm1 sqrt abs sin cos tanh sigmoid erf relu sign sgn nan_to_num clamp clamp_min
+clamp_max.
 
 Conventions pinned by tests: relu'(0) = 0, |x|'(0) = 0, clamp passes the gradient where
-min <= x <= max; sigmoid and tanh stay finite at +-1000.
+min <= x <= max (a tensor bound gets it where it is the result, ties excluded); sigmoid and
+tanh stay finite at +-1000.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._tensor import Tensor
-from ..dtypes import as_float
+from ..dtypes import as_float, result_type
 from ..function import Function, OpError
 from ._erf import erf as _erf_float64
 
@@ -179,14 +181,39 @@ class Abs(Function):
         return (g * self.xp.sign(self.input(0)),)
 
 
+def zeros_like(g: Value) -> Value:
+    """A constant zero gradient shaped like ``g`` (a Tensor under create_graph, else an array).
+
+    Exact zeros, as PyTorch's, even where ``g`` is inf or nan.
+    """
+    if isinstance(g, Tensor):
+        return Tensor._wrap(np.zeros_like(g._data))
+    return np.zeros_like(g)
+
+
 class Sign(Function):
-    """sign(x) in {-1, 0, 1}; its gradient is zero everywhere it exists."""
+    """sign(x) in {-1, 0, 1} (0 for nan, as in PyTorch); its gradient is zero (exact zeros)."""
 
     def forward(self, x: Array) -> Array:
-        return np.sign(x)
+        if x.dtype.kind == "b":
+            return x.copy()
+        return np.where(np.isnan(x), 0, np.sign(x)) if x.dtype.kind == "f" else np.sign(x)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
-        return (g * 0,)
+        return (zeros_like(g),)
+
+
+class NanToNum(Function):
+    """x with nan, +inf and -inf replaced by numbers;  d/dx = 1 where x is finite, else 0."""
+
+    def forward(self, x: Array, nan: float, posinf: float | None, neginf: float | None) -> Array:
+        if x.dtype.kind != "f":
+            return x.copy()
+        self.finite = np.isfinite(x)
+        return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        return (g * self.finite,)
 
 
 class Clamp(Function):
@@ -198,6 +225,7 @@ class Clamp(Function):
         if lo is None and hi is None:
             raise OpError("clamp: at least one of min and max must be given")
         self.lo, self.hi = lo, hi
+        x = x.astype(result_type(x, *(v for v in (lo, hi) if v is not None)), copy=False)
         return np.clip(x, lo, hi)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
@@ -281,10 +309,46 @@ def sign(input: Tensor) -> Tensor:
 
 def clamp(input: Tensor, min: Tensor | float | None = None,  # noqa: A002 - PyTorch's names
           max: Tensor | float | None = None) -> Tensor:  # noqa: A002
-    """Limit values to [min, max]; either bound may be None or a tensor. Alias: ``clip``."""
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
-        from .select import maximum, minimum
+    """Limit values to [min, max]; either bound may be None or a tensor. Alias: ``clip``.
 
-        lower = input if min is None else maximum(input, min)
-        return lower if max is None else minimum(lower, max)
+    With tensor bounds, as in PyTorch, ``input`` gets the gradient where min <= x <= max
+    (ties included), ``min`` where x < min and ``max`` where x > max.
+    """
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        from .select import where
+
+        lower = input if min is None else where(input < min, min, input)
+        return lower if max is None else where(lower > max, max, lower)
     return Clamp.apply(input, lo=min, hi=max)
+
+
+def clamp_min(input: Tensor, min: Tensor | float) -> Tensor:  # noqa: A002 - PyTorch's name
+    """max(x, min) elementwise; ``input`` gets the gradient where x >= min (ties included)."""
+    return clamp(input, min=min)
+
+
+def clamp_max(input: Tensor, max: Tensor | float) -> Tensor:  # noqa: A002 - PyTorch's name
+    """min(x, max) elementwise; ``input`` gets the gradient where x <= max (ties included)."""
+    return clamp(input, max=max)
+
+
+def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
+               neginf: float | None = None) -> Tensor:
+    """Replace nan by ``nan``, +inf by ``posinf`` and -inf by ``neginf``.
+
+    The infinities default to the dtype's largest and lowest finite values, as in PyTorch;
+    the gradient is 0 at the replaced elements.
+
+    Example:
+        >>> ag.nan_to_num(ag.tensor([float("nan"), 1.0, float("inf")]), posinf=9.0)
+        tensor([0., 1., 9.])
+    """
+    return NanToNum.apply(input, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def sgn(input: Tensor) -> Tensor:
+    """The sign of each element; for real tensors the same as ``sign``."""
+    return Sign.apply(input)
+
+
+absolute = abs

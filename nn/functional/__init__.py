@@ -20,7 +20,7 @@ from .activation import (
     softplus,
     tanh,
 )
-from .layers import dropout, linear
+from .layers import dropout, linear, one_hot
 from .loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -36,7 +36,7 @@ from .normalization import batch_norm, layer_norm
 __all__ = [
     "elu", "gelu", "leaky_relu", "log_softmax", "logsigmoid", "relu", "sigmoid", "silu", "softmax",
     "softplus", "tanh",
-    "dropout", "linear",
+    "dropout", "one_hot", "linear",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "huber_loss",
     "l1_loss", "mse_loss", "nll_loss", "smooth_l1_loss",
     "batch_norm", "layer_norm",

@@ -1,11 +1,11 @@
-"""Linear maps (a fused autograd op: y = x W^T + b) and dropout (``nn.functional``)."""
+"""Linear maps (a fused autograd op: y = x W^T + b), dropout and one_hot (``nn.functional``)."""
 
 from __future__ import annotations
 
 import autograd as ag
-from autograd import Tensor, linear
+from autograd import Tensor, linear, one_hot
 
-__all__ = ["linear", "dropout"]
+__all__ = ["dropout", "linear", "one_hot"]
 
 
 def check_probability(p: float) -> None:

@@ -118,7 +118,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | ArrayLi
     Example:
         >>> p = ag.tensor([0.9, 0.2], requires_grad=True)
         >>> binary_cross_entropy(p, ag.tensor([1.0, 0.0]))
-        tensor(0.1643, grad_fn=<MeanBackward>)
+        tensor(0.1643, grad_fn=<MeanBackward0>)
     """
     _require_tensor("input", input)
     _require_tensor("target", target)

@@ -1,0 +1,194 @@
+"""Exponentials, logarithms and powers of one tensor, and log-sum-exp of two.
+
+exp2 log2 log10 rsqrt reciprocal square logaddexp logaddexp2.
+
+Integer inputs give float32 (``square`` keeps integers, as in PyTorch). Division by zero
+and logarithms of zero or negatives give inf or nan silently, as in PyTorch.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._tensor import Tensor
+from ..dtypes import as_float, name, result_type
+from ..function import Function
+from .arithmetic import BROADCAST_HINT, Pow
+from .unary import Sigmoid
+
+if TYPE_CHECKING:
+    from ..types import Array, Value
+
+_LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
+
+
+class Exp2(Function):
+    """2^x;  d/dx = 2^x ln 2."""
+
+    saves_output = True
+
+    def forward(self, x: Array) -> Array:
+        with np.errstate(over="ignore"):
+            return np.exp2(as_float(x))
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        return (g * self.output() * _LN2,)
+
+
+class Log2(Function):
+    """log_2 x;  d/dx = 1 / (x ln 2)."""
+
+    saved_inputs = (0,)
+
+    def forward(self, x: Array) -> Array:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log2(as_float(x))
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (g / (self.input(0) * _LN2),)
+
+
+class Log10(Function):
+    """log_10 x;  d/dx = 1 / (x ln 10)."""
+
+    saved_inputs = (0,)
+
+    def forward(self, x: Array) -> Array:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log10(as_float(x))
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (g / (self.input(0) * _LN10),)
+
+
+class Rsqrt(Function):
+    """1 / sqrt(x);  d/dx = -1/2 x^(-3/2) = -y^3 / 2."""
+
+    saves_output = True
+
+    def forward(self, x: Array) -> Array:
+        x = as_float(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.reciprocal(np.sqrt(x))
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        y = self.output()
+        with np.errstate(invalid="ignore", over="ignore"):
+            return (g * (y * y * y) * -0.5,)
+
+
+class Reciprocal(Function):
+    """1 / x;  d/dx = -1/x^2 = -y^2."""
+
+    saves_output = True
+
+    def forward(self, x: Array) -> Array:
+        x = as_float(x)
+        with np.errstate(divide="ignore"):
+            return np.reciprocal(x)
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        y = self.output()
+        with np.errstate(invalid="ignore", over="ignore"):
+            return (-g * (y * y),)
+
+
+def _floats(op: str, a: Any, b: Any) -> tuple[Array, Array]:
+    dtype = result_type(a, b)
+    a, b = np.asarray(a, dtype=dtype), np.asarray(b, dtype=dtype)
+    if a.dtype.kind != "f":
+        raise TypeError(f"{op}: expected floating point tensors, got {name(a.dtype)}. "
+                        "Hint: convert first, e.g. x.float()")
+    return a, b
+
+
+class Logaddexp(Function):
+    """log(e^a + e^b) without overflow;  d/da = sigmoid(a - b), d/db = sigmoid(b - a)."""
+
+    saved_inputs = (0, 1)
+    hint = BROADCAST_HINT
+
+    def forward(self, a: Any, b: Any) -> Array:
+        with np.errstate(invalid="ignore"):
+            return np.logaddexp(*_floats("logaddexp", a, b))
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        a, b = self.input(0), self.input(1)
+        with np.errstate(invalid="ignore"):
+            grad_a = g * self.call(Sigmoid, a - b) if self.needs_input_grad[0] else None
+            grad_b = g * self.call(Sigmoid, b - a) if self.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+class Logaddexp2(Function):
+    """log2(2^a + 2^b) without overflow;  d/da = sigmoid((a - b) ln 2), d/db likewise."""
+
+    saved_inputs = (0, 1)
+    hint = BROADCAST_HINT
+
+    def forward(self, a: Any, b: Any) -> Array:
+        with np.errstate(invalid="ignore"):
+            return np.logaddexp2(*_floats("logaddexp2", a, b))
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        a, b = self.input(0), self.input(1)
+        with np.errstate(invalid="ignore"):
+            grad_a = g * self.call(Sigmoid, (a - b) * _LN2) if self.needs_input_grad[0] else None
+            grad_b = g * self.call(Sigmoid, (b - a) * _LN2) if self.needs_input_grad[1] else None
+        return grad_a, grad_b
+
+
+def exp2(input: Tensor) -> Tensor:
+    """2^x elementwise."""
+    return Exp2.apply(input)
+
+
+def log2(input: Tensor) -> Tensor:
+    """Base-2 logarithm elementwise."""
+    return Log2.apply(input)
+
+
+def log10(input: Tensor) -> Tensor:
+    """Base-10 logarithm elementwise."""
+    return Log10.apply(input)
+
+
+def rsqrt(input: Tensor) -> Tensor:
+    """1 / sqrt(x) elementwise (inf at 0, nan below)."""
+    return Rsqrt.apply(input)
+
+
+def reciprocal(input: Tensor) -> Tensor:
+    """1 / x elementwise (integers give float32; inf at 0)."""
+    return Reciprocal.apply(input)
+
+
+def square(input: Tensor) -> Tensor:
+    """The square x * x elementwise (integer tensors stay integer; bool gives int64, as in PyTorch)."""
+    return Pow.apply(input, 2)
+
+
+def require_tensors(op: str, input: Any, other: Any) -> None:
+    """Refuse a non-Tensor operand, as PyTorch's binary functions without a Scalar overload do."""
+    for label, value in (("input", input), ("other", other)):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{op}(): argument '{label}' must be a Tensor, not "
+                            f"{type(value).__name__}. Hint: wrap it, e.g. ag.tensor({value!r})")
+
+
+def logaddexp(input: Tensor, other: Tensor) -> Tensor:
+    """log(e^input + e^other) elementwise, broadcasting, without overflow."""
+    require_tensors("logaddexp", input, other)
+    return Logaddexp.apply(input, other)
+
+
+def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
+    """log2(2^input + 2^other) elementwise, broadcasting, without overflow."""
+    require_tensors("logaddexp2", input, other)
+    return Logaddexp2.apply(input, other)

@@ -1,0 +1,249 @@
+"""Rearranging elements: flip, roll, repeat/tile, repeat_interleave, narrow, unbind, movedim.
+
+``flip``, ``roll`` and ``repeat`` are primitives (their gradients: flip back, roll back, sum
+the tiles); the rest compose from indexing and permute. ``Tensor.repeat`` follows
+``np.tile`` (whole copies of the tensor), ``repeat_interleave`` follows ``np.repeat``
+(each element repeated in place).
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._tensor import Tensor
+from ..function import Function, OpError
+from .dims import normalize_dim
+from .indexing import getitem
+from .movement import clone, permute, reshape, transpose
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..types import Array, Shape, Value
+
+
+class Flip(Function):
+    """Reverse the order along ``axes``;  d/dx = the gradient flipped back."""
+
+    def forward(self, x: Array, axes: Shape) -> Array:
+        self.axes = axes
+        return np.flip(x, axes).copy()
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        return (self.call(Flip, g, axes=self.axes),)
+
+
+class Roll(Function):
+    """Shift elements cyclically by ``shifts`` along ``axes`` (None: the flattened tensor).
+
+    d/dx = the gradient rolled back by ``-shifts``.
+    """
+
+    def forward(self, x: Array, shifts: Shape, axes: Shape | None) -> Array:
+        self.shifts, self.axes = shifts, axes
+        if axes is None:
+            return np.roll(x, shifts[0])
+        return np.roll(x, shifts, axes)
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        return (self.call(Roll, g, shifts=tuple(-s for s in self.shifts), axes=self.axes),)
+
+
+class Repeat(Function):
+    """Tile whole copies: ``np.tile(x, reps)`` (x padded with leading size-1 dims to len(reps)).
+
+    d/dx = the gradient split into its tiles and summed over them.
+    """
+
+    def forward(self, x: Array, reps: Shape) -> Array:
+        self.shape, self.reps = x.shape, reps
+        padded = (1,) * (len(reps) - x.ndim) + x.shape
+        return np.tile(x.reshape(padded), reps)
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        padded = (1,) * (len(self.reps) - len(self.shape)) + self.shape
+        tiles = tuple(v for r, n in zip(self.reps, padded) for v in (r, n))
+        summed = g.reshape(tiles).sum(axis=tuple(range(0, 2 * len(padded), 2)))
+        return (summed.reshape(self.shape),)
+
+
+def _int_list(op: str, name: str, args: Sequence[Any]) -> tuple[int, ...]:
+    """Accept ``f(0, 1)``, ``f((0, 1))``, ``f([0, 1])`` and a single int."""
+    values = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+    if not builtins.all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
+        raise TypeError(f"{op}: {name} must be ints, got {tuple(values)!r}")
+    return tuple(int(v) for v in values)
+
+
+def _unique_dims(op: str, dims: Sequence[int], ndim: int, name: str = "dims") -> tuple[int, ...]:
+    axes = tuple(normalize_dim(op, d, ndim) for d in dims)
+    if len(set(axes)) != len(axes):
+        raise OpError(f"{op}: a dim appears more than once in {name} {tuple(dims)}")
+    return axes
+
+
+def flip(input: Tensor, *dims: int | Sequence[int]) -> Tensor:
+    """Reverse the order of elements along ``dims`` (a copy, as in PyTorch)."""
+    axes = _unique_dims("flip", _int_list("flip", "dims", dims), input.ndim)
+    if input.ndim == 0:
+        return clone(input)
+    return Flip.apply(input, axes=axes)
+
+
+def roll(input: Tensor, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Tensor:
+    """Shift elements cyclically along ``dims`` (with ``dims=None``, over the flattened tensor).
+
+    Elements shifted past the end come back at the start.
+    """
+    shift = _int_list("roll", "shifts", (shifts,))
+    if dims is None:
+        if len(shift) != 1:
+            raise OpError(f"roll: with dims=None, shifts must be one int, got {shift}")
+        return Roll.apply(input, shifts=shift, axes=None)
+    axes = tuple(normalize_dim("roll", d, input.ndim) for d in _int_list("roll", "dims", (dims,)))
+    if len(shift) != len(axes) or not shift:
+        raise OpError(f"roll: shifts {shift} and dims {tuple(axes)} must have the same length")
+    if input.ndim == 0:
+        return clone(input)
+    return Roll.apply(input, shifts=shift, axes=axes)
+
+
+def repeat(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
+    """``x.repeat(a, b)``: tile whole copies of ``x`` (``np.tile``), ``a`` along dim 0...
+
+    There must be at least as many sizes as dims; extra sizes add leading dims.
+    """
+    reps = _int_list("repeat", "sizes", sizes)
+    if not sizes:
+        raise TypeError("repeat: missing the repeats, e.g. x.repeat(2, 1)")
+    if len(reps) < input.ndim:
+        raise OpError(f"repeat: {len(reps)} repeats {reps} for a tensor of shape {input.shape}: "
+                      "give at least one per dim. Hint: x.tile() pads the repeats with 1s")
+    if builtins.any(r < 0 for r in reps):
+        raise OpError(f"repeat: repeats must be non-negative, got {reps}")
+    return Repeat.apply(input, reps=reps)
+
+
+def tile(input: Tensor, dims: int | Sequence[int]) -> Tensor:
+    """``np.tile``: like ``repeat``, with fewer ``dims`` than dims padded with leading 1s."""
+    reps = _int_list("tile", "dims", (dims,))
+    reps = (1,) * (input.ndim - len(reps)) + reps
+    if not reps:
+        return clone(input)
+    return repeat(input, reps)
+
+
+def repeat_interleave(input: Tensor, repeats: Tensor | int | None = None, dim: int | None = None,
+                      *, output_size: int | None = None) -> Tensor:
+    """Repeat each element ``repeats`` times in place (``np.repeat``), along ``dim``.
+
+    With ``dim=None`` the tensor is flattened first. ``repeats`` is an int, or a tensor with
+    one count per element along ``dim``. Called with only a 1-D count tensor
+    (``repeat_interleave(counts)``), it returns the indices ``0..n-1`` repeated by the counts.
+    """
+    if repeats is None:
+        counts = _counts(input, None)
+        return Tensor._wrap(np.repeat(np.arange(len(counts), dtype=np.int64), counts))
+    if dim is None:
+        input = reshape(input, -1)
+        axis = 0
+    else:
+        axis = normalize_dim("repeat_interleave", dim, input.ndim)
+    length = input.shape[axis] if input.ndim else 1
+    counts = _counts(repeats, length)
+    index = np.repeat(np.arange(length), counts)
+    if output_size is not None and output_size != len(index):
+        raise OpError(f"repeat_interleave: output_size={output_size} but the repeats give "
+                      f"{len(index)} elements")
+    if input.ndim == 0:
+        return getitem(reshape(input, 1), (index,))
+    return getitem(input, (slice(None),) * axis + (index,))
+
+
+def _counts(repeats: Tensor | int, length: int | None) -> Array:
+    """The repeat count of each of ``length`` elements (an int broadcasts to all)."""
+    if isinstance(repeats, (int, np.integer)) and not isinstance(repeats, bool):
+        counts = np.full(length or 0, int(repeats), dtype=np.int64)
+    elif isinstance(repeats, Tensor) and repeats.dtype.kind in "iu" and repeats.ndim <= 1:
+        if length is None and repeats.ndim != 1:
+            raise OpError(f"repeat_interleave: the counts must be a 1-D tensor, got shape "
+                          f"{repeats.shape}")
+        counts = repeats.data.reshape(-1).astype(np.int64)
+        if length is not None and len(counts) == 1:
+            counts = np.full(length, counts[0])
+        if length is not None and len(counts) != length:
+            raise OpError(f"repeat_interleave: {len(counts)} repeats for {length} elements "
+                          "along the dim; give one count per element (or a single count)")
+    else:
+        kind = f"a {repeats.dtype} tensor of shape {repeats.shape}" if isinstance(
+            repeats, Tensor) else type(repeats).__name__
+        raise TypeError(f"repeat_interleave: repeats must be an int or a 0-d/1-D integer tensor, "
+                        f"got {kind}")
+    if (counts < 0).any():
+        raise OpError(f"repeat_interleave: repeats must be non-negative, got {counts.tolist()}")
+    return counts
+
+
+def narrow(input: Tensor, dim: int, start: int | Tensor, length: int) -> Tensor:
+    """The view ``input[..., start:start + length]`` along ``dim`` (``start`` may be negative)."""
+    if input.ndim == 0:
+        raise OpError("narrow: cannot be applied to a 0-d tensor")
+    axis = normalize_dim("narrow", dim, input.ndim)
+    if isinstance(start, Tensor):
+        if start.ndim or start.dtype.kind not in "iu":
+            raise TypeError(f"narrow: start must be an int or a 0-d integer tensor, got "
+                            f"{start.dtype} of shape {start.shape}")
+        start = int(start.item())
+    size = input.shape[axis]
+    if not -size <= start <= size:
+        raise IndexError(f"narrow: start {start} is out of range for dim {dim} of size {size} "
+                         f"(expected a start in [{-size}, {size}])")
+    start = start + size if start < 0 else start
+    if length < 0:
+        raise OpError(f"narrow: length must be non-negative, got {length}")
+    if start + length > size:
+        raise OpError(f"narrow: start ({start}) + length ({length}) exceeds the size {size} of "
+                      f"dim {dim} (shape {input.shape})")
+    return getitem(input, (slice(None),) * axis + (slice(start, start + length),))
+
+
+def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    """The slices along ``dim`` (views), with that dim removed."""
+    if input.ndim == 0:
+        raise IndexError("unbind: a 0-d tensor has no dim to unbind")
+    axis = normalize_dim("unbind", dim, input.ndim)
+    lead = (slice(None),) * axis
+    return tuple(getitem(input, lead + (i,)) for i in range(input.shape[axis]))
+
+
+def movedim(input: Tensor, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+    """Move the dims ``source`` to positions ``destination``; the others keep their order.
+
+    Alias: ``moveaxis``.
+    """
+    src_dims = _int_list("movedim", "source", (source,))
+    dst_dims = _int_list("movedim", "destination", (destination,))
+    if len(src_dims) != len(dst_dims):
+        raise OpError(f"movedim: source {src_dims} and destination {dst_dims} must have the "
+                      "same number of dims")
+    src = _unique_dims("movedim", src_dims, input.ndim, "source")
+    dst = _unique_dims("movedim", dst_dims, input.ndim, "destination")
+    if input.ndim == 0:
+        return permute(input)
+    order: list[int | None] = [None] * input.ndim
+    for s, d in zip(src, dst):
+        order[d] = s
+    rest = iter(d for d in range(input.ndim) if d not in src)
+    return permute(input, tuple(next(rest) if o is None else o for o in order))
+
+
+def swapdims(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    """Swap two dims (``transpose``'s other name, as ``swapaxes``)."""
+    return transpose(input, dim0, dim1)
+
+
+moveaxis = movedim
+swapaxes = swapdims

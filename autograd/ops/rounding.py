@@ -1,0 +1,209 @@
+"""Rounding and remainders: floor ceil round trunc fix frac fmod remainder.
+
+As in PyTorch, floor/ceil/round/trunc keep integer dtypes (refusing bool) and have a zero
+gradient everywhere (the exact zeros, even for a non-finite upstream gradient); frac's
+gradient is 1. ``fmod`` is C's remainder (the sign of the dividend), ``remainder`` Python's
+(the sign of the divisor); their gradients are d/da = 1 and d/db = -trunc(a/b) (fmod) or
+-floor(a/b) (remainder). Integer division by zero raises, as PyTorch's ZeroDivisionError does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._tensor import Tensor
+from ..dtypes import name, result_type
+from ..function import Function
+from .arithmetic import BROADCAST_HINT
+from .unary import zeros_like
+
+if TYPE_CHECKING:
+    from ..types import Array, Value
+
+
+def _refuse_bool(op: str, x: Array) -> None:
+    if x.dtype.kind == "b":
+        raise TypeError(f"{op}: not supported for bool tensors. Hint: convert first, e.g. x.float()")
+
+
+class _Rounding(Function):
+    """An integer-valued step function of x: its gradient is zero wherever it exists."""
+
+    _ufunc: np.ufunc
+
+    def forward(self, x: Array) -> Array:
+        _refuse_bool(self.op_name, x)
+        return x.copy() if x.dtype.kind in "iu" else self._ufunc(x)
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        return (zeros_like(g),)
+
+
+class Floor(_Rounding):
+    """floor(x), the largest integer <= x;  d/dx = 0."""
+
+    _ufunc = np.floor
+
+
+class Ceil(_Rounding):
+    """ceil(x), the smallest integer >= x;  d/dx = 0."""
+
+    _ufunc = np.ceil
+
+
+class Trunc(_Rounding):
+    """trunc(x), x rounded toward zero;  d/dx = 0."""
+
+    _ufunc = np.trunc
+
+
+class Round(_Rounding):
+    """x rounded to ``decimals`` places, halves to even;  d/dx = 0.
+
+    PyTorch's formula: rint(x * 10^d) / 10^d for d >= 0, rint(x / 10^-d) * 10^-d for d < 0,
+    in the tensor's dtype.
+    """
+
+    def forward(self, x: Array, decimals: int = 0) -> Array:
+        _refuse_bool("round", x)
+        if decimals == 0:
+            return x.copy() if x.dtype.kind in "iu" else np.rint(x)
+        if x.dtype.kind != "f":
+            raise TypeError(f"round: decimals={decimals} is not supported for integer tensors "
+                            f"({name(x.dtype)}). Hint: convert first, e.g. x.float()")
+        scale = x.dtype.type(10.0 ** abs(decimals))
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.rint(x * scale) / scale if decimals > 0 else np.rint(x / scale) * scale
+
+
+class Frac(Function):
+    """x - trunc(x), the fractional part with the sign of x;  d/dx = 1."""
+
+    def forward(self, x: Array) -> Array:
+        if x.dtype.kind != "f":
+            raise TypeError(f"frac: expected a floating point tensor, got {name(x.dtype)}. "
+                            "Hint: an integer's fractional part is 0; convert with x.float()")
+        with np.errstate(invalid="ignore"):
+            return x - np.trunc(x)  # nan at +-inf, as in PyTorch
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        return (g,)
+
+
+class Fmod(Function):
+    """a - trunc(a / b) b, with the sign of a (C's fmod);  d/da = 1, d/db = -trunc(a / b)."""
+
+    saved_inputs = (0, 1)
+    hint = BROADCAST_HINT
+
+    def forward(self, a: Any, b: Any) -> Array:
+        a, b = _operands(self.op_name, a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.fmod(a, b)
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        grad_b = None
+        if self.needs_input_grad[1]:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                grad_b = -g * self.call(Trunc, self.input(0) / self.input(1))
+        return g, grad_b
+
+
+class Remainder(Function):
+    """a - floor(a / b) b, with the sign of b (Python's %);  d/da = 1, d/db = -floor(a / b).
+
+    Floats follow PyTorch's kernel: fmod(a, b), plus b where it is nonzero and its sign
+    differs from b's (so -0.0 % 2 stays -0.0).
+    """
+
+    saved_inputs = (0, 1)
+    hint = BROADCAST_HINT
+
+    def forward(self, a: Any, b: Any) -> Array:
+        a, b = _operands(self.op_name, a, b)
+        if a.dtype.kind != "f":
+            return np.remainder(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mod = np.fmod(a, b)
+            return np.where((mod != 0) & ((b < 0) != (mod < 0)), mod + b, mod)
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        grad_b = None
+        if self.needs_input_grad[1]:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                grad_b = -g * self.call(Floor, self.input(0) / self.input(1))
+        return g, grad_b
+
+
+def _operands(op: str, a: Any, b: Any) -> tuple[Array, Array]:
+    """Promote, and refuse bool operands and an integer division by zero."""
+    dtype = result_type(a, b)
+    a, b = np.asarray(a, dtype=dtype), np.asarray(b, dtype=dtype)
+    _refuse_bool(op, a)
+    if a.dtype.kind in "iu" and not np.all(b):
+        raise ZeroDivisionError(f"{op}: integer division by zero (the divisor has zeros). "
+                                "Hint: use a floating point divisor to get nan instead")
+    return a, b
+
+
+def floor(input: Tensor) -> Tensor:
+    """The largest integer <= x elementwise (integer tensors are returned as they are)."""
+    return Floor.apply(input)
+
+
+def ceil(input: Tensor) -> Tensor:
+    """The smallest integer >= x elementwise (integer tensors are returned as they are)."""
+    return Ceil.apply(input)
+
+
+def trunc(input: Tensor) -> Tensor:
+    """Round toward zero elementwise. Alias: ``fix``."""
+    return Trunc.apply(input)
+
+
+def fix(input: Tensor) -> Tensor:
+    """Alias of ``trunc``: x rounded toward zero."""
+    return Trunc.apply(input)
+
+
+def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001 - PyTorch's name
+    """Round to the nearest integer (halves to even), or to ``decimals`` decimal places.
+
+    Example:
+        >>> ag.round(ag.tensor([0.5, 1.5, 1.2345]), decimals=2)
+        tensor([0.5000, 1.5000, 1.2300])
+    """
+    if type(decimals) is not int:
+        raise TypeError(f"round: decimals must be an int, got {type(decimals).__name__}")
+    return Round.apply(input, decimals=decimals)
+
+
+def frac(input: Tensor) -> Tensor:
+    """The fractional part ``x - trunc(x)``, with the sign of x (floating point tensors only)."""
+    return Frac.apply(input)
+
+
+def fmod(input: Tensor, other: Tensor | float) -> Tensor:
+    """C-style remainder of ``input / other``: the result has the sign of ``input``."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"fmod: input must be a Tensor, got {type(input).__name__}. "
+                        "Hint: wrap it with ag.tensor(...)")
+    return Fmod.apply(input, other)
+
+
+def remainder(input: Tensor | float, other: Tensor | float) -> Tensor:
+    """Python-style remainder of ``input / other``: the result has the sign of ``other``.
+
+    Either operand may be a number (not both).
+    """
+    if not (isinstance(input, Tensor) or isinstance(other, Tensor)):
+        raise TypeError("remainder: at least one of input and other must be a Tensor, got "
+                        f"{type(input).__name__} and {type(other).__name__}")
+    return Remainder.apply(input, other)
+
+
+def rremainder(input: Tensor, other: float) -> Tensor:
+    """``other % input`` for a number ``other`` (``Tensor.__rmod__``)."""
+    return remainder(other, input)
