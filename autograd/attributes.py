@@ -13,12 +13,14 @@ import numpy as np
 
 from . import dtypes
 from ._tensor import Tensor
-from .device import DeviceError, check_cpu
+from .device import DeviceError
+from .factories import _new, _size
 from .function import OpError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from .device import DeviceLike
     from .types import ArrayLike, DTypeLike
 
 __all__ = ["t"]
@@ -100,60 +102,46 @@ def get_device(self: Tensor) -> int:
     return -1
 
 
-def _like(self: Tensor, dtype: DTypeLike | None, where: str, device_: object) -> np.dtype[Any]:
-    check_cpu(where, device_)  # type: ignore[arg-type]
+def _like(self: Tensor, dtype: DTypeLike | None) -> np.dtype[Any]:
     return self._data.dtype if dtype is None else dtypes.as_dtype(dtype)
 
 
-def _new(array: np.ndarray[Any, Any], requires_grad: bool) -> Tensor:
-    out = Tensor._wrap(array)
-    if requires_grad:
-        out.requires_grad = True
-    return out
-
-
-def _sizes(where: str, size: tuple[Any, ...]) -> tuple[int, ...]:
-    shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
-    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 0 for n in shape):
-        raise ValueError(f"{where}: sizes must be non-negative ints, got {shape!r}")
-    return tuple(int(n) for n in shape)
-
-
 def new_zeros(self: Tensor, *size: int | Iterable[int], dtype: DTypeLike | None = None,
-              device: object = None, requires_grad: bool = False) -> Tensor:
+              device: DeviceLike | int | None = None, requires_grad: bool = False) -> Tensor:
     """Zeros of ``size`` with this tensor's dtype (unless ``dtype``)."""
-    dt = _like(self, dtype, "new_zeros", device)
-    return _new(np.zeros(_sizes("new_zeros", size), dt), requires_grad)
+    dt = _like(self, dtype)
+    return _new(np.zeros(_size("new_zeros", size), dt), requires_grad, device, "new_zeros")
 
 
 def new_ones(self: Tensor, *size: int | Iterable[int], dtype: DTypeLike | None = None,
-             device: object = None, requires_grad: bool = False) -> Tensor:
+             device: DeviceLike | int | None = None, requires_grad: bool = False) -> Tensor:
     """Ones of ``size`` with this tensor's dtype (unless ``dtype``)."""
-    dt = _like(self, dtype, "new_ones", device)
-    return _new(np.ones(_sizes("new_ones", size), dt), requires_grad)
+    dt = _like(self, dtype)
+    return _new(np.ones(_size("new_ones", size), dt), requires_grad, device, "new_ones")
 
 
 def new_empty(self: Tensor, *size: int | Iterable[int], dtype: DTypeLike | None = None,
-              device: object = None, requires_grad: bool = False) -> Tensor:
+              device: DeviceLike | int | None = None, requires_grad: bool = False) -> Tensor:
     """An uninitialised tensor of ``size`` with this tensor's dtype (unless ``dtype``)."""
-    dt = _like(self, dtype, "new_empty", device)
-    return _new(np.empty(_sizes("new_empty", size), dt), requires_grad)
+    dt = _like(self, dtype)
+    return _new(np.empty(_size("new_empty", size), dt), requires_grad, device, "new_empty")
 
 
 def new_full(self: Tensor, size: Iterable[int], fill_value: float, *,
-             dtype: DTypeLike | None = None, device: object = None,
+             dtype: DTypeLike | None = None, device: DeviceLike | int | None = None,
              requires_grad: bool = False) -> Tensor:
     """``fill_value`` everywhere, with this tensor's dtype (unless ``dtype``)."""
-    dt = _like(self, dtype, "new_full", device)
-    return _new(np.full(_sizes("new_full", (tuple(size),)), fill_value, dt), requires_grad)
+    dt = _like(self, dtype)
+    array = np.full(_size("new_full", (tuple(size),)), fill_value, dt)
+    return _new(array, requires_grad, device, "new_full")
 
 
 def new_tensor(self: Tensor, data: ArrayLike, dtype: DTypeLike | None = None,
-               device: object = None, requires_grad: bool = False) -> Tensor:
+               device: DeviceLike | int | None = None, requires_grad: bool = False) -> Tensor:
     """A copy of ``data`` with this tensor's dtype (unless ``dtype``), not in any graph."""
-    dt = _like(self, dtype, "new_tensor", device)
+    dt = _like(self, dtype)
     source = data._data if isinstance(data, Tensor) else data
-    return _new(np.array(source, dtype=dt), requires_grad)
+    return _new(np.array(source, dtype=dt), requires_grad, device, "new_tensor")
 
 
 def tensor_type(self: Tensor, dtype: DTypeLike | None = None, non_blocking: bool = False,

@@ -75,9 +75,10 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
 
 # ---- helpers -------------------------------------------------------------------------
 def _rng(generator: np.random.Generator | None) -> np.random.Generator:
-    """The generator to draw from: the caller's, else ndgrad's current one.
+    """The generator to draw from: the caller's, else ndgrad's global one.
 
-    ndgrad's is looked up at call time, since ``ag.manual_seed`` replaces it.
+    The caller's may be an ``ag.Generator`` or a NumPy one; ``ag.manual_seed`` re-seeds the
+    global one.
     """
     return ag.random.resolve(generator=generator, where="nn.init")
 
