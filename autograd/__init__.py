@@ -15,6 +15,7 @@ from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .attributes import Variable, is_tensor, numel, t
 from .device import DeviceError, device, get_default_device, set_default_device
 from .dtypes import (
+    DType,
     bool_,
     finfo,
     float16,
@@ -26,6 +27,7 @@ from .dtypes import (
     int16,
     int32,
     int64,
+    set_default_dtype,
     uint8,
 )
 from .engine import backward, grad, zero_grads
@@ -51,7 +53,7 @@ from .factories import (
     zeros,
     zeros_like,
 )
-from .function import Function, OpError
+from .function import Function, OpError, name_node
 from .grad_mode import (
     enable_grad,
     inference_mode,
@@ -63,6 +65,17 @@ from .grad_mode import (
 from .gradcheck import gradcheck, gradgradcheck
 from .hooks import RemovableHandle
 from .inplace import increment_version
+from .legacy import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+)
 from .ops.activation import elu, leaky_relu, softplus
 from .ops.arithmetic import add, div, lerp, mul, neg, negative, positive, pow, sub
 from .ops.compare import allclose, equal, isclose, isfinite, isinf, isnan, isneginf, isposinf, isreal
@@ -186,6 +199,7 @@ from .ops.unary import (
     sqrt,
     tanh,
 )
+from .printing import set_printoptions
 from .random import (
     Generator,
     default_generator,
@@ -217,6 +231,7 @@ subtract = sub
 swapaxes = transpose
 # PyTorch's dtype names; `bool`, `float`, `int` deliberately shadow the builtins only as
 # attributes of this package (ag.bool, ag.float), as torch.bool and torch.float do.
+dtype = DType  # torch.dtype: the class of ag.float32 & co
 bool = bool_  # noqa: A001
 float = float32  # noqa: A001
 double = float64
@@ -233,7 +248,7 @@ __all__ = [  # the public names (strict type checkers see only these as re-expor
     "int8", "int16", "int32", "int64", "uint8", "backward", "grad", "zero_grads", "arange",
     "empty", "empty_like", "eye", "from_numpy", "full", "full_like", "linspace", "ones",
     "ones_like", "rand", "rand_like", "randint", "randn", "randn_like", "randperm", "tensor",
-    "zeros", "zeros_like", "Function", "OpError", "enable_grad", "is_grad_enabled", "no_grad",
+    "zeros", "zeros_like", "Function", "OpError", "name_node", "enable_grad", "is_grad_enabled", "no_grad",
     "set_grad_enabled", "gradcheck", "gradgradcheck", "RemovableHandle", "increment_version",
     "elu", "leaky_relu", "softplus", "add", "div", "mul", "neg", "pow", "sub", "gather",
     "binary_cross_entropy", "cross_entropy", "linear", "matmul", "mm", "broadcast_to", "cat",
@@ -247,7 +262,10 @@ __all__ = [  # the public names (strict type checkers see only these as re-expor
     "double", "half", "int", "long", "short", "t", "Size", "device", "DeviceError",
     "get_default_device", "set_default_device", "accelerator", "backends", "cuda", "utils",
     "inference_mode", "is_inference_mode_enabled", "is_tensor", "numel", "Variable",
-    "get_default_dtype", "finfo", "iinfo", "sort", "argsort", "msort", "topk", "kthvalue",
+    "get_default_dtype", "set_default_dtype", "set_printoptions", "dtype", "DType", "FloatTensor",
+    "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor",
+    "ByteTensor", "BoolTensor",
+    "finfo", "iinfo", "sort", "argsort", "msort", "topk", "kthvalue",
     "median", "mode", "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "nonzero",
     "argwhere", "count_nonzero", "unique", "bincount", "histc", "histogram", "bucketize",
     "searchsorted", "tril", "triu", "diag", "diagonal", "trace", "flip", "roll", "tile",
@@ -267,3 +285,7 @@ __all__ = [  # the public names (strict type checkers see only these as re-expor
 ]
 
 # (exports of new ops: `from .ops.<module> import ...` above, and `__all__ += [...]` here)
+from .ops.binary_math import xlogy, xlogy_, float_power, copysign, signbit  # noqa: E402, I001
+__all__ += ["xlogy", "xlogy_", "float_power", "copysign", "signbit"]
+from .ops.products import inner, tensordot, baddbmm, addbmm, addmv, addmv_, addr  # noqa: E402, I001
+__all__ += ["inner", "tensordot", "baddbmm", "addbmm", "addmv", "addmv_", "addr"]

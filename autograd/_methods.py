@@ -20,6 +20,7 @@ from . import (
 from ._tensor import Tensor
 from .ops import (
     arithmetic,
+    binary_math,  # noqa: I001
     compare,  # noqa: I001
     counting,  # noqa: I001
     cumulative,  # noqa: I001
@@ -30,6 +31,7 @@ from .ops import (
     matmul,
     movement,
     norms,  # noqa: I001
+    products,  # noqa: I001
     rearrange,  # noqa: I001
     reduce,
     rounding,  # noqa: I001
@@ -261,6 +263,25 @@ METHODS = (  # (space-separated method names, function)
     ("exponential_", sampling.exponential_),
     ("__mod__", rounding.remainder),
     ("__rmod__", rounding.rremainder),
+    ("xlogy", binary_math.xlogy),
+    ("xlogy_", binary_math.xlogy_),
+    ("float_power", binary_math.float_power),
+    ("float_power_", binary_math.float_power_),
+    ("copysign", binary_math.copysign),
+    ("copysign_", binary_math.copysign_),
+    ("signbit", binary_math.signbit),
+    ("inner", products.inner),
+    ("baddbmm", products.baddbmm),
+    ("baddbmm_", products.baddbmm_),
+    ("addbmm", products.addbmm),
+    ("addbmm_", products.addbmm_),
+    ("addmv", products.addmv),
+    ("addmv_", products.addmv_),
+    ("addr", products.addr),
+    ("addr_", products.addr_),
+    ("cauchy_", sampling.cauchy_),
+    ("log_normal_", sampling.log_normal_),
+    ("geometric_", sampling.geometric_),
     # (rows of new ops go above this line)
 )
 for _names, _method in METHODS:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import dtypes, printing
-from .device import CPU, device
+from . import dtypes, legacy, printing
+from .device import CPU, DeviceLike, check_cpu, device
 from .hooks import RemovableHandle
 from .size import Size
 
@@ -82,8 +82,7 @@ class Tensor:
                         **kwargs: Any) -> Any:
         """NumPy interop: ``array <op> t`` runs the Tensor op (tracked), never an object loop.
 
-        An in-place ``array -= t`` (e.g. ``p.data -= lr * p.grad``) writes t's values into the
-        array, untracked, as ``.data`` is in PyTorch.
+        An in-place ``array -= t`` writes t's values into the array, untracked.
         """
         if method != "__call__":
             return NotImplemented
@@ -93,12 +92,22 @@ class Tensor:
         op = _NUMPY_OPERATORS.get(ufunc)
         return NotImplemented if op is None or kwargs else op(*inputs)
 
-    def __init__(self, data: ArrayLike, dtype: DTypeLike | None = None, requires_grad: bool = False) -> None:
-        self._data: Array = dtypes.as_array(data._data if isinstance(data, Tensor) else data, dtype)
+    def __init__(self, *data: Any, dtype: DTypeLike | None = None, requires_grad: bool = False,
+                 device: DeviceLike | None = None) -> None:
+        """``torch.Tensor``'s constructor: ``Tensor(data)``, ``Tensor(*sizes)``, ``Tensor(t)``.
+
+        Data (lists, arrays) becomes the default float, as in PyTorch (``ag.tensor`` infers the
+        dtype); sizes give an uninitialized tensor; a Tensor is shared (see ``autograd.legacy``).
+        ``dtype=`` and ``requires_grad=`` are ndgrad's additions.
+        """
+        check_cpu("Tensor", device)
+        self._version_counter: list[int] = [0]  # a list so that views can share one counter
+        if not (len(data) == 1 and isinstance(data[0], Tensor) and legacy.alias(self, data[0], dtype)):
+            self._data: Array = legacy.legacy_array(
+                (data[0]._data,) if len(data) == 1 and isinstance(data[0], Tensor) else data, dtype)
         self._grad: Tensor | None = None
         self._requires_grad: bool = False
         self.grad_fn: Function | None = None
-        self._version_counter: list[int] = [0]  # a list so that views can share one counter
         self._view: tuple[Tensor, Any] | None = None  # (base, index) when this tensor is a view of base
         self._hooks: dict[int, Callable[[Tensor], Any]] | None = None
         if requires_grad:
@@ -119,14 +128,19 @@ class Tensor:
 
     # ---- autograd attributes ---------------------------------------------------------
     @property
-    def data(self) -> Array:
-        """The underlying ``np.ndarray``. Assigning to it counts as an in-place change."""
-        return self._data
+    def data(self) -> Tensor:
+        """A tensor sharing this one's memory, cut from the graph, with its own version counter.
+
+        As in PyTorch, changes through it (``p.data.add_(u)``, ``p.data[0] = 1``) reach this
+        tensor but are not seen by autograd: a graph that saved the old values silently uses
+        the new ones. ``.detach()`` is the safe form; ``.numpy()`` gives the ndarray.
+        """
+        return Tensor._wrap(self._data)
 
     @data.setter
-    def data(self, value: ArrayLike | Tensor) -> None:
+    def data(self, value: Tensor | ArrayLike) -> None:
+        """``t.data = other`` makes ``t`` hold ``other``'s memory (any shape), unrecorded."""
         self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
-        self._version_counter[0] += 1
 
     @property
     def requires_grad(self) -> bool:
@@ -246,9 +260,9 @@ class Tensor:
         return self._data.ndim
 
     @property
-    def dtype(self) -> np.dtype[Any]:
-        """The element type (a NumPy dtype: ``ag.float32``...)."""
-        return self._data.dtype
+    def dtype(self) -> dtypes.DType:
+        """The element type, ``torch.float32``...; it equals NumPy's (``np.float32``) too."""
+        return dtypes.of(self._data.dtype)
 
     @property
     def device(self) -> device:
@@ -335,8 +349,8 @@ _new_tensor = object.__new__
 
 
 def _rebuild(cls: type[Tensor], data: Array, requires_grad: bool) -> Tensor:
-    """Unpickle (and deepcopy) a tensor or a subclass such as nn.Parameter."""
-    return cls(data, requires_grad=requires_grad)
+    """Unpickle (and deepcopy) a tensor or a subclass such as nn.Parameter, dtype kept."""
+    return cls(Tensor._wrap(data), requires_grad=requires_grad)
 
 
 # ---- the method table -------------------------------------------------------------------

@@ -16,6 +16,7 @@ from ._tensor import Tensor
 from .device import DeviceError
 from .factories import _new, _size
 from .function import OpError
+from .ops.movement import Transpose
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -34,6 +35,7 @@ _TYPE_NAMES = {
     dtypes.bool_: "torch.BoolTensor",
 }
 _DTYPES_BY_NAME = {name: dtype for dtype, name in _TYPE_NAMES.items()}
+_T = Transpose.named("TBackward0")  # PyTorch's node for t(), also of 0-d and 1-d tensors
 
 
 def nelement(self: Tensor) -> int:
@@ -151,9 +153,9 @@ def tensor_type(self: Tensor, dtype: DTypeLike | None = None, non_blocking: bool
     ``dtype`` may be a dtype or one of those names.
     """
     if dtype is None:
-        return _TYPE_NAMES.get(self._data.dtype, f"torch.{dtypes.name(self._data.dtype)}")
+        return _TYPE_NAMES.get(self.dtype, f"torch.{dtypes.name(self._data.dtype)}")
     if isinstance(dtype, str) and dtype in _DTYPES_BY_NAME:
-        dtype = _DTYPES_BY_NAME[dtype]  # type: ignore[assignment]
+        dtype = _DTYPES_BY_NAME[dtype]
     elif isinstance(dtype, str) and dtype.endswith("Tensor"):
         raise TypeError(f"type(): invalid type {dtype!r}; use one of {sorted(_DTYPES_BY_NAME)}")
     return self.to(dtype)
@@ -165,17 +167,15 @@ def view_as(self: Tensor, other: Tensor) -> Tensor:
 
 
 def t(input: Tensor) -> Tensor:
-    """The transpose of a matrix; 0-d and 1-d tensors are returned as they are (``torch.t``).
+    """The transpose of a matrix; 0-d and 1-d tensors come back unchanged, as views (``torch.t``).
 
     Raises:
         OpError: for more than 2 dims (use ``transpose`` or ``mT``).
     """
-    if input.ndim < 2:
-        return input
     if input.ndim > 2:
         raise OpError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D. "
                       "Hint: use x.transpose(dim0, dim1) or x.mT")
-    return input.transpose(0, 1)
+    return _T.apply(input, axes=tuple(reversed(range(input.ndim))))
 
 
 def tensor_format(self: Tensor, format_spec: str) -> str:

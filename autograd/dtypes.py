@@ -1,8 +1,10 @@
 """Data types and PyTorch's type-promotion rules on top of NumPy dtypes.
 
-ndgrad's dtypes are NumPy dtype objects, so ``x.dtype == ag.float32`` and
-``x.dtype == np.float32`` both hold. Python floats and lists of floats become
-float32 (PyTorch's default); a NumPy array keeps its dtype.
+``ag.float32`` is a ``DType``: it prints as ``torch.float32`` and is NumPy-compatible, since
+``np.dtype(ag.float32)`` is ``np.dtype("float32")`` (NumPy reads its ``.dtype``), so
+``np.zeros(3, ag.float32)``, ``x.dtype == ag.float32`` and ``x.dtype == np.float32`` all work.
+Arrays inside hold NumPy dtypes. Python floats and lists of floats become the default float
+(float32 unless ``set_default_dtype`` says otherwise); a NumPy array keeps its dtype.
 """
 
 from __future__ import annotations
@@ -14,29 +16,105 @@ import numpy as np
 if TYPE_CHECKING:
     from .types import Array, ArrayLike, DTypeLike
 
-float16 = np.dtype(np.float16)
-float32 = np.dtype(np.float32)
-float64 = np.dtype(np.float64)
-uint8 = np.dtype(np.uint8)
-int8 = np.dtype(np.int8)
-int16 = np.dtype(np.int16)
-int32 = np.dtype(np.int32)
-int64 = np.dtype(np.int64)
-bool_ = np.dtype(np.bool_)
 
-_NAMES = {
-    float16: "float16", float32: "float32", float64: "float64", uint8: "uint8",
-    int8: "int8", int16: "int16", int32: "int32", int64: "int64", bool_: "bool",
-}
-_DEFAULT_FOR_KIND = {"b": bool_, "i": int64, "u": int64, "f": float32}
-# Category order used by promotion: bool < integer < floating.
-_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
-_PYTHON_TYPES = {float: float64, int: int64, bool: bool_}
+class DType:
+    """A tensor's element type, as ``torch.dtype``: ``torch.float32``, ``torch.int64``...
+
+    It equals its NumPy dtype and NumPy's scalar type (``ag.float32 == np.float32``) and hashes
+    like them; attributes NumPy dtypes have (``kind``, ``type``, ``char``) are theirs.
+    """
+
+    __slots__ = ("_numpy", "_name")
+
+    def __init__(self, numpy_dtype: np.dtype[Any], name: str) -> None:
+        self._numpy, self._name = numpy_dtype, name
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """The NumPy dtype (NumPy's protocol: ``np.dtype(ag.float32)`` reads it)."""
+        return self._numpy
+
+    @property
+    def is_floating_point(self) -> bool:
+        """True for float16, float32 and float64."""
+        return self._numpy.kind == "f"
+
+    @property
+    def is_signed(self) -> bool:
+        """True for the floats and the signed integers."""
+        return self._numpy.kind in "fi"
+
+    @property
+    def is_complex(self) -> bool:
+        """False: ndgrad holds no complex numbers."""
+        return False
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element."""
+        return self._numpy.itemsize
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._numpy, attribute)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DType):
+            return self is other
+        if isinstance(other, np.dtype) or isinstance(other, type) and issubclass(other, np.generic):
+            return bool(self._numpy == other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._numpy)
+
+    def __repr__(self) -> str:
+        return f"torch.{self._name}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (of, (self._numpy,))
 
 
-def name(dtype: np.dtype[Any]) -> str:
+_NAMES = {np.float16: "float16", np.float32: "float32", np.float64: "float64", np.uint8: "uint8",
+          np.int8: "int8", np.int16: "int16", np.int32: "int32", np.int64: "int64",
+          np.bool_: "bool", np.uint16: "uint16", np.uint32: "uint32", np.uint64: "uint64"}
+_DTYPES = {np.dtype(t): DType(np.dtype(t), n) for t, n in _NAMES.items()}
+# what a dtype= argument may name (uint16/32/64 only come from NumPy data, as in torch)
+_SUPPORTED = frozenset(np.dtype(t) for t in (np.float16, np.float32, np.float64, np.uint8, np.int8,
+                                             np.int16, np.int32, np.int64, np.bool_))
+
+
+def of(numpy_dtype: np.dtype[Any]) -> DType:
+    """The ``DType`` of a NumPy dtype (what ``Tensor.dtype`` returns)."""
+    try:
+        return _DTYPES[numpy_dtype]
+    except KeyError:  # e.g. a big-endian '>f4' read from a file: named as its native twin
+        native = _DTYPES.get(numpy_dtype.newbyteorder("="))
+        return _DTYPES.setdefault(numpy_dtype, DType(numpy_dtype, native._name if native
+                                                     else str(numpy_dtype)))
+
+
+float16, float32, float64 = of(np.dtype(np.float16)), of(np.dtype(np.float32)), of(np.dtype(np.float64))
+uint8, int8, int16 = of(np.dtype(np.uint8)), of(np.dtype(np.int8)), of(np.dtype(np.int16))
+int32, int64, bool_ = of(np.dtype(np.int32)), of(np.dtype(np.int64)), of(np.dtype(np.bool_))
+
+_default_float = [np.dtype(np.float32)]  # set_default_dtype's setting
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}  # category order used by promotion: bool < int < float
+_PYTHON_TYPES = {float: np.dtype(np.float64), int: np.dtype(np.int64), bool: np.dtype(np.bool_)}
+
+
+def default_float() -> np.dtype[Any]:
+    """The NumPy dtype new floating tensors get (float32 unless ``set_default_dtype`` changed it)."""
+    return _default_float[0]
+
+
+def _default_for_kind(kind: str) -> np.dtype[Any]:
+    return _default_float[0] if kind == "f" else _PYTHON_TYPES[bool if kind == "b" else int]
+
+
+def name(dtype: DTypeLike) -> str:
     """The short name PyTorch prints: ``float32``, ``int64``, ``bool``."""
-    return _NAMES.get(dtype, str(dtype))
+    wrapped = _DTYPES.get(np.dtype(dtype)) if not isinstance(dtype, DType) else dtype
+    return wrapped._name if wrapped is not None else str(dtype)
 
 
 def as_dtype(dtype: DTypeLike) -> np.dtype[Any]:
@@ -44,6 +122,8 @@ def as_dtype(dtype: DTypeLike) -> np.dtype[Any]:
 
     Python's ``float``/``int``/``bool`` mean float64/int64/bool, as in PyTorch.
     """
+    if isinstance(dtype, DType):
+        return dtype._numpy
     if isinstance(dtype, np.dtype):
         return dtype
     if dtype in _PYTHON_TYPES:
@@ -53,12 +133,13 @@ def as_dtype(dtype: DTypeLike) -> np.dtype[Any]:
     except TypeError:
         raise TypeError(f"dtype: {dtype!r} is not a data type; use ag.float32, ag.float64, "
                         "ag.int64 or ag.bool") from None
-    if result not in _NAMES:
-        raise TypeError(f"dtype: {name(result)} is not supported; use one of {sorted(_NAMES.values())}")
+    if result not in _SUPPORTED:
+        supported = sorted(of(d)._name for d in _SUPPORTED)
+        raise TypeError(f"dtype: {result} is not supported; use one of {supported}")
     return result
 
 
-def is_floating(dtype: np.dtype[Any]) -> bool:
+def is_floating(dtype: np.dtype[Any] | DType) -> bool:
     """True for float16/32/64: the dtypes that can require gradients."""
     return dtype.kind == "f"
 
@@ -68,7 +149,7 @@ def as_float(array: Array) -> Array:
 
     This is what float-valued functions (exp, softmax, division...) do with integer input.
     """
-    return array if array.dtype.kind == "f" else array.astype(float32)
+    return array if array.dtype.kind == "f" else array.astype(_default_float[0])
 
 
 def as_array(data: ArrayLike, dtype: DTypeLike | None = None) -> Array:
@@ -95,7 +176,7 @@ def as_array(data: ArrayLike, dtype: DTypeLike | None = None) -> Array:
 
 def default_for(array: Array) -> np.dtype[Any]:
     """The dtype PyTorch infers for data given as Python scalars or lists."""
-    return _DEFAULT_FOR_KIND.get(array.dtype.kind, array.dtype)
+    return _default_for_kind(array.dtype.kind) if array.dtype.kind in "biuf" else array.dtype
 
 
 def _category(kind: str) -> int:
@@ -119,7 +200,7 @@ def result_type(*operands: ArrayLike) -> np.dtype[Any]:
         elif isinstance(x, np.generic):
             groups[1].append(x.dtype)
         else:
-            groups[2].append(_DEFAULT_FOR_KIND[np.asarray(x).dtype.kind])
+            groups[2].append(_default_for_kind(np.asarray(x).dtype.kind))
     top = max(_category(d.kind) for group in groups for d in group)
     for group in groups:
         same = [d for d in group if _category(d.kind) == top]
@@ -147,15 +228,43 @@ def promote(a: ArrayLike, b: ArrayLike) -> tuple[Any, Any]:
     return _cast(a, dtype), _cast(b, dtype)
 
 
+def float_operands(a: ArrayLike, b: ArrayLike) -> tuple[Array, Array]:
+    """Both operands as arrays of their promoted dtype, made floating if it is not.
+
+    (The default float then.) True division and other float-valued binary functions compute
+    in it.
+    """
+    dtype = result_type(a, b)
+    if dtype.kind != "f":
+        dtype = _default_float[0]
+    return _cast(a, dtype), _cast(b, dtype)
+
+
 def _cast(x: ArrayLike, dtype: np.dtype[Any]) -> Array:
     if isinstance(x, (np.ndarray, np.generic)):
         return x.astype(dtype, copy=False)
     return np.asarray(x, dtype=dtype)
 
 
-def get_default_dtype() -> np.dtype[Any]:
-    """The dtype of new floating tensors: float32."""
-    return float32
+def get_default_dtype() -> DType:
+    """The dtype of new floating tensors: ``torch.float32`` unless set otherwise."""
+    return of(_default_float[0])
+
+
+def set_default_dtype(d: DTypeLike) -> None:
+    """Make ``d`` (float32 or float64; float16 too) the dtype of new floating tensors.
+
+    As ``torch.set_default_dtype``: it is what ``tensor([1.5])``, ``zeros(3)``, ``randn(2)``,
+    ``int_tensor / 2`` and ``tensor(1) * 2.5`` give from then on.
+
+    Raises:
+        TypeError: for a non-floating dtype.
+    """
+    resolved = as_dtype(d)
+    if resolved.kind != "f":
+        raise TypeError(f"set_default_dtype: only floating-point types are supported as the "
+                        f"default type, got {name(resolved)}. Hint: ag.float32 or ag.float64")
+    _default_float[0] = resolved
 
 
 def finfo(dtype: DTypeLike | None = None) -> np.finfo[Any]:
@@ -166,7 +275,7 @@ def finfo(dtype: DTypeLike | None = None) -> np.finfo[Any]:
     Raises:
         TypeError: for a non-floating dtype (use ``iinfo``).
     """
-    resolved = float32 if dtype is None else as_dtype(dtype)
+    resolved = _default_float[0] if dtype is None else as_dtype(dtype)
     if resolved.kind != "f":
         raise TypeError(f"finfo: {name(resolved)} is not a floating point dtype. Hint: use iinfo")
     return np.finfo(resolved)

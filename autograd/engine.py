@@ -127,16 +127,16 @@ def _root_gradient(root: Tensor, gradient: Value | ArrayLike | None,
                 f"backward: grad can be implicitly created only for scalar outputs, but this "
                 f"output has shape {root.shape}. Hint: reduce it first (loss.sum() or "
                 "loss.mean()) or pass gradient= with the same shape")
-        grad, owned = np.ones_like(root.data), True
+        grad, owned = np.ones_like(root._data), True
     else:
-        grad = gradient.data if isinstance(gradient, Tensor) else np.asarray(gradient)
+        grad = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient)
         if grad.shape != root.shape:
             raise RuntimeError(f"backward: gradient has shape {grad.shape} but the output has "
                                f"shape {root.shape}; they must match")
         grad, owned = grad.astype(root.dtype, copy=False), False
         if create_graph and isinstance(gradient, Tensor) and gradient.requires_grad:
             return gradient, False
-    return (Tensor(grad) if create_graph else grad), owned
+    return (Tensor._wrap(np.array(grad)) if create_graph else grad), owned
 
 
 def _as_tensor(grad: Value) -> Tensor:
@@ -152,7 +152,7 @@ def _run_hooks(hooks: dict[int, Callable[[Tensor], Any]], grad: Value, owned: bo
         if result is not None:
             grad, replaced = result, True
     if replaced and not create_graph:
-        grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad)
+        grad = grad._data if isinstance(grad, Tensor) else np.asarray(grad)
     return grad, owned and not replaced
 
 
@@ -242,7 +242,7 @@ def backward_pass(roots: Sequence[Tensor], root_grads: Sequence[Value | ArrayLik
 
 
 def _array(grad: Value) -> Array:
-    return grad.data if isinstance(grad, Tensor) else grad
+    return grad._data if isinstance(grad, Tensor) else grad
 
 
 def accumulate(roots: Sequence[Tensor], root_grads: Sequence[Value | ArrayLike | None],
@@ -265,7 +265,7 @@ def _accumulate_into_leaf(leaf: Tensor, grad: Value, owned: bool, create_graph: 
     elif leaf._grad is None:
         leaf._grad = Tensor._wrap(grad if owned else np.array(grad))  # type: ignore[arg-type]  # an array here
     elif leaf._grad.requires_grad:
-        leaf._grad = Tensor._wrap(leaf._grad.data + grad)
+        leaf._grad = Tensor._wrap(leaf._grad._data + grad)
     else:
         np.add(leaf._grad._data, grad, out=leaf._grad._data)
 
@@ -282,11 +282,11 @@ def zero_grads(tensors: Iterable[Tensor], set_to_none: bool = True) -> None:
             continue
         if set_to_none:
             t.grad = None
-        elif grad.data.flags.writeable:
+        elif grad._data.flags.writeable:
             grad.detach_()
-            grad.data[...] = 0
+            grad._data[...] = 0
         else:  # e.g. a broadcast view: replace it
-            t.grad = Tensor._wrap(np.zeros_like(t.data))
+            t.grad = Tensor._wrap(np.zeros_like(t._data))
 
 
 def backward(tensors: Tensor | Iterable[Tensor], grad_tensors: Any = None,

@@ -29,7 +29,8 @@ def tensor(data: ArrayLike, dtype: DTypeLike | None = None, requires_grad: bool 
            device: DeviceLike | int | None = None) -> Tensor:
     """A new tensor holding a copy of ``data`` (Python floats -> float32; arrays keep dtype)."""
     check_cpu("tensor", device)
-    return Tensor(data, dtype=dtype, requires_grad=requires_grad)
+    out = Tensor._wrap(dtypes.as_array(data._data if isinstance(data, Tensor) else data, dtype))
+    return out.requires_grad_() if requires_grad else out
 
 
 def from_numpy(array: Array) -> Tensor:
@@ -39,8 +40,13 @@ def from_numpy(array: Array) -> Tensor:
     return Tensor._wrap(array)
 
 
-def _size(op: str, size: tuple[Any, ...]) -> Shape:
-    shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+def _size(op: str, sizes: tuple[Any, ...], size: Any = None) -> Shape:
+    """The shape of ``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(size=(2, 3))``, checked."""
+    if size is not None:
+        if sizes:
+            raise TypeError(f"{op}: pass the sizes either as arguments or as size=, not both")
+        sizes = (size,)
+    shape = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
     if not all(isinstance(n, (int, np.integer)) and n >= 0 for n in shape):
         raise ValueError(f"{op}: sizes must be non-negative ints, got {shape!r}")
     return tuple(int(n) for n in shape)
@@ -56,33 +62,36 @@ def _new(array: Array, requires_grad: bool, device: DeviceLike | int | None = No
 
 
 def _float_dtype(op: str, dtype: DTypeLike | None) -> np.dtype[Any]:
-    dtype = dtypes.float32 if dtype is None else dtypes.as_dtype(dtype)
+    dtype = dtypes.default_float() if dtype is None else dtypes.as_dtype(dtype)
     if dtype.kind != "f":
         raise TypeError(f"{op}: needs a floating point dtype, got {dtypes.name(dtype)}")
     return dtype
 
 
-def zeros(*size: int | Sequence[int], dtype: DTypeLike | None = None, requires_grad: bool = False,
+def zeros(*sizes: int | Sequence[int], size: int | Sequence[int] | None = None,
+          dtype: DTypeLike | None = None, requires_grad: bool = False,
           device: DeviceLike | int | None = None,
           out: Tensor | None = None) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
-    array = np.zeros(_size("zeros", size), dtypes.as_dtype(dtype or dtypes.float32))
+    array = np.zeros(_size("zeros", sizes, size), dtypes.as_dtype(dtype or dtypes.default_float()))
     return write_out(_new(array, requires_grad, device, "zeros"), out, "zeros")
 
 
-def ones(*size: int | Sequence[int], dtype: DTypeLike | None = None, requires_grad: bool = False,
+def ones(*sizes: int | Sequence[int], size: int | Sequence[int] | None = None,
+         dtype: DTypeLike | None = None, requires_grad: bool = False,
          device: DeviceLike | int | None = None,
          out: Tensor | None = None) -> Tensor:
     """A tensor of ones."""
-    array = np.ones(_size("ones", size), dtypes.as_dtype(dtype or dtypes.float32))
+    array = np.ones(_size("ones", sizes, size), dtypes.as_dtype(dtype or dtypes.default_float()))
     return write_out(_new(array, requires_grad, device, "ones"), out, "ones")
 
 
-def empty(*size: int | Sequence[int], dtype: DTypeLike | None = None, requires_grad: bool = False,
+def empty(*sizes: int | Sequence[int], size: int | Sequence[int] | None = None,
+          dtype: DTypeLike | None = None, requires_grad: bool = False,
           device: DeviceLike | int | None = None,
           out: Tensor | None = None) -> Tensor:
     """An uninitialized tensor (its values are arbitrary)."""
-    array = np.empty(_size("empty", size), dtypes.as_dtype(dtype or dtypes.float32))
+    array = np.empty(_size("empty", sizes, size), dtypes.as_dtype(dtype or dtypes.default_float()))
     return write_out(_new(array, requires_grad, device, "empty"), out, "empty")
 
 
@@ -102,7 +111,7 @@ def eye(n: int, m: int | None = None, dtype: DTypeLike | None = None,
         device: DeviceLike | int | None = None,
         out: Tensor | None = None) -> Tensor:
     """The n x m identity matrix."""
-    array = np.eye(n, m, dtype=dtypes.as_dtype(dtype or dtypes.float32))
+    array = np.eye(n, m, dtype=dtypes.as_dtype(dtype or dtypes.default_float()))
     return write_out(_new(array, requires_grad, device, "eye"), out, "eye")
 
 
@@ -128,25 +137,27 @@ def linspace(start: float, end: float, steps: int, dtype: DTypeLike | None = Non
     return write_out(_new(array, requires_grad, device, "linspace"), out, "linspace")
 
 
-def rand(*size: int | Sequence[int], generator: GeneratorLike | None = None,
+def rand(*sizes: int | Sequence[int], size: int | Sequence[int] | None = None,
+         generator: GeneratorLike | None = None,
          dtype: DTypeLike | None = None, requires_grad: bool = False,
          device: DeviceLike | int | None = None,
          out: Tensor | None = None) -> Tensor:
     """Uniform samples in [0, 1), from ``generator`` (default: the global one, ``ag.manual_seed``)."""
     dtype = _float_dtype("rand", dtype)
-    array = random.rng("rand", generator).random(_size("rand", size), dtype=np.float64).astype(dtype)
+    array = random.rng("rand", generator).random(_size("rand", sizes, size), dtype=np.float64).astype(dtype)
     np.minimum(array, np.nextafter(dtype.type(1), dtype.type(0)), out=array)  # rounding must not give 1
     return write_out(_new(array, requires_grad, device, "rand"), out, "rand")
 
 
-def randn(*size: int | Sequence[int], generator: GeneratorLike | None = None,
+def randn(*sizes: int | Sequence[int], size: int | Sequence[int] | None = None,
+          generator: GeneratorLike | None = None,
           dtype: DTypeLike | None = None, requires_grad: bool = False,
           device: DeviceLike | int | None = None,
           out: Tensor | None = None) -> Tensor:
     """Standard normal samples, from ``generator`` (default: the global one)."""
     dtype = _float_dtype("randn", dtype)
     rng = random.rng("randn", generator)
-    array = rng.standard_normal(_size("randn", size)).astype(dtype)
+    array = rng.standard_normal(_size("randn", sizes, size)).astype(dtype)
     return write_out(_new(array, requires_grad, device, "randn"), out, "randn")
 
 

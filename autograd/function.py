@@ -14,7 +14,7 @@ values, un-broadcasting gradients to each input's shape and dtype, releasing the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from types import ModuleType
 
     from .types import Array, Shape, Value
+
+
+_F = TypeVar("_F", bound="Function")
 
 
 class OpError(RuntimeError):
@@ -51,6 +54,19 @@ class Function:
         is_view: True when the output shares memory (and version counter) with input 0.
         view_key: for a view, the parameter that replays it as ``input0[params[view_key]]``
             (lets in-place ops on the view write through to the base).
+        node_name: PyTorch's name of the node for the op's usual call (default
+            ``<Class>Backward0``).
+        shown_inputs: the inputs ``next_functions`` lists, in PyTorch's order (None: all).
+
+    Node names: a node is an instance of a *node type*, a slot-less subclass of the primitive
+    named as PyTorch names the node (``type(y.grad_fn).__name__ == y.grad_fn.name() ==
+    "MulBackward0"``). Each primitive has one for ``node_name``, made when the class is
+    defined, which ``apply`` instantiates. Where PyTorch's name depends on the call (``x.sum()``
+    is ``SumBackward0``, ``x.sum(0)`` ``SumBackward1``), the public function applies a preset
+    node type instead, ``Sum.named("SumBackward1").apply(...)``, made once at import; an op
+    that learns its name in ``forward`` (a reshape that had to copy, matmul by the operands'
+    ranks) assigns a preset node type to ``self.__class__`` there, and a composition names its
+    last node after the whole call with ``name_node``. No names are built per call.
     """
 
     __slots__ = ("next_edges", "needs_input_grad", "_meta", "_saved", "_versions", "_out",
@@ -58,6 +74,10 @@ class Function:
                  "__weakref__")  # _module_calls: set by nn.Module calls, read by autograd.viz
     op_name: str  # the user-level op (``mul``, ``leaky_relu``): the class name lowercased by default
     node_name: str  # PyTorch's name of the node (``MulBackward0``): ``<Class>Backward0`` by default
+    shown_inputs: tuple[int, ...] | None = None
+    primitive: type[Function]  # the op class (itself for a primitive, its base for a node type)
+    _node_type: type[Function]  # the class ``apply`` makes nodes of
+    _node_types: dict[tuple[str, tuple[int, ...] | None], type[Function]]  # per primitive: by name
     saved_inputs: tuple[int, ...] = ()
     saves_output = False
     differentiable = True
@@ -77,12 +97,45 @@ class Function:
     creation_site: str  # set under anomaly detection only
     _module_calls: tuple[tuple[Any, ...], ...]  # set by autograd.viz.calls only
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, node_type: bool = False, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if node_type:  # made by ``named``, which sets its attributes
+            return
         if "op_name" not in cls.__dict__:
             cls.op_name = cls.__name__.lower()
         if "node_name" not in cls.__dict__:
             cls.node_name = f"{cls.__name__}Backward0"
+        cls.primitive = cls
+        cls._node_types = {}
+        cls._node_type = cls.named(cls.node_name)
+
+    @classmethod
+    def named(cls: type[_F], node_name: str, shown_inputs: tuple[int, ...] | None = None) -> type[_F]:
+        """This op's node type named ``node_name`` (made on first use, then cached).
+
+        Args:
+            node_name: PyTorch's name for the node of one form of the call; the part after
+                ``::`` (``torch::autograd::CopySlices``) is the class name.
+            shown_inputs: the inputs ``next_functions`` lists, in PyTorch's order (PyTorch's
+                overload may take a number, not a tensor, or order the operands otherwise);
+                None keeps the primitive's ``shown_inputs``.
+
+        Returns:
+            A subclass of the primitive without slots or methods of its own: ``X.apply``
+            records its nodes, and a node may switch to it by assigning ``__class__``.
+        """
+        op = cast("type[_F]", cls.primitive)
+        shown = op.shown_inputs if shown_inputs is None else shown_inputs
+        found = op._node_types.get((node_name, shown))
+        if found is None:
+            type_name = node_name.rpartition("::")[2]
+            found = type(type_name, (op,), {
+                "__slots__": (), "__module__": op.__module__, "__qualname__": type_name,
+                "__doc__": op.__doc__, "node_name": node_name, "shown_inputs": shown,
+            }, node_type=True)
+            found._node_type = found
+            op._node_types[node_name, shown] = found
+        return cast("type[_F]", found)
 
     # ---- forward ---------------------------------------------------------------------
     @classmethod
@@ -92,7 +145,8 @@ class Function:
         A node is recorded when grad mode is on and some input requires grad.
         """
         arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
-        node = cls.__new__(cls)
+        node_type = cls._node_type
+        node = node_type.__new__(node_type)
         try:
             out = node.forward(*arrays, **params)
         except OpError:
@@ -225,16 +279,18 @@ class Function:
 
     @property
     def next_functions(self) -> tuple[tuple[Function | AccumulateGrad | None, int], ...]:
-        """PyTorch's view of the edges: ``(node, 0)`` per input.
+        """PyTorch's view of the edges: ``(node, 0)`` per input (per ``shown_inputs`` if set).
 
         A leaf appears as its ``AccumulateGrad`` node, an input that needs no gradient as
         ``(None, 0)``.
         """
+        edges = self.next_edges if self.shown_inputs is None else \
+            tuple(self.next_edges[i] for i in self.shown_inputs if i < len(self.next_edges))
         return tuple((AccumulateGrad(edge) if isinstance(edge, Tensor) else edge, 0)
-                     for edge in self.next_edges)
+                     for edge in edges)
 
     def __repr__(self) -> str:
-        return f"<{self.name()}>"
+        return f"<{type(self).__name__}>"  # PyTorch's class name, as its tensors print it
 
 
 class AccumulateGrad:
@@ -251,11 +307,28 @@ class AccumulateGrad:
         return ()
 
     def name(self) -> str:
-        """``AccumulateGrad``."""
-        return "AccumulateGrad"
+        """``torch::autograd::AccumulateGrad``, as PyTorch names it."""
+        return "torch::autograd::AccumulateGrad"
 
     def __repr__(self) -> str:
         return "<AccumulateGrad>"
+
+
+def name_node(result: Tensor, node_name: str, shown_inputs: tuple[int, ...] | None = None) -> Tensor:
+    """Name the node that made ``result`` as PyTorch names the node of a whole composed call.
+
+    For ops written from several primitives where PyTorch records one node (``layer_norm`` is
+    ``NativeLayerNormBackward0``), or where PyTorch's outermost node differs: the last node
+    switches to its primitive's node type ``node_name`` (see ``Function.named``). Only for a
+    ``result`` that the caller's own last op made, never for a tensor passed in.
+
+    Returns:
+        ``result`` itself.
+    """
+    node = result.grad_fn
+    if node is not None:
+        node.__class__ = node.primitive.named(node_name, shown_inputs)
+    return result
 
 
 def unbroadcast(grad: Value, shape: Shape) -> Value:

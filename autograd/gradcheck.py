@@ -9,6 +9,7 @@ import numpy as np
 
 from ._tensor import Tensor
 from .engine import grad
+from .factories import tensor
 from .types import Array
 
 
@@ -25,7 +26,7 @@ def _prepare(inputs: Tensor | Sequence[Any]) -> tuple[Any, ...]:
     prepared = []
     for x in _as_tuple(inputs):
         if isinstance(x, Tensor) and x.dtype.kind == "f":
-            prepared.append(Tensor(x.data.astype(np.float64), requires_grad=x.requires_grad))
+            prepared.append(tensor(x._data, dtype=np.float64, requires_grad=x.requires_grad))
         else:
             prepared.append(x)
     if not any(isinstance(x, Tensor) and x.requires_grad for x in prepared):
@@ -47,13 +48,13 @@ def _numerical_jacobians(fn: Callable[..., Any], inputs: Sequence[Any], wrt: lis
     outs = _outputs(fn, inputs)
     jac = [[np.zeros((o.numel(), inputs[j].numel())) for j in wrt] for o in outs]
     for col, j in enumerate(wrt):
-        flat = inputs[j].data.reshape(-1)
+        flat = inputs[j]._data.reshape(-1)
         for e in range(flat.size):
             original = flat[e]
             flat[e] = original + eps
-            plus = [o.data.astype(np.float64).ravel() for o in _outputs(fn, inputs)]
+            plus = [o._data.astype(np.float64).ravel() for o in _outputs(fn, inputs)]
             flat[e] = original - eps
-            minus = [o.data.astype(np.float64).ravel() for o in _outputs(fn, inputs)]
+            minus = [o._data.astype(np.float64).ravel() for o in _outputs(fn, inputs)]
             flat[e] = original
             for k in range(len(outs)):
                 jac[k][col][:, e] = (plus[k] - minus[k]) / (2 * eps)
@@ -80,7 +81,7 @@ def _analytic_jacobians(fn: Callable[..., Any], inputs: Sequence[Any],
                         raise GradcheckError(
                             f"gradcheck: the gradient for input {wrt[col]} has shape {g.shape} "
                             f"{g.dtype}, expected {tensors[col].shape} {tensors[col].dtype}")
-                    jac[k][col][r] = g.data.ravel()
+                    jac[k][col][r] = g._data.ravel()
     return jac
 
 
@@ -132,8 +133,8 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
     outs = _outputs(fn, inputs)
     rng = np.random.default_rng(seed)
     if grad_outputs is None:
-        grad_outputs = [Tensor(rng.standard_normal(o.shape)) for o in outs]
-    vs = [Tensor(np.asarray(getattr(v, "data", v), dtype=np.float64), requires_grad=True)
+        grad_outputs = [tensor(rng.standard_normal(o.shape)) for o in outs]
+    vs = [tensor(np.asarray(v, dtype=np.float64), requires_grad=True)
           for v in _as_tuple(grad_outputs)]
 
     def first_derivatives(*args: Any) -> tuple[Tensor, ...]:

@@ -14,6 +14,7 @@ import numpy as np
 
 from . import dtypes, grad_mode
 from ._tensor import Tensor
+from .function import name_node
 from .ops import arithmetic, indexing, select, unary
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def apply_inplace(self: Tensor, op_name: str, out_of_place: Callable[..., Tensor
 def increment_version(tensor: Tensor) -> None:
     """Count an in-place change made to ``tensor``'s memory outside ndgrad's ops.
 
-    For example an optimizer writing NumPy into ``param.data``: a graph that saved the old
+    For example an optimizer writing NumPy into ``param.detach().numpy()``: a graph that saved the old
     values then refuses to backward, as ``torch.autograd.graph.increment_version`` does.
     """
     tensor._version_counter[0] += 1
@@ -78,17 +79,21 @@ def _apply_through_base(self: Tensor, op_name: str, out_of_place: Callable[..., 
                            "view of a tensor in the graph are not supported. Hint: use an "
                            "out-of-place op, or .clone() the view first")
     base[index] = out_of_place(_snapshot(self), *args)
-    self.grad_fn = indexing.getitem(base, index).grad_fn
+    self.grad_fn = name_node(indexing.getitem(base, index), "AsStridedBackward0").grad_fn  # as PyTorch
     self._requires_grad = base._requires_grad
     return self
 
 
-def _copy_from(target: Tensor, src: Tensor | ArrayLike) -> Tensor:
+def _copy_from(target: Tensor, src: Tensor | ArrayLike,
+               node_name: str = "torch::autograd::CopyBackwards") -> Tensor:
     """Out-of-place counterpart of copy_/fill_: ``src`` broadcast to target's shape.
 
-    The old values get a zero gradient.
+    The old values get a zero gradient. The node is named ``node_name`` (PyTorch's name for
+    copy_, fill_ or zero_); its ``next_functions`` list the target's edge, then the source's
+    if it is a tensor.
     """
-    return select.where(True, src, target)
+    shown = (2, 1) if isinstance(src, Tensor) else (2,)
+    return name_node(select.where(True, src, target), node_name, shown_inputs=shown)
 
 
 def add_(self: Tensor, other: Tensor | ArrayLike, alpha: float = 1) -> Tensor:
@@ -124,14 +129,23 @@ def copy_(self: Tensor, src: Tensor | ArrayLike) -> Tensor:
 
 def fill_(self: Tensor, value: Tensor | float) -> Tensor:
     """In place: set every element to ``value``."""
-    return apply_inplace(self, "fill_", _copy_from, value)
+    name = "FillBackward3" if isinstance(value, Tensor) else "FillBackward2"
+    return apply_inplace(self, "fill_", partial(_copy_from, node_name=name), value)
 
 
 def zero_(self: Tensor) -> Tensor:
     """In place: set every element to 0."""
-    return apply_inplace(self, "zero_", _copy_from, 0)
+    return apply_inplace(self, "zero_", partial(_copy_from, node_name="ZeroBackward0"), 0)
 
 
 def setitem(self: Tensor, index: Any, value: Tensor | ArrayLike) -> None:
     """``self[index] = value``, in place (recorded in the graph when it must be)."""
-    apply_inplace(self, "__setitem__", indexing.index_put, index, value)
+    apply_inplace(self, "__setitem__", _index_put, index, value)
+
+
+def _index_put(input: Tensor, index: Any, value: Tensor | ArrayLike) -> Tensor:
+    """``index_put``, named as PyTorch names ``x[index] = v``: CopySlices for a basic index."""
+    result = indexing.index_put(input, index, value)
+    if indexing._is_basic(indexing.normalize_index(index)):
+        name_node(result, "torch::autograd::CopySlices")
+    return result

@@ -1,4 +1,4 @@
-"""The ``torch.linalg`` namespace: ``norm``, ``vector_norm``, ``matrix_norm``, ``vecdot``, ``matmul``.
+"""The ``torch.linalg`` namespace: norm vector_norm matrix_norm svdvals vecdot matmul.
 
 Example:
     >>> ag.linalg.vector_norm(ag.tensor([3.0, 4.0]))
@@ -11,5 +11,6 @@ from .ops.linalg import vecdot
 from .ops.matmul import matmul
 from .ops.norms import linalg_norm as norm
 from .ops.norms import matrix_norm, vector_norm
+from .ops.svd import svdvals
 
-__all__ = ["matmul", "matrix_norm", "norm", "vecdot", "vector_norm"]
+__all__ = ["matmul", "matrix_norm", "norm", "svdvals", "vecdot", "vector_norm"]

@@ -16,11 +16,20 @@ import numpy as np
 from . import dtypes, grad_mode
 from ._tensor import Tensor
 
-__all__ = ["write_out"]
+__all__ = ["write_out", "write_outs"]
 
 
-def write_out(result: Tensor, out: Tensor | None, where: str, *inputs: object) -> Tensor:
+def write_out(result: Tensor, out: Tensor | None, where: str, *inputs: object,
+              same_dtype: bool = False) -> Tensor:
     """``result`` itself without ``out``; otherwise ``out`` holding ``result``'s values.
+
+    Args:
+        result: the op's result.
+        out: the tensor to write into, or None.
+        where: the op's name, for messages.
+        *inputs: the op's inputs (none of them may require grad while grad mode is on).
+        same_dtype: ``out`` must have the result's dtype exactly (PyTorch's rule for abs, neg,
+            floor, clamp, where, gather, index_select...), not just one it casts to.
 
     Raises:
         TypeError: ``out`` is not a Tensor.
@@ -28,6 +37,27 @@ def write_out(result: Tensor, out: Tensor | None, where: str, *inputs: object) -
     """
     if out is None:
         return result
+    _check(result, out, where, inputs, same_dtype)
+    return _copy(result, out, where)
+
+
+def write_outs(results: tuple[Tensor, ...], out: object, where: str, *inputs: object,
+               names: tuple[str, ...] = ("values", "indices")) -> tuple[Tensor, ...]:
+    """``out=(values, indices)`` of sort/topk: each result written into its out tensor.
+
+    Every check runs before anything is written; the dtypes must match exactly, as in PyTorch.
+    """
+    if not isinstance(out, (tuple, list)) or len(out) != len(results):
+        raise TypeError(f"{where}(): argument 'out' must be a tuple of {len(results)} Tensors "
+                        f"({', '.join(names)}), got {type(out).__name__}"
+                        + (f" of {len(out)} elements" if isinstance(out, (tuple, list)) else ""))
+    for result, target in zip(results, out):
+        _check(result, target, where, (*inputs, *out), True)
+    return tuple(_copy(result, target, where) for result, target in zip(results, out))
+
+
+def _check(result: Tensor, out: object, where: str, inputs: tuple[object, ...],
+           same_dtype: bool) -> None:
     if not isinstance(out, Tensor):
         raise TypeError(f"{where}(): argument 'out' must be a Tensor, not {type(out).__name__}")
     if grad_mode.is_grad_enabled() and (
@@ -36,16 +66,25 @@ def write_out(result: Tensor, out: Tensor | None, where: str, *inputs: object) -
         raise RuntimeError(f"{where}(): functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad. Hint: run "
                            "it under torch.no_grad(), or drop out= and assign the result")
+    source, target = result._data.dtype, out._data.dtype
+    if same_dtype and source != target:
+        raise RuntimeError(f"{where}(): expected out to have dtype {dtypes.name(source)} (the "
+                           f"result's), but got {dtypes.name(target)}. Hint: this op writes only "
+                           f"into an out= of its result's dtype, e.g. ag.empty(0, "
+                           f"dtype=ag.{dtypes.name(source)})")
+    if not np.can_cast(source, target, "same_kind"):
+        raise RuntimeError(f"{where}(): result type {dtypes.name(source)} can't be cast to "
+                           f"the desired output type {dtypes.name(target)}")
+
+
+def _copy(result: Tensor, out: Tensor, where: str) -> Tensor:
     source = result._data
-    if not np.can_cast(source.dtype, out._data.dtype, "same_kind"):
-        raise RuntimeError(f"{where}(): result type {dtypes.name(source.dtype)} can't be cast to "
-                           f"the desired output type {dtypes.name(out._data.dtype)}")
     if out._data.shape != source.shape:
         if out._data.size:
             warnings.warn(f"{where}(): an output with one or more elements was resized since it "
                           f"had shape {list(out._data.shape)}, which does not match the required "
-                          f"output shape {list(source.shape)}", UserWarning, stacklevel=3)
-        out.data = np.empty(source.shape, out._data.dtype)
+                          f"output shape {list(source.shape)}", UserWarning, stacklevel=4)
+        out._data = np.empty(source.shape, out._data.dtype)
     np.copyto(out._data, source, casting="same_kind")
     out._version_counter[0] += 1  # an in-place change (inplace.increment_version)
     return out

@@ -1,8 +1,9 @@
 """Sampling from distributions, as PyTorch has it: ``multinomial``, ``bernoulli``, ``normal``, ``poisson``.
 
-Also the in-place fills ``x.uniform_()``, ``x.normal_()``, ``x.bernoulli_()``, ``x.random_()`` and
-``x.exponential_()``. Each takes ``generator=`` (an ``ag.Generator`` or a ``np.random.Generator``;
-default the global generator that ``ag.manual_seed`` seeds). The numbers are ndgrad's own (NumPy
+Also the in-place fills ``x.uniform_()``, ``x.normal_()``, ``x.bernoulli_()``, ``x.random_()``,
+``x.exponential_()``, ``x.cauchy_()``, ``x.log_normal_()`` and ``x.geometric_(p)``. Each takes
+``generator=`` (an ``ag.Generator`` or a ``np.random.Generator``; default the global generator
+that ``ag.manual_seed`` seeds). The numbers are ndgrad's own (NumPy
 samplers), not PyTorch's streams; the argument checks, dtypes and shapes are PyTorch's.
 
 Gradients, as in PyTorch: ``normal``, ``bernoulli(p)`` (without ``p=``) and ``poisson`` are not
@@ -21,7 +22,7 @@ import numpy as np
 from . import dtypes, random
 from ._tensor import Tensor
 from .factories import draw_integers, integer_range
-from .function import OpError
+from .function import OpError, name_node
 from .inplace import apply_inplace
 from .ops import movement, select
 
@@ -164,7 +165,7 @@ def normal(mean: Tensor | float, std: Tensor | float = 1.0, size: Sequence[int] 
                             f"e.g. normal({m}, {s}, size=(2, 3)); got size={size!r}")
         if not s >= 0:
             raise OpError(f"normal: normal expects std >= 0.0, but found std {s}")
-        out_dtype = dtypes.as_dtype(dtype or dtypes.float32)
+        out_dtype = dtypes.as_dtype(dtype or dtypes.default_float())
         if out_dtype.kind != "f":
             raise TypeError(f"normal: needs a floating point dtype, got {dtypes.name(out_dtype)}")
         shape = tuple(int(n) for n in size)
@@ -227,8 +228,20 @@ def _fill(target: Tensor, sample: Array) -> Tensor:
     return _zero_grad(sample, target)
 
 
-def _write(self: Tensor, op: str, sample: Array) -> Tensor:
-    return apply_inplace(self, op, _fill, np.asarray(sample).astype(self.dtype))
+# PyTorch's node names of the in-place fills (random_ and bernoulli_ name their overloads)
+_FILL_NAMES = {"uniform_": "UniformBackward0", "normal_": "NormalBackward0",
+               "bernoulli_": "BernoulliBackward2", "exponential_": "ExponentialBackward0",
+               "cauchy_": "CauchyBackward0", "log_normal_": "LogNormalBackward0",
+               "geometric_": "GeometricBackward0"}
+
+
+def _write(self: Tensor, op: str, sample: Array, node_name: str | None = None) -> Tensor:
+    name = node_name or _FILL_NAMES.get(op, "FillBackward2")
+
+    def fill(target: Tensor, sample: Array) -> Tensor:
+        return name_node(_fill(target, sample), name, shown_inputs=(2,))  # the old values' edge
+
+    return apply_inplace(self, op, fill, np.asarray(sample).astype(self.dtype))
 
 
 def _float_tensor(op: str, self: Tensor) -> None:
@@ -296,7 +309,8 @@ def bernoulli_(self: Tensor, p: Tensor | float = 0.5, *, generator: GeneratorLik
         prob: Array | float = p._data
     else:
         prob = _check_probability("bernoulli_", _number("bernoulli_", "p", p))
-    return _write(self, "bernoulli_", random.rng("bernoulli_", generator).random(self.shape) < prob)
+    return _write(self, "bernoulli_", random.rng("bernoulli_", generator).random(self.shape) < prob,
+                  "BernoulliBackward1" if isinstance(prob, np.ndarray) else None)
 
 
 _UNSET: Any = object()
@@ -312,17 +326,19 @@ def random_(self: Tensor, from_: int | None = None, to: int | None = _UNSET, *,
     """
     explicit = "from" in kwargs
     start = _from_kwarg("random_", from_, kwargs)
+    node_name = "RandomBackward0"  # PyTorch's random_(from, to)
     if to is _UNSET:
         if start is not None and not explicit:
-            low, high = 0, start  # random_(to)
+            low, high, node_name = 0, start, "RandomBackward1"  # random_(to)
         else:
             low, high = (0 if start is None else start), None
+            node_name = "RandomBackward2" if start is None else node_name
     else:
         low, high = (0 if start is None else start), to
-    low, last = integer_range("random_", low, high, self.dtype)
+    low, last = integer_range("random_", low, high, self._data.dtype)
     shape = tuple(self.shape)
     return _write(self, "random_", draw_integers(random.rng("random_", generator), low, last, shape,
-                                                 self.dtype))
+                                                 self._data.dtype), node_name)
 
 
 def exponential_(self: Tensor, lambd: float = 1, *, generator: GeneratorLike | None = None) -> Tensor:
@@ -337,3 +353,45 @@ def exponential_(self: Tensor, lambd: float = 1, *, generator: GeneratorLike | N
     draws = random.rng("exponential_", generator).standard_exponential(self.shape)
     return _write(self, "exponential_", draws / rate if math.isfinite(rate) else draws * 0.0)
 
+
+def cauchy_(self: Tensor, median: float = 0, sigma: float = 1, *,
+            generator: GeneratorLike | None = None) -> Tensor:
+    """Fill in place with Cauchy draws: density 1 / (pi sigma (1 + ((x - median) / sigma)^2))."""
+    center, scale = _number("cauchy_", "median", median), _number("cauchy_", "sigma", sigma)
+    if self._data.dtype.kind != "f":
+        raise TypeError(f"cauchy_: Cauchy distribution is a continuous probability distribution. "
+                        f"dtype must be a floating point but you specified "
+                        f"{dtypes.name(self._data.dtype)}. Hint: convert with .float() first")
+    if not scale > 0:
+        raise OpError(f"cauchy_: cauchy_ expects sigma > 0.0, but found sigma={scale}")
+    draws = random.rng("cauchy_", generator).standard_cauchy(self.shape)
+    with np.errstate(invalid="ignore", over="ignore"):  # an inf median or sigma gives infs
+        return _write(self, "cauchy_", center + scale * draws)
+
+
+def log_normal_(self: Tensor, mean: float = 1, std: float = 2, *,
+                generator: GeneratorLike | None = None) -> Tensor:
+    """Fill in place with log-normal draws exp(N(mean, std^2)) (``mean``, ``std`` of the log)."""
+    m, s = _number("log_normal_", "mean", mean), _number("log_normal_", "std", std)
+    _float_tensor("log_normal_", self)
+    if not s > 0:
+        raise OpError(f"log_normal_: log_normal_ expects std > 0.0, but found std={s}")
+    draws = random.rng("log_normal_", generator).standard_normal(self.shape)
+    with np.errstate(over="ignore", invalid="ignore"):  # exp overflows to inf, as in PyTorch
+        return _write(self, "log_normal_", np.exp(m + s * draws))
+
+
+def geometric_(self: Tensor, p: float, *, generator: GeneratorLike | None = None) -> Tensor:
+    """Fill in place with geometric draws: Bernoulli(p) trials up to the first success (1, 2, ...).
+
+    Integer tensors work too (a narrow dtype wraps around, as in PyTorch).
+    """
+    prob = _number("geometric_", "p", p)
+    if self._data.dtype.kind == "b":
+        raise TypeError("geometric_: not implemented for bool tensors. Hint: use an integer or "
+                        "floating point tensor")
+    if not 0 < prob < 1:
+        raise OpError(f"geometric_: geometric_ expects p to be in (0, 1), but got p={prob}")
+    draws = random.rng("geometric_", generator).geometric(prob, self.shape)
+    with np.errstate(over="ignore"):  # huge counts become inf in float16
+        return _write(self, "geometric_", draws)

@@ -1,8 +1,4 @@
-"""``Size``: the shape tuple whose repr is ``torch.Size([2, 3])``.
-
-Its ``str`` is the plain tuple ``(2, 3)``, so error messages and f-strings stay compact (PyTorch
-prints ``torch.Size([2, 3])`` there too; ndgrad differs on purpose, for its messages).
-"""
+"""``Size``: the shape tuple that prints as ``torch.Size([2, 3])`` (repr and str, as in torch)."""
 
 from __future__ import annotations
 
@@ -24,8 +20,7 @@ class Size(tuple[int, ...]):
     def __repr__(self) -> str:
         return f"torch.Size([{', '.join(map(str, self))}])"
 
-    def __str__(self) -> str:  # the plain tuple, so that messages read "shape (2, 3)"
-        return tuple.__repr__(self)
+    __str__ = __repr__  # print(x.shape) shows torch.Size([2, 3]), as in torch
 
     def numel(self) -> int:
         """The number of elements of a tensor of this shape (1 for ``Size([])``)."""

@@ -21,10 +21,11 @@ import numpy.typing as npt
 
 if TYPE_CHECKING:
     from ._tensor import Tensor
+    from .dtypes import DType
 
 Array: TypeAlias = npt.NDArray[Any]
 ArrayLike: TypeAlias = npt.ArrayLike
-DTypeLike: TypeAlias = np.dtype[Any] | type | str
+DTypeLike: TypeAlias = Union["DType", np.dtype[Any], type, str]
 Shape: TypeAlias = tuple[int, ...]
 Dims: TypeAlias = int | tuple[int, ...] | list[int] | None
 Value: TypeAlias = Union[Array, "Tensor"]

@@ -105,6 +105,24 @@ class ModuleList(_IndexedModules):
     def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
         return self.extend(modules)
 
+    def __repr__(self) -> str:
+        """Consecutive children with one repr print once, as PyTorch prints them.
+
+        ``ModuleList([Linear(2, 2)] * 3)`` prints ``(0-2): 3 x Linear(...)`` on one line.
+        """
+        runs: list[tuple[int, int, str]] = []  # (first index, last index, repr)
+        for i, module in enumerate(self):
+            text = repr(module)
+            if runs and runs[-1][2] == text:
+                runs[-1] = (runs[-1][0], i, text)
+            else:
+                runs.append((i, i, text))
+        if not runs:
+            return f"{type(self).__name__}()"
+        lines = [(f"({first}): {text}" if first == last else f"({first}-{last}): {last - first + 1} x {text}")
+                 .replace("\n", "\n  ") for first, last, text in runs]
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+
 
 class ModuleDict(Module):
     """A dict of modules whose parameters are registered under their keys."""

@@ -295,8 +295,8 @@ class Module:
     def _cast_floats(self, dtype: DTypeLike) -> Self:
         with ag.no_grad():
             for tensor in [*self.parameters(), *self.buffers()]:
-                if tensor.dtype.kind == "f":
-                    tensor.data = tensor.data.astype(dtype, copy=False)
+                if tensor.is_floating_point():
+                    tensor.data = tensor.data.to(dtype)
                     if tensor.grad is not None:
                         tensor.grad = tensor.grad.to(dtype)
         return self
@@ -359,7 +359,7 @@ class Module:
         problems: list[str] = []
         for key, target in own.items():
             if key in state_dict:
-                shape = tuple(getattr(state_dict[key], "shape", ()))
+                shape = ag.Size(getattr(state_dict[key], "shape", ()))
                 if shape != target.shape:
                     problems.append(f"size mismatch for {key}: copying a param with shape {shape} "
                                     f"from checkpoint, the shape in current model is {target.shape}.")
@@ -374,7 +374,7 @@ class Module:
             for key, target in own.items():
                 if key in state_dict:
                     value = state_dict[key]
-                    target.copy_(value.data if isinstance(value, Tensor) else value)
+                    target.copy_(value)
         return IncompatibleKeys(missing, unexpected)
 
     # ---- printing ----------------------------------------------------------------------

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-
+import autograd as ag
 from autograd import Tensor
 from autograd.types import ArrayLike
 
@@ -27,12 +26,10 @@ class Parameter(Tensor):
     is_parameter = True
 
     def __init__(self, data: Tensor | ArrayLike | None = None, requires_grad: bool = True) -> None:
-        source = data if isinstance(data, Tensor) else None
-        if data is None:
-            data = np.empty(0, dtype=np.float32)
-        super().__init__(data if source is None else (), requires_grad=False)
-        if source is not None:
-            self.set_(source)
+        super().__init__()
+        if not isinstance(data, Tensor):
+            data = ag.empty(0) if data is None else ag.tensor(data)
+        self.set_(data)
         self.requires_grad = requires_grad
 
     def __repr__(self) -> str:

@@ -83,7 +83,7 @@ class _Encoder:
     def encode(self, obj: object, path: str) -> object:
         """The manifest node of ``obj`` (found at ``path``), storing its arrays in ``arrays``."""
         if isinstance(obj, ag.Tensor):
-            return self._entry(obj, obj.data, "tensor", path)
+            return self._entry(obj, obj.detach().numpy(), "tensor", path)
         if isinstance(obj, np.ndarray):
             return self._entry(obj, np.asarray(obj), "ndarray", path)
         if isinstance(obj, np.generic):  # before float: np.float64 is a float subclass

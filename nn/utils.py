@@ -73,7 +73,7 @@ def clip_grad_norm_(parameters: ag.Tensor | Iterable[ag.Tensor], max_norm: float
     if not grads:
         return ag.tensor(0.0)
     dtype = np.result_type(*(g.dtype for g in grads))
-    total = _vector_norm(np.array([_vector_norm(g.data, norm_type) for g in grads]), norm_type)
+    total = _vector_norm(np.array([_vector_norm(g.detach().numpy(), norm_type) for g in grads]), norm_type)
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is "
@@ -81,7 +81,7 @@ def clip_grad_norm_(parameters: ag.Tensor | Iterable[ag.Tensor], max_norm: float
             "gradients by the non-finite norm anyway, set `error_if_nonfinite=False`")
     total_norm = ag.tensor(np.asarray(total, dtype=dtype))
     # computed in the norm's dtype, as PyTorch does: max_norm / (total + 1e-6), clamped to 1
-    coef = min(float(np.asarray(max_norm, dtype) / (total_norm.data + dtype.type(1e-6))), 1.0)
+    coef = min(float(np.asarray(max_norm, dtype) / (total_norm.numpy() + dtype.type(1e-6))), 1.0)
     with ag.no_grad():
         for g in grads:
             g.mul_(coef)
@@ -129,5 +129,5 @@ def vector_to_parameters(vec: ag.Tensor, parameters: ag.Tensor | Iterable[ag.Ten
     with ag.no_grad():
         for p in parameters:
             n = p.numel()
-            p.copy_(vec.data[pointer:pointer + n].reshape(p.shape))
+            p.copy_(vec.detach()[pointer:pointer + n].reshape(p.shape))
             pointer += n

@@ -18,7 +18,7 @@ Adding an optimizer (the recipe; see ``optim/sgd.py``, the smallest)
    hyper-parameter (``check_nonnegative`` covers the ``Invalid learning rate: -1`` kind); it
    runs on the defaults and on every group, also when a state dict is loaded.
 3. **``_update(param, grad, group)``**: one parameter's textbook update, written with NumPy on
-   ``param.data`` in place (the base runs it under ``no_grad``, skips parameters without a
+   ``param.detach().numpy()`` in place (the base runs it under ``no_grad``, skips parameters without a
    gradient and counts the write as an in-place change). Per-parameter state lives in
    ``self.state[param]``: a ``step`` int and buffers from ``self._buffer(param, "exp_avg")``
    (Tensors, so ``state_dict`` saves them). Write the update as the paper does, bias

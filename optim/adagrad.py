@@ -66,12 +66,12 @@ class Adagrad(Optimizer):
     def _update(self, param: ag.Tensor, grad: Array, group: dict[str, Any]) -> None:
         lr, lr_decay, eps = float(group["lr"]), float(group["lr_decay"]), float(group["eps"])
         weight_decay = float(group["weight_decay"])
-        p = param.data
+        p = param.detach().numpy()
         self._init_state(param, group)  # e.g. after loading a state dict without this param
         state = self.state[param]
         state["step"] += 1
         t = state["step"]
-        s = state["sum"].data
+        s = state["sum"].numpy()
 
         g = -grad if group["maximize"] else grad
         if weight_decay != 0:

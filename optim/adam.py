@@ -68,7 +68,7 @@ class Adam(Optimizer):
     def _update(self, param: ag.Tensor, grad: Array, group: dict[str, Any]) -> None:
         lr, eps, weight_decay = float(group["lr"]), float(group["eps"]), float(group["weight_decay"])
         beta1, beta2 = (float(b) for b in group["betas"])
-        p = param.data
+        p = param.detach().numpy()
         state = self.state[param]
         state["step"] = state.get("step", 0) + 1
         t = state["step"]

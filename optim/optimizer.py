@@ -7,7 +7,7 @@
 
 ``step()`` visits every parameter that has a ``.grad`` and calls the subclass's
 ``_update(param, grad, group)``: one parameter's textbook update, run under ``no_grad``,
-writing ``param.data`` in place with NumPy in the parameter's dtype.
+writing ``param.detach().numpy()`` in place with NumPy in the parameter's dtype.
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ class Optimizer:
                 for param in group["params"]:
                     if param.grad is None:
                         continue
-                    grad = param.grad.data.astype(param.dtype, copy=False)
+                    grad = param.grad.detach().numpy().astype(param.dtype, copy=False)
                     self._update(param, grad, group)
                     # Count the in-place write (as PyTorch's param.add_ would): a graph that
                     # saved this parameter before the step now refuses to backward.
@@ -154,7 +154,7 @@ class Optimizer:
         return loss
 
     def _update(self, param: ag.Tensor, grad: Array, group: dict[str, Any]) -> None:
-        """Update ``param.data`` in place from ``grad`` (never modify ``grad``)."""
+        """Update ``param.detach().numpy()`` in place from ``grad`` (never modify ``grad``)."""
         raise NotImplementedError(f"{self._name} must implement _update(param, grad, group)")
 
     def _buffer(self, param: ag.Tensor, name: str, fill: float = 0.0,
@@ -167,7 +167,7 @@ class Optimizer:
         state = self.state[param]
         if name not in state:
             state[name] = ag.full_like(param, fill) if initial is None else ag.tensor(initial)
-        return state[name].data
+        return state[name].numpy()
 
     # ---- saving and loading ----------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
@@ -245,7 +245,7 @@ def check_nonnegative(options: dict[str, Any], labels: dict[str, str]) -> None:
 def _copy(value: Any) -> Any:
     """A copy of a state or group value: Tensors and arrays copied, containers rebuilt."""
     if isinstance(value, ag.Tensor):
-        return ag.tensor(value.data)
+        return value.detach().clone()
     if isinstance(value, np.ndarray):
         return value.copy()
     if isinstance(value, (list, tuple)):
@@ -272,7 +272,7 @@ def _load_value(param: ag.Tensor, index: int, name: str, value: Any) -> Any:
     if name == "step":
         return int(value)
     if isinstance(value, (ag.Tensor, np.ndarray)):
-        array = value.data if isinstance(value, ag.Tensor) else value
+        array = value.detach().numpy() if isinstance(value, ag.Tensor) else value
         if array.ndim > 0 and array.shape != param.shape:
             raise ValueError(f"load_state_dict: state '{name}' of parameter {index} has shape "
                              f"{array.shape}, but the parameter has shape {param.shape}")

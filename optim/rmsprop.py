@@ -57,7 +57,7 @@ class RMSprop(Optimizer):
     def _update(self, param: ag.Tensor, grad: Array, group: dict[str, Any]) -> None:
         lr, alpha, eps = float(group["lr"]), float(group["alpha"]), float(group["eps"])
         weight_decay, momentum = float(group["weight_decay"]), float(group["momentum"])
-        p = param.data
+        p = param.detach().numpy()
         state = self.state[param]
         state["step"] = state.get("step", 0) + 1
         v = self._buffer(param, "square_avg")

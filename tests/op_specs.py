@@ -369,7 +369,7 @@ SPECS = [
     OpSpec("reshape", lambda lib, x: x.reshape(-1), np.ravel),
     OpSpec("view", lambda lib, x: x.view(x.numel(), 1), lambda x: x.reshape(-1, 1)),
     OpSpec("flatten", lambda lib, x: x.flatten(1), lambda x: x.reshape(x.shape[0], -1),
-           unary_shapes(min_dims=2)),
+           unary_shapes(min_dims=3)),  # a 2-D x.flatten(1) is x itself, as in PyTorch
     OpSpec("squeeze", lambda lib, x: x.squeeze(), np.squeeze),
     OpSpec("unsqueeze", lambda lib, x, dim: x.unsqueeze(dim), lambda x, dim: np.expand_dims(x, dim),
            params=lambda s: st.integers(-len(s[0]) - 1, len(s[0])).map(lambda d: {"dim": d})),

@@ -92,4 +92,21 @@ SPECS: list[OpSpec] = [
            domains=("nonzero",)),
     OpSpec("absolute", lambda lib, x: lib.absolute(x) + x.absolute(), lambda x: 2 * np.abs(x),
            domains=("nonzero",)),
+    # ---- xlogy, float_power, copysign ------------------------------------------------------
+    OpSpec("xlogy", lambda lib, x, y: lib.xlogy(x, y) + x.xlogy(y), lambda x, y: 2 * x * np.log(y),
+           BINARY, ("real", "positive")),
+    OpSpec("xlogy_scalar_other", lambda lib, x: lib.xlogy(x, 2.5), lambda x: x * np.log(2.5)),
+    OpSpec("xlogy_scalar_self", lambda lib, y: lib.xlogy(-1.5, y), lambda y: -1.5 * np.log(y),
+           domains=("positive",)),
+    # float_power's result is float64 whatever the input: cast back, so that the float32 row
+    # checks that the gradient reaches a float32 input as float32
+    OpSpec("float_power", lambda lib, a, b: lib.float_power(a, b).to(a.dtype), np.power, BINARY,
+           ("positive", "unit")),
+    OpSpec("float_power_scalars", lambda lib, a: (a.float_power(2.5) + lib.float_power(1.5, a)).to(a.dtype),
+           lambda a: a ** 2.5 + 1.5 ** a, domains=("positive",)),
+    # away from 0, where |x| has its kink and the sign of y jumps
+    OpSpec("copysign", lambda lib, a, b: lib.copysign(a, b) * a, lambda a, b: np.copysign(a, b) * a,
+           BINARY, ("nonzero",)),
+    OpSpec("copysign_scalar", lambda lib, a: a.copysign(-1.0) + lib.copysign(a, 0.5) * a,
+           lambda a: -np.abs(a) + np.abs(a) * a, domains=("nonzero",)),
 ]

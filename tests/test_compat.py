@@ -2,7 +2,9 @@
 
 Each script prints ``RESULT {json}`` last. It runs once on ndgrad (``python -m ndgrad run``) and,
 when PyTorch is installed, once on the real torch (``python script.py``); the results must
-agree to float32 rounding.
+agree to float32 rounding. A notebook (``tests/compat/*.ipynb``, its last cell printing the
+RESULT line) runs the same way: ``ndgrad run NOTEBOOK.ipynb``, and its code cells executed in
+order in one namespace by plain Python for the real torch.
 """
 
 from __future__ import annotations
@@ -19,7 +21,17 @@ from conftest import torch
 
 COMPAT = pathlib.Path(__file__).resolve().parent / "compat"
 ROOT = COMPAT.parents[1]
-SCRIPTS = sorted(p for p in COMPAT.glob("*.py") if not p.name.startswith("_"))
+SCRIPTS = sorted(p for pattern in ("*.py", "*.ipynb") for p in COMPAT.glob(pattern)
+                 if not p.name.startswith("_"))
+# The torch twin of a notebook run: its code cells in order, in one namespace, magics and shell
+# lines skipped as ``ndgrad run`` skips them (ndgrad.run.notebook_cells imports no torch).
+NOTEBOOK_TWIN = """
+import pathlib, sys
+from ndgrad.run import notebook_cells
+namespace = {"__name__": "__main__", "display": print}
+for index, source in enumerate(notebook_cells(pathlib.Path(sys.argv[1])), 1):
+    exec(compile(source, f"<cell {index}>", "exec"), namespace)
+"""
 
 
 def _run(command: list[str]) -> dict:
@@ -51,4 +63,5 @@ def _assert_close(ours, theirs, where: str = "result") -> None:
 def test_script_runs_unchanged_and_matches_torch(script):
     ours = _run([sys.executable, "-m", "ndgrad", "run", str(script)])
     if torch is not None:  # without PyTorch only ndgrad's run is checked
-        _assert_close(ours, _run([sys.executable, str(script)]))
+        twin = ["-c", NOTEBOOK_TWIN, str(script)] if script.suffix == ".ipynb" else [str(script)]
+        _assert_close(ours, _run([sys.executable, *twin]))

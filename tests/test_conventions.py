@@ -11,7 +11,7 @@ import autograd as ag
 def grad_of(fn, values, dtype=ag.float64):
     x = ag.tensor(values, dtype=dtype, requires_grad=True)
     fn(x).sum().backward()
-    return x.grad.data
+    return x.grad.detach().numpy()
 
 
 def test_relu_derivative_at_zero_is_zero():
@@ -41,8 +41,8 @@ def test_maximum_and_minimum_split_ties_between_inputs():
     a = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
     b = ag.tensor([1.0, 5.0, 0.0], requires_grad=True)
     (ag.maximum(a, b) + 10 * ag.minimum(a, b)).sum().backward()
-    np.testing.assert_array_equal(a.grad.data, [5.5, 10, 1])
-    np.testing.assert_array_equal(b.grad.data, [5.5, 1, 10])
+    np.testing.assert_array_equal(a.grad.detach().numpy(), [5.5, 10, 1])
+    np.testing.assert_array_equal(b.grad.detach().numpy(), [5.5, 1, 10])
 
 
 def test_max_with_dim_routes_the_gradient_to_the_returned_index():
@@ -50,7 +50,7 @@ def test_max_with_dim_routes_the_gradient_to_the_returned_index():
     values, indices = x.max(dim=1)
     values.sum().backward()
     assert indices.tolist() == [0]  # the first maximal element, as PyTorch documents
-    np.testing.assert_array_equal(x.grad.data, [[1, 0, 0]])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [[1, 0, 0]])
 
 
 def test_repeated_indices_accumulate():
@@ -73,7 +73,7 @@ def test_repeated_writes_give_gradient_only_to_the_write_that_lands():
     y[[0, 0]] = v
     assert y.tolist() == [2.0, 0.0, 0.0]
     y.sum().backward()
-    np.testing.assert_array_equal(v.grad.data, [0, 1])
+    np.testing.assert_array_equal(v.grad.detach().numpy(), [0, 1])
 
 
 def test_prod_gradient_is_exact_with_zeros():
@@ -87,8 +87,8 @@ def test_pow_with_zero_exponent_and_zero_base():
     x = ag.tensor([0.0, 2.0], dtype=ag.float64, requires_grad=True)
     y = ag.tensor([0.0, 0.0], dtype=ag.float64, requires_grad=True)
     (x ** y).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [0, 0])
-    np.testing.assert_array_equal(y.grad.data, [0, np.log(2)])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [0, 0])
+    np.testing.assert_array_equal(y.grad.detach().numpy(), [0, np.log(2)])
     np.testing.assert_array_equal(grad_of(lambda t: t ** 0, [0.0, 3.0]), [0, 0])
 
 
@@ -99,10 +99,10 @@ def test_sigmoid_tanh_and_softmax_are_finite_at_plus_minus_1000(dtype):
                lambda x: x.log_softmax(0), lambda x: x.logsumexp(0)):
         x = ag.tensor(values, dtype=dtype, requires_grad=True)
         out = fn(x)
-        assert np.isfinite(out.data).all()
+        assert np.isfinite(out.detach().numpy()).all()
         out.sum().backward()
-        assert np.isfinite(x.grad.data).all()
-    np.testing.assert_allclose(ag.tensor(values, dtype=dtype).sigmoid().data, [0, 1 / (1 + np.e), 0.5, 1],
+        assert np.isfinite(x.grad.detach().numpy()).all()
+    np.testing.assert_allclose(ag.tensor(values, dtype=dtype).sigmoid().numpy(), [0, 1 / (1 + np.e), 0.5, 1],
                                rtol=1e-6)
 
 

@@ -123,7 +123,7 @@ def test_ragged_list():
 
 def test_setitem_with_a_wrong_shape_value():
     err = error_of(lambda: ag.ones(3).__setitem__(slice(None), ag.ones(2)), ValueError)
-    assert_clear(err, "(3,)", "(2,)", "Hint")
+    assert_clear(err, "(3,)", "torch.Size([2])", "Hint")
     assert "indices must lie" not in str(err)
 
 
@@ -201,7 +201,7 @@ def nan_in_backward():
 def test_without_anomaly_mode_the_nan_is_silent():
     assert not ag.is_anomaly_enabled()
     x = nan_in_backward()
-    assert np.isnan(x.grad.data[0])
+    assert np.isnan(x.grad.detach().numpy()[0])
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
@@ -238,7 +238,7 @@ def test_anomaly_mode_flags_a_forward_inf_or_nan():
         assert "inf" in str(info.value) and THIS_FILE in str(info.value)
         with pytest.raises(RuntimeError, match="nan"):
             ag.tensor([-1.0]).sqrt()
-    assert np.isinf(x.log().data[0])  # outside anomaly mode, no check
+    assert np.isinf(x.log().detach().numpy()[0])  # outside anomaly mode, no check
 
 
 def test_set_detect_anomaly():

@@ -36,7 +36,7 @@ def test_no_grad_context_manager():
         y = x * 2
     assert ag.is_grad_enabled() is True
     assert y.grad_fn is None and not y.requires_grad and y.is_leaf
-    np.testing.assert_array_equal(y.data, [2, 4])
+    np.testing.assert_array_equal(y.detach().numpy(), [2, 4])
 
 
 def test_no_grad_restores_the_mode_after_an_exception():
@@ -71,7 +71,7 @@ def test_enable_grad_inside_no_grad():
         z = x * 2
     assert y.grad_fn is not None and z.grad_fn is None
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [2, 2])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [2, 2])
 
 
 def test_enable_grad_decorator_inside_no_grad():
@@ -183,7 +183,7 @@ def test_grad_mode_is_thread_local():
     assert results["enabled"] is True and results["enabled_after"] is True
     assert results["y"].grad_fn is not None and local.grad_fn is None
     results["y"].sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [3, 3])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [3, 3])
 
 
 # ---- when a node is recorded -------------------------------------------------------------
@@ -225,5 +225,5 @@ def test_backward_runs_inside_no_grad_and_grads_do_not_record():
     y = (x * x).sum()
     with ag.no_grad():
         y.backward()
-    np.testing.assert_array_equal(x.grad.data, [2, 4])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [2, 4])
     assert not x.grad.requires_grad

@@ -19,7 +19,7 @@ def second_derivative(fn, values):
     (g,) = ag.grad(fn(x).sum(), x, create_graph=True)
     assert g.requires_grad and g.grad_fn is not None
     (gg,) = ag.grad(g.sum(), x)
-    return g.data, gg.data
+    return g.detach().numpy(), gg.detach().numpy()
 
 
 def hvp(fn, x_values, v_values, weights=None):
@@ -29,7 +29,7 @@ def hvp(fn, x_values, v_values, weights=None):
     scalar = (out * ag.tensor(weights)).sum() if weights is not None else out.sum()
     (g,) = ag.grad(scalar, x, create_graph=True)
     (hv,) = ag.grad((g * ag.tensor(v_values)).sum(), x)
-    return hv.data
+    return hv.detach().numpy()
 
 
 def torch_hvp(fn, x_values, v_values, weights=None):
@@ -66,8 +66,8 @@ def test_third_derivative_of_cube_is_six():
     (g,) = ag.grad((x ** 3).sum(), x, create_graph=True)
     (gg,) = ag.grad(g.sum(), x, create_graph=True)
     (ggg,) = ag.grad(gg.sum(), x)
-    np.testing.assert_allclose(gg.data, [3.0, -12.0])
-    np.testing.assert_allclose(ggg.data, [6.0, 6.0])
+    np.testing.assert_allclose(gg.detach().numpy(), [3.0, -12.0])
+    np.testing.assert_allclose(ggg.detach().numpy(), [6.0, 6.0])
 
 
 def test_backward_create_graph_makes_dot_grad_differentiable():
@@ -143,15 +143,15 @@ def test_matmul_chain_hvp_analytic_and_torch():
     (g,) = ag.grad((ag.tensor(A) @ x @ x @ ag.tensor(B)).sum(), x, create_graph=True)
     (hv,) = ag.grad((g * ag.tensor(V0)).sum(), x)
     u, w = A.T @ np.ones(2), B @ np.ones(4)
-    np.testing.assert_allclose(g.data, np.outer(u, X0 @ w) + np.outer(X0.T @ u, w), rtol=1e-12)
-    np.testing.assert_allclose(hv.data, np.outer(u, V0 @ w) + np.outer(V0.T @ u, w), rtol=1e-12)
+    np.testing.assert_allclose(g.detach().numpy(), np.outer(u, X0 @ w) + np.outer(X0.T @ u, w), rtol=1e-12)
+    np.testing.assert_allclose(hv.detach().numpy(), np.outer(u, V0 @ w) + np.outer(V0.T @ u, w), rtol=1e-12)
 
     torch = pytest.importorskip("torch")
     xt = torch.tensor(X0, requires_grad=True)
     (gt,) = torch.autograd.grad((torch.tensor(A) @ xt @ xt @ torch.tensor(B)).sum(), xt,
                                 create_graph=True)
     (hvt,) = torch.autograd.grad((gt * torch.tensor(V0)).sum(), xt)
-    np.testing.assert_allclose(hv.data, hvt.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(hv.detach().numpy(), hvt.numpy(), rtol=1e-12, atol=1e-12)
 
 
 # ---- the acceptance point: Hessian-vector products of an MLP loss -------------------------
@@ -181,7 +181,7 @@ def ndgrad_mlp_hvp(params, vectors, inputs, targets):
     loss = mlp_loss(ag, ps, ag.tensor(inputs), ag.tensor(targets))
     grads = ag.grad(loss, ps, create_graph=True)
     dot = sum((g * ag.tensor(v)).sum() for g, v in zip(grads, vectors))
-    return loss.item(), [g.data for g in grads], [h.data for h in ag.grad(dot, ps)]
+    return loss.item(), [g.detach().numpy() for g in grads], [h.detach().numpy() for h in ag.grad(dot, ps)]
 
 
 def test_mlp_hvp_matches_torch_to_1e_10():
@@ -212,7 +212,7 @@ def test_mlp_hvp_matches_finite_differences_of_the_gradient():
     for sign in (1, -1):
         ps = [leaf(p + sign * eps * v) for p, v in zip(params, vectors)]
         loss = mlp_loss(ag, ps, ag.tensor(inputs), ag.tensor(targets))
-        shifted.append([g.data for g in ag.grad(loss, ps)])
+        shifted.append([g.detach().numpy() for g in ag.grad(loss, ps)])
     for ours, plus, minus in zip(hv, *shifted):
         np.testing.assert_allclose(ours, (plus - minus) / (2 * eps), rtol=1e-5, atol=1e-8)
 

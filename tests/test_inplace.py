@@ -20,7 +20,7 @@ def with_torch(program):
 
 def assert_same(ours, theirs):
     for a, b in zip(ours, theirs):
-        np.testing.assert_allclose(np.asarray(a.data), b.detach().numpy(), rtol=1e-6)
+        np.testing.assert_allclose(np.asarray(a.detach().numpy()), b.detach().numpy(), rtol=1e-6)
 
 
 # ---- version counter -----------------------------------------------------------------------
@@ -43,11 +43,11 @@ def assert_same(ours, theirs):
         "zero_", "add_", "sub_", "mul_", "div_", "clamp_"])
 def test_each_inplace_op_bumps_the_version_once(mutate):
     t = ag.tensor([1.0, 2.0, 3.0])
-    array = t.data
+    array = t.detach().numpy()
     assert t._version == 0
     mutate(t)
     assert t._version == 1
-    assert t.data is array  # the memory is written, not replaced
+    assert t.detach().numpy() is array  # the memory is written, not replaced
 
 
 def test_inplace_values():
@@ -57,37 +57,43 @@ def test_inplace_values():
     t -= ag.tensor([1.0, 1.0, 1.0])
     t /= 2
     t.add_(ag.ones(3), alpha=3)
-    np.testing.assert_array_equal(t.data, [4.5, 5.5, 6.5])
+    np.testing.assert_array_equal(t.detach().numpy(), [4.5, 5.5, 6.5])
     t[1:] = ag.tensor([0.0, -1.0])
-    np.testing.assert_array_equal(t.data, [4.5, 0, -1])
+    np.testing.assert_array_equal(t.detach().numpy(), [4.5, 0, -1])
     t.copy_(ag.tensor(2.0))  # broadcast
-    np.testing.assert_array_equal(t.data, [2, 2, 2])
+    np.testing.assert_array_equal(t.detach().numpy(), [2, 2, 2])
 
 
-def test_writes_to_data_bump_the_version():
-    t = ag.tensor([1.0, 2.0, 3.0])
-    t.data = np.zeros(3, dtype=np.float32)
-    assert t._version == 1
-    array = t.data
-    t.data -= 1
-    assert t._version == 2
-    assert t.data is array
-    np.testing.assert_array_equal(t.data, [-1, -1, -1])
+def test_data_is_an_unrecorded_alias_as_in_torch():
+    t = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = t.exp()
+    t.data = ag.zeros(3)  # torch: assigning .data is not an in-place change
+    assert t._version == 0
+    array = t.detach().numpy()
+    d = t.data
+    assert isinstance(d, ag.Tensor) and d is not t and not d.requires_grad and d.is_leaf
+    t.data -= 1  # an in-place change of the alias: t's memory, t's version stays
+    d.add_(1)
+    assert t._version == 0 and d._version == 1
+    assert t.detach().numpy() is array
+    np.testing.assert_array_equal(array, [0, 0, 0])
+    y.sum().backward()  # the graph saved exp(t) and uses it, unaware of the change (as torch)
+    np.testing.assert_allclose(t.grad.numpy(), np.exp([1.0, 2.0, 3.0]), rtol=1e-6)
 
 
 def test_data_update_with_a_tensor_operand():
     x = leaf()
     (x * x).sum().backward()
     x.data -= 0.5 * x.grad
-    np.testing.assert_array_equal(x.data, [0, 0, 0])
-    assert x._version == 1
+    np.testing.assert_array_equal(x.detach().numpy(), [0, 0, 0])
+    assert x._version == 0
 
 
 def test_inplace_into_an_int_tensor_refuses_a_float_result():
     t = ag.tensor([1, 2])
     with pytest.raises(RuntimeError, match="can't be cast"):
         t += 2.5
-    np.testing.assert_array_equal(t.data, [1, 2])
+    np.testing.assert_array_equal(t.detach().numpy(), [1, 2])
 
 
 # ---- detection of modified saved values ----------------------------------------------------
@@ -148,7 +154,7 @@ def test_inplace_that_invalidates_nothing_still_works():
         return (x.grad,)
 
     x_grad = program(ag)[0]
-    np.testing.assert_array_equal(x_grad.data, [2 + 4 * 3, 2 + 4 * 5])
+    np.testing.assert_array_equal(x_grad.detach().numpy(), [2 + 4 * 3, 2 + 4 * 5])
     assert_same(*with_torch(program))
 
 
@@ -157,7 +163,7 @@ def test_constant_modified_after_an_add_is_fine():
     y = (x + c).sum()
     c += 5
     y.backward()
-    np.testing.assert_array_equal(x.grad.data, [1, 1, 1])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [1, 1, 1])
 
 
 # ---- leaves that require grad --------------------------------------------------------------
@@ -175,7 +181,7 @@ def test_inplace_on_a_leaf_requiring_grad_is_refused(mutate):
     with pytest.raises(RuntimeError, match="leaf") as info:
         mutate(x)
     assert "no_grad" in str(info.value)
-    np.testing.assert_array_equal(x.data, [1, 2, 3])
+    np.testing.assert_array_equal(x.detach().numpy(), [1, 2, 3])
     assert x._version == 0
 
 
@@ -186,7 +192,7 @@ def test_inplace_on_a_leaf_is_allowed_under_no_grad():
         x -= 0.5 * x.grad
         x[0] = 10.0
         x.mul_(2)
-    np.testing.assert_array_equal(x.data, [20, 2 * (2 - 2), 2 * (3 - 3)])
+    np.testing.assert_array_equal(x.detach().numpy(), [20, 2 * (2 - 2), 2 * (3 - 3)])
     assert x.is_leaf and x.requires_grad and x.grad_fn is None
     assert x._version == 3
 
@@ -202,8 +208,8 @@ def test_setitem_on_a_non_leaf():
         return x.grad, y
 
     (x_grad, y), theirs = with_torch(program)
-    np.testing.assert_array_equal(x_grad.data, [0, 6, 1])
-    np.testing.assert_array_equal(y.data, [10, 2, 3])
+    np.testing.assert_array_equal(x_grad.detach().numpy(), [0, 6, 1])
+    np.testing.assert_array_equal(y.detach().numpy(), [10, 2, 3])
     assert_same((x_grad,), theirs[:1])
 
 
@@ -217,7 +223,7 @@ def test_imul_on_a_non_leaf():
         return (x.grad,)
 
     ours, theirs = with_torch(program)
-    np.testing.assert_array_equal(ours[0].data, [0, 8 * 10 * 5 + 8 * 2, 8 * 3])
+    np.testing.assert_array_equal(ours[0].detach().numpy(), [0, 8 * 10 * 5 + 8 * 2, 8 * 3])
     assert_same(ours, theirs)
 
 
@@ -266,13 +272,13 @@ def test_inplace_on_a_constant_with_a_grad_operand_makes_it_a_non_leaf():
     a += x
     assert a.requires_grad and not a.is_leaf
     a.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [1, 1])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [1, 1])
 
 
 def test_setitem_broadcasts_a_one_element_value():
     t = ag.zeros(3)
     t[0] = ag.ones(1) * 5
-    np.testing.assert_array_equal(t.data, [5, 0, 0])
+    np.testing.assert_array_equal(t.detach().numpy(), [5, 0, 0])
 
 
 def test_inplace_through_a_view_of_a_non_leaf():
@@ -284,7 +290,7 @@ def test_inplace_through_a_view_of_a_non_leaf():
         return (x.grad,)
 
     ours, theirs = with_torch(program)
-    np.testing.assert_array_equal(ours[0].data, [2, 2, 1])
+    np.testing.assert_array_equal(ours[0].detach().numpy(), [2, 2, 1])
     assert_same(ours, theirs)
 
 
@@ -296,8 +302,8 @@ def test_views_share_memory_and_the_version_counter():
     assert [v._version for v in views] == [1] * len(views)
     views[0][0] = 5.0  # writes through to t
     assert t._version == 2 and views[1]._version == 2
-    np.testing.assert_array_equal(t.data, [1, 5, 1, 1])
-    np.testing.assert_array_equal(views[1].data, [[1, 5], [1, 1]])
+    np.testing.assert_array_equal(t.detach().numpy(), [1, 5, 1, 1])
+    np.testing.assert_array_equal(views[1].detach().numpy(), [[1, 5], [1, 1]])
 
 
 def test_copies_do_not_share_the_version_counter():
@@ -305,7 +311,7 @@ def test_copies_do_not_share_the_version_counter():
     copies = [t.clone(), t[[0, 1]], t * 1, ag.tensor(t)]
     t += 1
     assert [c._version for c in copies] == [0] * len(copies)
-    np.testing.assert_array_equal(copies[0].data, [0, 0, 0, 0])
+    np.testing.assert_array_equal(copies[0].detach().numpy(), [0, 0, 0, 0])
 
 
 def test_modifying_a_saved_tensor_through_a_view_is_detected():
@@ -325,7 +331,7 @@ def test_modifying_a_saved_tensor_through_detach_is_detected():
     d = x.detach()
     d += 1
     assert x._version == 1
-    np.testing.assert_array_equal(x.data, [2, 3, 4])
+    np.testing.assert_array_equal(x.detach().numpy(), [2, 3, 4])
     with pytest.raises(RuntimeError, match="SinBackward"):
         y.sum().backward()
 

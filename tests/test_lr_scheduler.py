@@ -206,7 +206,7 @@ def test_schedulers_only_write_lr(make):
     assert set(after) - {"initial_lr"} == set(before)
     assert {k: after[k] for k in before if k != "lr"} == {k: v for k, v in before.items() if k != "lr"}
     assert after["lr"] != before["lr"]
-    np.testing.assert_array_equal(p.data, [1.0, 2.0])
+    np.testing.assert_array_equal(p.detach().numpy(), [1.0, 2.0])
     assert not opt.state
 
 

@@ -17,7 +17,7 @@ def copy_parameters(ours, theirs):
     """Give the torch module our parameters and buffers (same names)."""
     with torch.no_grad():
         for name, value in ours.state_dict().items():
-            theirs.state_dict()[name].copy_(torch.from_numpy(np.array(value.data)))
+            theirs.state_dict()[name].copy_(torch.from_numpy(np.array(value.detach().numpy())))
 
 
 def run_both(ours, theirs, x, upstream_seed=1):
@@ -35,7 +35,7 @@ def run_both(ours, theirs, x, upstream_seed=1):
 def assert_close(a, b, **kw):
     kw.setdefault("rtol", 1e-10)
     kw.setdefault("atol", 1e-12)
-    np.testing.assert_allclose(np.asarray(a.data if hasattr(a, "data") else a),
+    np.testing.assert_allclose(np.asarray(a.detach().numpy() if hasattr(a, "data") else a),
                                b.detach().numpy() if hasattr(b, "detach") else b, **kw)
 
 
@@ -46,15 +46,15 @@ def test_linear_init_bounds_follow_pytorch():
     bound = 1 / np.sqrt(400)
     for p in (layer.weight, layer.bias):
         assert p.dtype == ag.float32
-        assert np.abs(p.data).max() <= bound and np.abs(p.data).max() > 0.95 * bound
-    assert abs(layer.weight.data.std() - bound / np.sqrt(3)) < 0.01 * bound
+        assert np.abs(p.detach().numpy()).max() <= bound and np.abs(p.detach().numpy()).max() > 0.95 * bound
+    assert abs(layer.weight.detach().numpy().std() - bound / np.sqrt(3)) < 0.01 * bound
 
 
 def test_linear_init_is_seeded():
     ag.manual_seed(3)
-    a = nn.Linear(4, 4).weight.data.copy()
+    a = nn.Linear(4, 4).weight.detach().numpy().copy()
     ag.manual_seed(3)
-    np.testing.assert_array_equal(a, nn.Linear(4, 4).weight.data)
+    np.testing.assert_array_equal(a, nn.Linear(4, 4).weight.detach().numpy())
 
 
 @requires_torch
@@ -212,7 +212,7 @@ def test_layernorm_gradcheck_and_shape_error():
 def test_dropout_zeroes_about_p_and_scales_the_rest():
     ag.manual_seed(0)
     x = ag.ones(200, 500)
-    y = nn.Dropout(0.3)(x).data
+    y = nn.Dropout(0.3)(x).detach().numpy()
     assert abs((y == 0).mean() - 0.3) < 0.01
     np.testing.assert_allclose(y[y != 0], 1 / 0.7, rtol=1e-6)
     assert y.dtype == np.float32
@@ -223,7 +223,7 @@ def test_dropout_gradient_follows_the_mask():
     x = ag.ones(50, 40, requires_grad=True)
     y = F.dropout(x, 0.5)
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, y.data)
+    np.testing.assert_array_equal(x.grad.detach().numpy(), y.detach().numpy())
 
 
 def test_dropout_eval_is_identity_and_seeding_reproduces():
@@ -232,10 +232,10 @@ def test_dropout_eval_is_identity_and_seeding_reproduces():
     assert layer(x) is x
     layer.train()
     ag.manual_seed(7)
-    a = layer(ag.ones(10)).data
+    a = layer(ag.ones(10)).detach().numpy()
     ag.manual_seed(7)
-    np.testing.assert_array_equal(a, layer(ag.ones(10)).data)
-    assert not nn.Dropout(1.0)(ag.ones(5)).data.any()
+    np.testing.assert_array_equal(a, layer(ag.ones(10)).detach().numpy())
+    assert not nn.Dropout(1.0)(ag.ones(5)).detach().numpy().any()
     with pytest.raises(ValueError, match="between 0 and 1"):
         nn.Dropout(1.5)
 

@@ -37,12 +37,12 @@ def compare(make_loss, inputs, differentiable=(0,), rtol=1e-9):
     ours_in = [ag.tensor(a, requires_grad=i in differentiable) for i, a in enumerate(inputs)]
     theirs_in = [to_torch(a, requires_grad=i in differentiable) for i, a in enumerate(inputs)]
     ours, theirs = make_loss(_Ours)(*ours_in), make_loss(torch)(*theirs_in)
-    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=rtol, atol=1e-12)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=rtol, atol=1e-12)
     upstream = rng(9).standard_normal(ours.shape)
     ours.backward(ag.tensor(upstream))
     theirs.backward(torch.from_numpy(upstream))
     for i in differentiable:
-        np.testing.assert_allclose(ours_in[i].grad.data, theirs_in[i].grad.numpy(), rtol=rtol,
+        np.testing.assert_allclose(ours_in[i].grad.detach().numpy(), theirs_in[i].grad.numpy(), rtol=rtol,
                                    atol=1e-12, err_msg=f"gradient of input {i}")
 
 
@@ -105,7 +105,7 @@ def test_bce_with_logits_is_finite_for_huge_logits_and_exact_at_zero():
     loss = F.binary_cross_entropy_with_logits(x, ag.tensor([1.0, 0.0, 1.0]), reduction="sum")
     loss.backward()
     np.testing.assert_allclose(loss.item(), 2000 + np.log(2), rtol=1e-6)
-    np.testing.assert_allclose(x.grad.data, [-1, 1, -0.5], rtol=1e-6)
+    np.testing.assert_allclose(x.grad.detach().numpy(), [-1, 1, -0.5], rtol=1e-6)
 
 
 def cross_entropy_maker(reduction, options):
@@ -185,7 +185,7 @@ def test_mean_over_all_ignored_targets_is_nan_like_pytorch():
 
 @pytest.mark.parametrize(("call", "error", "pattern"), [
     (lambda: F.mse_loss(ag.ones(4, 1), ag.ones(4)), ValueError, r"\(4,\).*\(4, 1\)"),
-    (lambda: nn.BCELoss()(ag.ones(4, 1) * 0.5, ag.ones(4)), ValueError, r"\(4,\).*\(4, 1\)"),
+    (lambda: nn.BCELoss()(ag.ones(4, 1) * 0.5, ag.ones(4)), ValueError, r"\[4\].*\[4, 1\]"),
     (lambda: nn.BCEWithLogitsLoss()(ag.ones(3), ag.tensor([1, 0, 1])), TypeError, "float"),
     (lambda: F.cross_entropy(ag.ones(4, 3), ag.ones(4, 2)), ValueError, r"\(4, 2\).*\(4, 3\)"),
     (lambda: F.cross_entropy(ag.ones(4, 3), ag.tensor([0, 1])), ValueError, r"\(2,\).*\(4, 3\)"),

@@ -25,7 +25,7 @@ def make_params(seed=0, grads_none=(), scale=1.0, dtype=ag.float32):
 
 
 def grads_of(params):
-    return [None if p.grad is None else p.grad.data.copy() for p in params]
+    return [None if p.grad is None else p.grad.detach().numpy().copy() for p in params]
 
 
 def total_norm_np(grads, p):
@@ -48,7 +48,7 @@ def test_clip_grad_norm_scales_to_max_norm(norm_type):
         if b is None:
             assert param.grad is None
         else:
-            np.testing.assert_allclose(param.grad.data, b * coef, rtol=1e-6)
+            np.testing.assert_allclose(param.grad.detach().numpy(), b * coef, rtol=1e-6)
             assert param.grad.dtype == np.float32
     after = grads_of(params)
     assert total_norm_np(after, p) == pytest.approx(0.5, rel=1e-5)
@@ -60,14 +60,14 @@ def test_clip_grad_norm_no_change_below_max():
     total = utils.clip_grad_norm_(params, max_norm=10.0)
     assert float(total) == pytest.approx(total_norm_np(before, 2), rel=1e-6)
     for b, param in zip(before, params):
-        np.testing.assert_array_equal(param.grad.data, b)
+        np.testing.assert_array_equal(param.grad.detach().numpy(), b)
 
 
 def test_clip_grad_norm_single_tensor_and_generator():
     w = ag.tensor([3.0, 4.0], requires_grad=True)
     w.grad = ag.tensor([3.0, 4.0])
     assert float(utils.clip_grad_norm_(w, 1.0)) == pytest.approx(5.0)
-    np.testing.assert_allclose(w.grad.data, [0.6, 0.8], rtol=1e-6)
+    np.testing.assert_allclose(w.grad.detach().numpy(), [0.6, 0.8], rtol=1e-6)
     params = make_params()
     expected = total_norm_np(grads_of(params), 2)
     assert float(utils.clip_grad_norm_((p for p in params), 1.0)) == pytest.approx(expected, 1e-6)
@@ -87,7 +87,7 @@ def test_clip_grad_norm_epsilon():
     w = ag.zeros(2, dtype=ag.float64, requires_grad=True)
     w.grad = ag.tensor([1e-6, 0.0], dtype=ag.float64)
     assert float(utils.clip_grad_norm_(w, max_norm=1e-6)) == pytest.approx(1e-6, rel=1e-12)
-    np.testing.assert_allclose(w.grad.data, [0.5e-6, 0.0], rtol=1e-9)
+    np.testing.assert_allclose(w.grad.detach().numpy(), [0.5e-6, 0.0], rtol=1e-9)
 
 
 def test_clip_grad_norm_float64_and_version():
@@ -107,7 +107,7 @@ def test_clip_grad_norm_nonfinite(bad):
     with pytest.raises(RuntimeError, match="non-finite"):
         utils.clip_grad_norm_(params, 1.0, error_if_nonfinite=True)
     for b, param in zip(before, params):  # nothing was scaled
-        np.testing.assert_array_equal(param.grad.data, b)
+        np.testing.assert_array_equal(param.grad.detach().numpy(), b)
     with np.errstate(invalid="ignore"):  # inf * 0 = nan, as in PyTorch
         total = utils.clip_grad_norm_(params, 1.0)  # default: scale anyway
     assert not math.isfinite(float(total))
@@ -133,7 +133,7 @@ def test_clip_grad_norm_matches_torch(norm_type, max_norm, grads_none):
         if p.grad is None:
             assert tp.grad is None
         else:
-            np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-5, atol=1e-7)
+            np.testing.assert_allclose(p.grad.detach().numpy(), tp.grad.numpy(), rtol=1e-5, atol=1e-7)
 
 
 # ---- clip_grad_value_ ---------------------------------------------------------------------
@@ -145,7 +145,7 @@ def test_clip_grad_value():
         if b is None:
             assert param.grad is None
         else:
-            np.testing.assert_array_equal(param.grad.data, np.clip(b, -1.5, 1.5))
+            np.testing.assert_array_equal(param.grad.detach().numpy(), np.clip(b, -1.5, 1.5))
             assert param.grad.dtype == np.float32
     assert any(np.abs(b).max() > 1.5 for b in before if b is not None)  # clipping happened
 
@@ -161,7 +161,7 @@ def test_clip_grad_value_matches_torch():
     utils.clip_grad_value_(params, 0.7)
     torch.nn.utils.clip_grad_value_(tparams, 0.7)
     for p, tp in zip(params, tparams):
-        np.testing.assert_array_equal(p.grad.data, tp.grad.numpy())
+        np.testing.assert_array_equal(p.grad.detach().numpy(), tp.grad.numpy())
 
 
 # ---- parameters_to_vector / vector_to_parameters ---------------------------------------------
@@ -169,17 +169,17 @@ def test_vector_round_trip():
     params = make_params()
     vec = utils.parameters_to_vector(params)
     assert vec.shape == (sum(p.numel() for p in params),) and vec.dtype == np.float32
-    expected = np.concatenate([p.data.ravel() for p in params])
-    np.testing.assert_array_equal(vec.data, expected)
+    expected = np.concatenate([p.detach().numpy().ravel() for p in params])
+    np.testing.assert_array_equal(vec.detach().numpy(), expected)
 
-    memories = [p.data for p in params]
+    memories = [p.detach().numpy() for p in params]
     versions = [p._version for p in params]
     new = ag.tensor(np.arange(vec.numel(), dtype=np.float64))
     assert utils.vector_to_parameters(new, params) is None
     for p, memory, version in zip(params, memories, versions):
-        assert p.data is memory and p.dtype == np.float32 and p._version > version
+        assert p.detach().numpy() is memory and p.dtype == np.float32 and p._version > version
         assert p.is_leaf and p.requires_grad
-    np.testing.assert_array_equal(utils.parameters_to_vector(params).data, new.data)
+    np.testing.assert_array_equal(utils.parameters_to_vector(params).detach().numpy(), new.detach().numpy())
     assert params[2].shape == () and float(params[2]) == 17.0  # 12 + 5 elements before it
 
 
@@ -191,15 +191,15 @@ def test_parameters_to_vector_is_differentiable():
     offset = 0
     for p in params:
         n = p.numel()
-        np.testing.assert_array_equal(p.grad.data.ravel(), weights.data[offset:offset + n])
+        np.testing.assert_array_equal(p.grad.numpy().ravel(), weights.numpy()[offset:offset + n])
         offset += n
 
 
 def test_vector_errors_and_single_tensor():
     w = ag.zeros(2, 3, requires_grad=True)
-    np.testing.assert_array_equal(utils.parameters_to_vector(w).data, np.zeros(6))
+    np.testing.assert_array_equal(utils.parameters_to_vector(w).detach().numpy(), np.zeros(6))
     utils.vector_to_parameters(ag.ones(6), w)
-    np.testing.assert_array_equal(w.data, np.ones((2, 3)))
+    np.testing.assert_array_equal(w.detach().numpy(), np.ones((2, 3)))
     with pytest.raises(ValueError, match="5 elements but the parameters have 6"):
         utils.vector_to_parameters(ag.ones(5), [w])
     with pytest.raises(TypeError, match="expected Tensor"):
@@ -216,4 +216,4 @@ def test_parameters_to_vector_matches_torch():
 
     params = make_params(seed=9)
     expected = torch.nn.utils.parameters_to_vector([to_torch(p) for p in params])
-    np.testing.assert_array_equal(utils.parameters_to_vector(params).data, expected.numpy())
+    np.testing.assert_array_equal(utils.parameters_to_vector(params).detach().numpy(), expected.numpy())

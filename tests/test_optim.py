@@ -46,7 +46,7 @@ def train_torch(opt, params, steps: int) -> None:
         values = [ag.tensor(p.detach().numpy(), requires_grad=True) for p in params]
         loss_fn(values, t).backward()
         for p, v in zip(params, values):
-            p.grad = torch.from_numpy(v.grad.data.copy())
+            p.grad = torch.from_numpy(v.grad.detach().numpy().copy())
         opt.step()
 
 
@@ -63,7 +63,7 @@ def assert_state_matches_torch(opt, torch_opt):
             if key == "step":
                 assert ours[index][key] == int(value.item())
             else:
-                np.testing.assert_allclose(ours[index][key].data, value.numpy(), rtol=1e-9,
+                np.testing.assert_allclose(ours[index][key].detach().numpy(), value.numpy(), rtol=1e-9,
                                            atol=1e-12, err_msg=f"state[{index}][{key!r}]")
 
 
@@ -116,7 +116,7 @@ def test_trajectory_matches_torch(name, kwargs):
     train_torch(topt, tparams, STEPS)
     for p, tp in zip(params, tparams):
         assert p.dtype == ag.float64
-        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(p.detach().numpy(), tp.detach().numpy(), rtol=1e-9, atol=1e-12)
     assert_state_matches_torch(opt, topt)
 
 
@@ -143,7 +143,7 @@ def test_two_param_groups_match_torch(name, defaults, group_options):
     train(opt, params, STEPS)
     train_torch(topt, tparams, STEPS)
     for p, tp in zip(params, tparams):
-        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(p.detach().numpy(), tp.detach().numpy(), rtol=1e-9, atol=1e-12)
     assert_state_matches_torch(opt, topt)
 
 
@@ -188,7 +188,7 @@ def test_float32_trajectory_matches_torch_float32(name, kwargs):
         topt.step()
     for p, tp in zip(params, tparams):
         assert p.dtype == ag.float32
-        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(p.detach().numpy(), tp.detach().numpy(), rtol=1e-5, atol=1e-6)
 
 
 # ---- hand-computed steps (no torch needed) -------------------------------------------
@@ -197,7 +197,7 @@ def constant_grad_steps(opt, p, grad, steps):
     for _ in range(steps):
         p.grad = ag.tensor(grad, dtype=ag.float64)
         opt.step()
-        values.append(p.data.copy())
+        values.append(p.detach().numpy().copy())
     return np.array(values)
 
 
@@ -225,8 +225,8 @@ def test_adam_bias_correction_by_hand():
     np.testing.assert_allclose(values, [[1.0, -2.0] - k * step for k in (1, 2, 3)], rtol=1e-12)
     state = opt.state[p]
     assert state["step"] == 3
-    np.testing.assert_allclose(state["exp_avg"].data, (1 - 0.9**3) * np.array([2.0, -0.5]))
-    np.testing.assert_allclose(state["exp_avg_sq"].data, (1 - 0.999**3) * np.array([4.0, 0.25]))
+    np.testing.assert_allclose(state["exp_avg"].detach().numpy(), (1 - 0.9**3) * np.array([2.0, -0.5]))
+    np.testing.assert_allclose(state["exp_avg_sq"].detach().numpy(), (1 - 0.999**3) * np.array([4.0, 0.25]))
 
 
 def test_adamw_decouples_weight_decay_by_hand():
@@ -264,8 +264,8 @@ def test_params_without_grad_are_skipped():
         p.grad, q.grad = ag.ones_like(p), None
         opt.step()
         assert q not in opt.state
-        np.testing.assert_array_equal(q.data, [1.0, 2.0])
-    np.testing.assert_allclose(p.data, [0.8, 1.8])
+        np.testing.assert_array_equal(q.detach().numpy(), [1.0, 2.0])
+    np.testing.assert_allclose(p.detach().numpy(), [0.8, 1.8])
 
 
 def test_step_counts_as_an_inplace_change_of_the_parameter():
@@ -292,16 +292,16 @@ def test_zero_grad_in_place():
     params = make_params()
     opt = optim.SGD(params, lr=0.1)
     loss_fn(params, 0).backward()
-    arrays = [p.grad.data for p in params]
+    arrays = [p.grad.detach().numpy() for p in params]
     opt.zero_grad(set_to_none=False)
     for p, array in zip(params, arrays):
-        assert p.grad.data is array and p.grad.dtype == p.dtype
+        assert p.grad.detach().numpy() is array and p.grad.dtype == p.dtype
         np.testing.assert_array_equal(array, np.zeros(p.shape))
     loss_fn(params, 0).backward()  # accumulates from zero: the same as a fresh gradient
     fresh = make_params()
     loss_fn(fresh, 0).backward()
     for p, f in zip(params, fresh):
-        np.testing.assert_allclose(p.grad.data, f.grad.data, rtol=1e-15)
+        np.testing.assert_allclose(p.grad.detach().numpy(), f.grad.detach().numpy(), rtol=1e-15)
 
 
 def test_zero_grad_detaches_a_grad_with_a_graph():
@@ -310,7 +310,7 @@ def test_zero_grad_detaches_a_grad_with_a_graph():
     assert p.grad.requires_grad
     optim.SGD([p]).zero_grad(set_to_none=False)
     assert not p.grad.requires_grad and p.grad.grad_fn is None
-    np.testing.assert_array_equal(p.grad.data, [0.0, 0.0])
+    np.testing.assert_array_equal(p.grad.detach().numpy(), [0.0, 0.0])
 
 
 def test_closure_runs_with_grad_enabled_and_its_loss_is_returned():
@@ -329,7 +329,7 @@ def test_closure_runs_with_grad_enabled_and_its_loss_is_returned():
         loss = opt.step(closure)
     assert modes == [True]
     assert loss.item() == 5.0
-    np.testing.assert_allclose(p.data, [0.8, 1.6])  # p - 0.1 * 2p
+    np.testing.assert_allclose(p.detach().numpy(), [0.8, 1.6])  # p - 0.1 * 2p
     assert opt.step() is None
 
 
@@ -341,7 +341,7 @@ def test_add_param_group_uses_defaults():
     assert len(opt.param_groups[1]["params"]) == 1 and opt.param_groups[1]["params"][0] is q
     assert opt.param_groups[1]["lr"] == 0.1 and opt.param_groups[1]["eps"] == 1e-10
     assert opt.state[q]["step"] == 0
-    np.testing.assert_array_equal(opt.state[q]["sum"].data, [0.25])
+    np.testing.assert_array_equal(opt.state[q]["sum"].detach().numpy(), [0.25])
 
 
 def test_group_options_are_validated():
@@ -375,7 +375,7 @@ def as_if_saved(state_dict):
     numbers, tuples and Tensors."""
     def convert(value):
         if isinstance(value, ag.Tensor):
-            return value.data.copy()
+            return value.detach().numpy().copy()
         if isinstance(value, dict):
             return {k: convert(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
@@ -395,13 +395,13 @@ def test_state_dict_round_trip_continues_the_same_trajectory(name, kwargs, conve
     opt = getattr(optim, name)(params, **kwargs)
     train(opt, params, 10)
     saved = convert(opt.state_dict())
-    resumed = [ag.tensor(p.data, requires_grad=True) for p in params]
+    resumed = [ag.tensor(p.detach().numpy(), requires_grad=True) for p in params]
     new_opt = getattr(optim, name)(resumed, lr=123.0)  # options come from the state dict
     new_opt.load_state_dict(saved)
     assert new_opt.param_groups[0]["lr"] == opt.param_groups[0]["lr"]
     train(new_opt, resumed, STEPS - 10, start=10)
     for a, b in zip(resumed, uninterrupted):
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
 
 
 @pytest.mark.parametrize("name, kwargs", ROUND_TRIP_CASES, ids=ROUND_TRIP_IDS)
@@ -424,12 +424,12 @@ def test_state_dict_is_a_snapshot_of_plain_values(name, kwargs):
                                                        ag.Tensor)), path
 
     check(saved, "state_dict")
-    before = {(i, k): np.array(v.data) for i, s in saved["state"].items() for k, v in s.items()
+    before = {(i, k): np.array(v.detach().numpy()) for i, s in saved["state"].items() for k, v in s.items()
               if isinstance(v, ag.Tensor)}
     assert before and all(v.dtype == np.float32 for v in before.values())
     train(opt, params, 2, start=3)
     for (i, k), value in before.items():
-        np.testing.assert_array_equal(saved["state"][i][k].data, value)
+        np.testing.assert_array_equal(saved["state"][i][k].detach().numpy(), value)
 
 
 def test_state_dict_through_the_npz_serializer():
@@ -440,13 +440,13 @@ def test_state_dict_through_the_npz_serializer():
     buffer = io.BytesIO()
     serialization.save(opt.state_dict(), buffer)
     buffer.seek(0)
-    resumed = [ag.tensor(p.data, requires_grad=True) for p in params]
+    resumed = [ag.tensor(p.detach().numpy(), requires_grad=True) for p in params]
     new_opt = optim.Adam(resumed)
     new_opt.load_state_dict(serialization.load(buffer))
     train(opt, params, 5, start=5)
     train(new_opt, resumed, 5, start=5)
     for a, b in zip(resumed, params):
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
 
 
 def test_load_state_dict_casts_to_the_parameter_dtype():
@@ -480,11 +480,11 @@ def test_bad_state_dict_is_rejected_before_anything_changes(corrupt, message):
     saved = opt.state_dict()
     corrupt(saved)
     groups, state = opt.param_groups, opt.state
-    exp_avg = np.array(state[params[0]]["exp_avg"].data)
+    exp_avg = np.array(state[params[0]]["exp_avg"].detach().numpy())
     with pytest.raises(ValueError, match=message):
         opt.load_state_dict(saved)
     assert opt.param_groups is groups and opt.state is state
-    np.testing.assert_array_equal(opt.state[params[0]]["exp_avg"].data, exp_avg)
+    np.testing.assert_array_equal(opt.state[params[0]]["exp_avg"].detach().numpy(), exp_avg)
 
 
 def test_loading_sgd_state_into_adam_is_rejected():
@@ -612,13 +612,13 @@ def test_float32_params_are_updated_in_float32(name, kwargs):
             group[key] = np.float64(value)
     rng = np.random.default_rng(0)
     for _ in range(4):
-        p.data = spy(p.data)  # every array of the update is a Float32Only
+        p.data = spy(p.detach().numpy())  # every array of the update is a Float32Only
         for value in opt.state[p].values():
             if isinstance(value, ag.Tensor):
-                value.data = spy(value.data)
+                value.data = spy(value.numpy())
         p.grad = spy(rng.normal(size=p.shape))
         opt.step()
-    assert p.dtype == np.float32 and np.isfinite(p.data.view(np.ndarray)).all()
+    assert p.dtype == np.float32 and np.isfinite(p.detach().numpy().view(np.ndarray)).all()
     assert opt.state[p] or name == "SGD"
     for value in opt.state[p].values():
         assert isinstance(value, int) or value.dtype == np.float32
@@ -631,4 +631,4 @@ def test_float32_and_float64_trajectories_agree():
         train(getattr(optim, name)(p64, **kwargs), p64, 10)
         for a, b in zip(p32, p64):
             assert a.dtype == np.float32
-            np.testing.assert_allclose(a.data, b.data, rtol=1e-3, atol=1e-4, err_msg=name)
+            np.testing.assert_allclose(a.detach(), b.detach(), rtol=1e-3, atol=1e-4, err_msg=name)

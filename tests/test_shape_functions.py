@@ -22,7 +22,7 @@ def same(mine, theirs):
     expected = theirs.detach().numpy()
     assert mine.shape == tuple(theirs.shape)
     assert mine.dtype == expected.dtype, (mine.dtype, expected.dtype)
-    np.testing.assert_allclose(mine.data, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(mine.detach().numpy(), expected, rtol=1e-12, atol=1e-12)
 
 
 # ---- integer and index results ---------------------------------------------------------------
@@ -176,14 +176,14 @@ def test_diagonal_unbind_and_narrow_are_views():
     x.diagonal().fill_(1)
     x.narrow(0, 2, 1).fill_(5)
     x.unbind(1)[0].zero_()
-    np.testing.assert_array_equal(x.data, [[0, 0, 0], [0, 1, 0], [0, 5, 5]])
+    np.testing.assert_array_equal(x.detach().numpy(), [[0, 0, 0], [0, 1, 0], [0, 5, 5]])
 
 
 def test_flip_roll_and_repeat_copy():
     x = ag.zeros(2, 2)
     for y in (x.flip(0), x.roll(1, 0), x.repeat(1, 1), x.diag()):
         y.fill_(1)
-    assert not x.data.any()
+    assert not x.detach().numpy().any()
 
 
 @requires_torch
@@ -285,3 +285,23 @@ def test_errors_name_the_function_and_the_problem(call, error, match):
     x = ag.tensor(np.arange(24.0).reshape(2, 3, 4))
     with pytest.raises(error, match=match):
         call(x)
+
+
+def test_a_0d_index_counts_as_1d_as_in_torch():
+    """The Transforms tutorial's one-hot: ``zeros(10).scatter_(0, tensor(y), value=1)``."""
+    assert ag.zeros(5).scatter_(0, ag.tensor(3), value=1).tolist() == [0, 0, 0, 1, 0]
+    s = ag.tensor(5.0, requires_grad=True)
+    for op in (ag.scatter, ag.scatter_add):
+        y = op(ag.zeros(3), 0, ag.tensor(1), s)
+        s.grad = None
+        y.sum().backward()
+        assert y.tolist() == [0, 5, 0] and s.grad.shape == () and s.grad.item() == 1
+    x = ag.arange(3.0).requires_grad_()
+    picked = x.gather(0, ag.tensor(1))
+    picked.backward()
+    assert picked.shape == () and picked.item() == 1 and x.grad.tolist() == [0, 1, 0]
+    with pytest.raises(IndexError, match="index has 0 dims but the input"):
+        ag.zeros(2, 3).scatter_(0, ag.tensor(1), value=1)
+    if torch is not None:
+        assert torch.zeros(5).scatter_(0, torch.tensor(3), value=1).tolist() == [0, 0, 0, 1, 0]
+        assert torch.arange(3.0).gather(0, torch.tensor(1)).shape == ()

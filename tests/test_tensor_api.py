@@ -3,6 +3,7 @@ results of comparisons, max(dim), split and chunk."""
 
 import numpy as np
 import pytest
+from conftest import torch
 
 import autograd as ag
 
@@ -14,14 +15,14 @@ def leaf(values, dtype=None):
 # ---- factories -----------------------------------------------------------------------------
 def test_value_factories():
     assert ag.zeros(2, 3).shape == (2, 3) and ag.zeros((2, 3)).shape == (2, 3)
-    np.testing.assert_array_equal(ag.zeros(2).data, [0, 0])
-    np.testing.assert_array_equal(ag.ones(2, 1).data, [[1], [1]])
-    np.testing.assert_array_equal(ag.full((2,), 7.5).data, [7.5, 7.5])
-    np.testing.assert_array_equal(ag.eye(2, 3).data, [[1, 0, 0], [0, 1, 0]])
-    np.testing.assert_array_equal(ag.eye(2).data, [[1, 0], [0, 1]])
-    np.testing.assert_array_equal(ag.arange(4).data, [0, 1, 2, 3])
-    np.testing.assert_array_equal(ag.arange(1, 7, 2).data, [1, 3, 5])
-    np.testing.assert_array_equal(ag.arange(0, 1, 0.25).data, [0, 0.25, 0.5, 0.75])
+    np.testing.assert_array_equal(ag.zeros(2).detach().numpy(), [0, 0])
+    np.testing.assert_array_equal(ag.ones(2, 1).detach().numpy(), [[1], [1]])
+    np.testing.assert_array_equal(ag.full((2,), 7.5).detach().numpy(), [7.5, 7.5])
+    np.testing.assert_array_equal(ag.eye(2, 3).detach().numpy(), [[1, 0, 0], [0, 1, 0]])
+    np.testing.assert_array_equal(ag.eye(2).detach().numpy(), [[1, 0], [0, 1]])
+    np.testing.assert_array_equal(ag.arange(4).detach().numpy(), [0, 1, 2, 3])
+    np.testing.assert_array_equal(ag.arange(1, 7, 2).detach().numpy(), [1, 3, 5])
+    np.testing.assert_array_equal(ag.arange(0, 1, 0.25).detach().numpy(), [0, 0.25, 0.5, 0.75])
 
 
 def test_factory_dtypes_follow_torch():
@@ -38,9 +39,9 @@ def test_factory_dtypes_follow_torch():
 def test_like_factories_keep_shape_and_dtype():
     ints, doubles = ag.tensor([[1, 2, 3]]), ag.zeros(2, 3, dtype=ag.float64)
     assert ag.zeros_like(ints).dtype == ag.int64 and ag.zeros_like(ints).shape == (1, 3)
-    np.testing.assert_array_equal(ag.ones_like(doubles).data, np.ones((2, 3)))
+    np.testing.assert_array_equal(ag.ones_like(doubles).detach().numpy(), np.ones((2, 3)))
     assert ag.ones_like(doubles).dtype == ag.float64
-    np.testing.assert_array_equal(ag.full_like(ints, 7).data, [[7, 7, 7]])
+    np.testing.assert_array_equal(ag.full_like(ints, 7).detach().numpy(), [[7, 7, 7]])
     assert ag.randn_like(doubles).shape == (2, 3) and ag.randn_like(doubles).dtype == ag.float64
     assert ag.zeros_like(doubles, requires_grad=True).requires_grad
 
@@ -77,15 +78,15 @@ def test_manual_seed_makes_random_factories_reproducible(make):
     first, second = make(), make()
     ag.manual_seed(123)
     again = make()
-    np.testing.assert_array_equal(first.data, again.data)
-    assert not np.array_equal(first.data, second.data)
+    np.testing.assert_array_equal(first.data, again.detach().numpy())
+    assert not np.array_equal(first.data, second.detach().numpy())
 
 
 def test_random_factory_ranges():
     ag.manual_seed(0)
-    u = ag.rand(1000).data
+    u = ag.rand(1000).detach().numpy()
     assert u.min() >= 0 and u.max() < 1
-    assert abs(ag.randn(10_000).data.std() - 1) < 0.05
+    assert abs(ag.randn(10_000).detach().numpy().std() - 1) < 0.05
     ints = ag.randint(3, 6, (200,))
     assert ints.dtype == ag.int64 and set(ints.tolist()) == {3, 4, 5}
     assert sorted(ag.randperm(5).tolist()) == [0, 1, 2, 3, 4]
@@ -145,13 +146,13 @@ def test_grad_dtype_equals_tensor_dtype(dtype):
     other = ag.tensor([3.0, 4.0], dtype=ag.float64 if dtype == ag.float32 else ag.float32)
     (x * x * other).sum().backward()
     assert x.grad.dtype == dtype
-    np.testing.assert_allclose(x.grad.data, [6, 16])
+    np.testing.assert_allclose(x.grad.detach().numpy(), [6, 16])
 
 
 # ---- attributes ----------------------------------------------------------------------------
 def test_attributes():
     x = leaf([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
-    assert isinstance(x.data, np.ndarray) and x.data.shape == (2, 3)
+    assert isinstance(x.detach().numpy(), np.ndarray) and x.detach().numpy().shape == (2, 3)
     assert x.grad is None and x.requires_grad and x.is_leaf and x.grad_fn is None
     assert x.shape == (2, 3) and x.ndim == 2 and x.size() == (2, 3)
     assert x.size(1) == 3 and x.size(-2) == 2 and x.numel() == 6 and len(x) == 2
@@ -175,7 +176,7 @@ def test_numpy_and_detach():
         x.numpy()
     d = x.detach()
     assert not d.requires_grad and d.is_leaf and d.grad_fn is None
-    assert d.numpy() is x.data  # shares memory
+    assert d.numpy() is x.detach().numpy()  # shares memory
     assert (x * 2).detach().grad_fn is None
     assert ag.tensor([1.0]).numpy().tolist() == [1.0]
 
@@ -212,8 +213,8 @@ def test_array_protocol():
     (lambda: ag.tensor([0.1, 0.2]), "tensor([0.1000, 0.2000])"),
     (lambda: ag.tensor([-1.5, 2.25]), "tensor([-1.5000,  2.2500])"),
     (lambda: ag.tensor([True, False]), "tensor([ True, False])"),
-    (lambda: ag.tensor([1.0, 2.0], dtype=ag.float64), "tensor([1., 2.], dtype=ag.float64)"),
-    (lambda: ag.tensor([1, 2], dtype=ag.int32), "tensor([1, 2], dtype=ag.int32)"),
+    (lambda: ag.tensor([1.0, 2.0], dtype=ag.float64), "tensor([1., 2.], dtype=torch.float64)"),
+    (lambda: ag.tensor([1, 2], dtype=ag.int32), "tensor([1, 2], dtype=torch.int32)"),
     (lambda: ag.tensor([[1.0, 2.0], [3.0, 4.5]]), "tensor([[1.0000, 2.0000],\n        [3.0000, 4.5000]])"),
     (lambda: leaf([1.0, 2.0]) * 2, "tensor([2., 4.], grad_fn=<MulBackward0>)"),
     (lambda: (leaf([1.0, 2.0]) * 2).sum(), "tensor(6., grad_fn=<SumBackward0>)"),
@@ -239,7 +240,7 @@ def test_numpy_array_on_either_side_gives_a_tracked_tensor():
     for r in results:
         assert isinstance(r, ag.Tensor) and r.requires_grad and r.grad_fn is not None
     sum(r.sum() for r in results).backward()  # d/dx = a + a - 1 - a / x^2 + 1
-    np.testing.assert_allclose(x.grad.data, 2 * a - a / x.data ** 2)
+    np.testing.assert_allclose(x.grad.detach().numpy(), 2 * a - a / x.detach().numpy() ** 2)
     assert x.grad.dtype == ag.float32
 
 
@@ -298,4 +299,15 @@ def test_chunk_along_a_dim_and_gradient():
     a, b, c = x.chunk(3, dim=1)
     assert (a.shape, b.shape, c.shape) == ((2, 3), (2, 3), (2, 1))
     (a.sum() + 2 * c.sum()).backward()
-    np.testing.assert_array_equal(x.grad.data, [[1, 1, 1, 0, 0, 0, 2]] * 2)
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [[1, 1, 1, 0, 0, 0, 2]] * 2)
+
+
+@pytest.mark.parametrize("name", ["zeros", "ones", "empty", "rand", "randn"])
+def test_factories_take_size_as_a_keyword(name):
+    factory = getattr(ag, name)
+    assert factory(size=(2, 4)).shape == (2, 4) and factory(size=3).shape == (3,)
+    assert factory(size=ag.Size([1, 2])).shape == (1, 2)
+    with pytest.raises(TypeError, match=f"{name}: pass the sizes either as arguments or as size="):
+        factory(2, size=(3,))
+    if torch is not None:
+        assert getattr(torch, name)(size=(2, 4)).shape == (2, 4)

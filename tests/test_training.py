@@ -21,7 +21,7 @@ from autograd.data import (
 
 
 def accuracy(logits_or_probs, labels, threshold=None) -> float:
-    values = logits_or_probs.data
+    values = logits_or_probs.detach().numpy()
     predicted = (values.ravel() > threshold) if threshold is not None else values.argmax(1)
     return float((predicted == labels).mean())
 

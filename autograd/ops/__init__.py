@@ -51,5 +51,10 @@ un-broadcasting each gradient to its input's shape and dtype, skipping inputs th
 gradient, version checks on saved values, releasing them after backward. Class attributes a
 primitive may set: ``saved_inputs``, ``saves_output``, ``differentiable = False`` (comparisons,
 argmax), ``is_view``/``view_key`` (outputs sharing memory), ``op_name`` (default: the class
-name lowercased) and ``hint`` (added to error messages).
+name lowercased), ``hint`` (added to error messages), ``node_name`` (PyTorch's name of the node,
+``<Class>Backward0`` by default: check ``type(torch_out.grad_fn).__name__``) and ``shown_inputs``
+(the inputs ``next_functions`` lists). Where PyTorch's name depends on the call, apply a preset
+node type (``Sum.named("SumBackward1").apply(...)``, made at import); a composition names its
+last node after the whole call with ``name_node(result, "GeluBackward0")``. Add the call to
+``tests/node_name_cases*.py``.
 """

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..dtypes import as_float, promote, result_type
-from ..function import Function
+from ..dtypes import float_operands, promote, result_type
+from ..function import Function, name_node
 from ..out import write_out
 
 if TYPE_CHECKING:
@@ -66,6 +66,18 @@ class Mul(Function):
         return grad_a, grad_b
 
 
+def _same_float(a: Any, b: Any) -> bool:
+    """True when NumPy's ``a / b`` already has PyTorch's dtype.
+
+    That is a float array and the same dtype or a Python number (NumPy 2 keeps
+    ``float32 / 2`` and ``1.0 / float32`` in float32).
+    """
+    if type(a) is np.ndarray:
+        return a.dtype.kind == "f" and (type(b) in (float, int) or type(b) is np.ndarray
+                                         and b.dtype == a.dtype)
+    return type(b) is np.ndarray and b.dtype.kind == "f" and type(a) in (float, int)
+
+
 class Div(Function):
     """a / b (true division: integers give float32);  d/da = 1/b, d/db = -a/b^2."""
 
@@ -73,8 +85,8 @@ class Div(Function):
     hint = BROADCAST_HINT
 
     def forward(self, a: Any, b: Any) -> Array:
-        a, b = promote(a, b)
-        a = as_float(np.asarray(a))
+        if not _same_float(a, b):  # e.g. int tensors, 1.0 / x, an int and a float tensor
+            a, b = float_operands(a, b)
         with np.errstate(divide="ignore", invalid="ignore"):  # x/0 is inf or nan, silently, as in PyTorch
             return a / b
 
@@ -130,6 +142,18 @@ class Pow(Function):
         return grad_a, grad_b
 
 
+# PyTorch's node names for the forms of a call (``Function.named``): ``x ** 2`` is pow(Tensor,
+# Scalar), ``x ** y`` pow(Tensor, Tensor), ``2 ** x`` pow(Scalar, Tensor); a number is no input
+# of those overloads, so next_functions leaves it out. ``1 - x`` is rsub(Tensor, Scalar).
+_POW_SCALAR = Pow.named("PowBackward0", shown_inputs=(0,))
+_POW_TENSOR = Pow.named("PowBackward1")
+_RPOW = Pow.named("PowBackward2", shown_inputs=(1,))
+_RSUB = Sub.named("RsubBackward1", shown_inputs=(1,))
+_RSUB_TENSOR = Sub.named("RsubBackward0", shown_inputs=(1, 0))
+# ``2 / x`` is ``x.reciprocal() * 2`` in PyTorch (two nodes), one Div here: named as the outer one
+_RDIV = Div.named("MulBackward0", shown_inputs=(1, 0))
+
+
 def add(input: Tensor, other: Any, *, alpha: float = 1, out: Tensor | None = None) -> Tensor:
     """``input + alpha * other``, broadcasting; ``out=`` as in PyTorch."""
     result = Add.apply(input, other if alpha == 1 else other * alpha)
@@ -154,14 +178,27 @@ def div(input: Tensor, other: Tensor | ArrayLike, *, out: Tensor | None = None) 
     return result if out is None else write_out(result, out, "div", input, other)
 
 
-def pow(input: Tensor, exponent: Tensor | ArrayLike) -> Tensor:  # noqa: A001 - PyTorch's name
-    """``input ** exponent``; either may be a tensor or a number."""
-    return Pow.apply(input, exponent)
+def pow(input: Tensor, exponent: Tensor | ArrayLike, *,  # noqa: A001 - PyTorch's name
+        out: Tensor | None = None) -> Tensor:
+    """``input ** exponent``; either may be a tensor or a number; ``out=`` as in PyTorch."""
+    result = pow_type(input, exponent).apply(input, exponent)
+    return result if out is None else write_out(result, out, "pow", input, exponent)
 
 
-def neg(input: Tensor) -> Tensor:
+def pow_type(base: Any, exponent: Any) -> type[Pow]:
+    """The node type of ``base ** exponent``, by PyTorch's overload.
+
+    A number base is ``PowBackward2``, a tensor exponent ``PowBackward1``, a number exponent
+    ``PowBackward0``.
+    """
+    if not isinstance(base, Tensor):
+        return _RPOW
+    return _POW_TENSOR if isinstance(exponent, Tensor) else _POW_SCALAR
+
+
+def neg(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """``-input``."""
-    return Neg.apply(input)
+    return write_out(Neg.apply(input), out, "neg", input, same_dtype=True)
 
 
 def positive(input: Tensor) -> Tensor:
@@ -170,23 +207,30 @@ def positive(input: Tensor) -> Tensor:
 
 
 def radd(input: Tensor, other: ArrayLike) -> Tensor:
-    """``other + input``: the reflected ``+`` (``3 + x``), broadcasting."""
-    return Add.apply(other, input)
+    """``other + input``: the reflected ``+`` (``3 + x``), broadcasting.
+
+    Recorded as ``input + other`` (exact, addition commutes), as PyTorch does: the tensor's
+    edge comes first in ``next_functions``.
+    """
+    return Add.apply(input, other)
 
 
 def rsub(input: Tensor, other: ArrayLike) -> Tensor:
-    """``other - input``: the reflected ``-`` (``3 - x``), broadcasting."""
-    return Sub.apply(other, input)
+    """``other - input``: the reflected ``-`` (``3 - x``), broadcasting (``torch.rsub``)."""
+    return (_RSUB_TENSOR if isinstance(other, Tensor) else _RSUB).apply(other, input)
 
 
 def rmul(input: Tensor, other: ArrayLike) -> Tensor:
-    """``other * input``: the reflected ``*`` (``3 * x``), broadcasting."""
-    return Mul.apply(other, input)
+    """``other * input``: the reflected ``*`` (``3 * x``), broadcasting.
+
+    Recorded as ``input * other`` (exact, multiplication commutes), as PyTorch does.
+    """
+    return Mul.apply(input, other)
 
 
 def rdiv(input: Tensor, other: ArrayLike) -> Tensor:
     """``other / input``: the reflected true division (``3 / x``), broadcasting."""
-    return Div.apply(other, input)
+    return _RDIV.apply(other, input)
 
 
 def rpow(input: Tensor, other: ArrayLike) -> Tensor:
@@ -195,15 +239,15 @@ def rpow(input: Tensor, other: ArrayLike) -> Tensor:
     The base becomes a 0-d array of the promoted dtype, so the exponent's gradient rule sees
     arrays only.
     """
-    return Pow.apply(np.asarray(other, dtype=result_type(other, input.data)), input)
+    return _RPOW.apply(np.asarray(other, dtype=result_type(other, input._data)), input)
 
 
-def negative(input: Tensor) -> Tensor:
+def negative(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Alias of ``neg``: ``-input``."""
-    return Neg.apply(input)
+    return write_out(Neg.apply(input), out, "negative", input, same_dtype=True)
 
 
-def lerp(input: Tensor, end: Tensor, weight: Tensor | float) -> Tensor:
+def lerp(input: Tensor, end: Tensor, weight: Tensor | float, *, out: Tensor | None = None) -> Tensor:
     """Linear interpolation ``input + weight * (end - input)``, broadcasting.
 
     As PyTorch computes it: from ``end`` (``end - (end - input) * (1 - weight)``) where
@@ -223,5 +267,7 @@ def lerp(input: Tensor, end: Tensor, weight: Tensor | float) -> Tensor:
                         "Hint: convert one, e.g. end.to(input.dtype)")
     diff = end - input
     if not isinstance(weight, Tensor):
-        return input + weight * diff if abs(weight) < 0.5 else end - diff * (1 - weight)
-    return where(weight.abs() < 0.5, input + weight * diff, end - diff * (1 - weight))
+        result = input + weight * diff if abs(weight) < 0.5 else end - diff * (1 - weight)
+        return write_out(name_node(result, "LerpBackward0"), out, "lerp", input, end, weight)
+    result = where(weight.abs() < 0.5, input + weight * diff, end - diff * (1 - weight))
+    return write_out(name_node(result, "LerpBackward1"), out, "lerp", input, end, weight)

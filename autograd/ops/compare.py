@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..dtypes import name
+from ..dtypes import default_float, name
 from ..function import OpError
 from .arithmetic import BROADCAST_HINT
 
@@ -74,7 +74,7 @@ def _close(op: str, input: Tensor, other: Tensor, rtol: float, atol: float,
                       f"Hint: {BROADCAST_HINT}") from None
     if a.dtype.kind == "b":
         return np.asarray(a == b)
-    work = a.dtype if a.dtype.kind == "f" else np.dtype(np.float32)
+    work = a.dtype if a.dtype.kind == "f" else default_float()
     with np.errstate(invalid="ignore", over="ignore"):
         close = a == b
         x, y = a.astype(work, copy=False), b.astype(work, copy=False)

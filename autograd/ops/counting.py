@@ -32,7 +32,7 @@ class HistogramResult(NamedTuple):
 
 def _data(op: str, value: Any, name: str = "input") -> Array:
     if isinstance(value, Tensor):
-        return value.data
+        return value._data
     if isinstance(value, (bool, int, float, np.number)):
         return np.asarray(value)
     raise TypeError(f"{op}: {name} must be a Tensor or a number, got {type(value).__name__}")
@@ -177,7 +177,7 @@ def histogram(input: Tensor, bins: int | Tensor | Sequence[float], *,
             lo, hi = lo - 0.5, hi + 0.5
         edges = np.linspace(lo, hi, int(bins) + 1).astype(data.dtype)
     else:
-        edges = np.asarray(bins.data if isinstance(bins, Tensor) else bins, dtype=data.dtype)
+        edges = np.asarray(bins._data if isinstance(bins, Tensor) else bins, dtype=data.dtype)
         if edges.ndim != 1 or edges.size < 2 or (np.diff(edges) < 0).any():
             raise OpError(f"histogram: bins as edges must be a 1-D increasing tensor of at least "
                           f"2 values, got shape {edges.shape}")

@@ -16,6 +16,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..function import Function, OpError
 from ..inplace import apply_inplace
+from ..out import write_out
 from .dims import normalize_dim
 from .indexing import Gather
 from .reduce import ValuesIndices
@@ -34,9 +35,9 @@ class Cumsum(Function):
         self.axis, self.reverse = axis, reverse
         if x.ndim == 0:
             return x.copy()
-        if reverse:
-            return np.flip(np.cumsum(np.flip(x, axis), axis=axis), axis)
-        return np.cumsum(x, axis=axis)
+        if reverse:  # dtype=: NumPy would widen int32 (and narrower) to the platform int
+            return np.flip(np.cumsum(np.flip(x, axis), axis=axis, dtype=x.dtype), axis)
+        return np.cumsum(x, axis=axis, dtype=x.dtype)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (self.call(Cumsum, g, axis=self.axis, reverse=not self.reverse),)
@@ -57,7 +58,7 @@ class Cumprod(Function):
 
     def forward(self, x: Array, axis: int) -> Array:
         self.axis = axis
-        return x.copy() if x.ndim == 0 else np.cumprod(x, axis=axis)
+        return x.copy() if x.ndim == 0 else np.cumprod(x, axis=axis, dtype=x.dtype)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         x = self.input(0)
@@ -179,19 +180,31 @@ def _accumulating(op: str, input: Tensor, dim: int, dtype: DTypeLike | None) -> 
     return input, axis
 
 
-def cumsum(input: Tensor, dim: int, *, dtype: DTypeLike | None = None) -> Tensor:
+def _out_dtype(dtype: DTypeLike | None, out: Tensor | None) -> DTypeLike | None:
+    """The dtype to accumulate in: ``dtype``, else out's (PyTorch's cumsum_out/cumprod_out)."""
+    return out._data.dtype if dtype is None and isinstance(out, Tensor) else dtype
+
+
+def cumsum(input: Tensor, dim: int, *, dtype: DTypeLike | None = None,
+           out: Tensor | None = None) -> Tensor:
     """Cumulative sum along ``dim``: ``out[k] = input[0] + ... + input[k]``.
 
-    Bool and integer tensors accumulate in int64 unless ``dtype`` is given.
+    Bool and integer tensors accumulate in int64 unless ``dtype`` is given. With ``out=`` and
+    no ``dtype``, the sum runs in out's dtype (the input is cast first), as in PyTorch; with
+    both, they must agree.
     """
-    input, axis = _accumulating("cumsum", input, dim, dtype)
-    return Cumsum.apply(input, axis=axis)
+    input, axis = _accumulating("cumsum", input, dim, _out_dtype(dtype, out))
+    return write_out(Cumsum.apply(input, axis=axis), out, "cumsum", input, same_dtype=True)
 
 
-def cumprod(input: Tensor, dim: int, *, dtype: DTypeLike | None = None) -> Tensor:
-    """Cumulative product along ``dim``; the gradient is exact where the input has zeros."""
-    input, axis = _accumulating("cumprod", input, dim, dtype)
-    return Cumprod.apply(input, axis=axis)
+def cumprod(input: Tensor, dim: int, *, dtype: DTypeLike | None = None,
+            out: Tensor | None = None) -> Tensor:
+    """Cumulative product along ``dim``; the gradient is exact where the input has zeros.
+
+    ``out=`` as in cumsum.
+    """
+    input, axis = _accumulating("cumprod", input, dim, _out_dtype(dtype, out))
+    return write_out(Cumprod.apply(input, axis=axis), out, "cumprod", input, same_dtype=True)
 
 
 def cumsum_(self: Tensor, dim: int, *, dtype: DTypeLike | None = None) -> Tensor:
@@ -210,7 +223,7 @@ def _running(op: str, primitive: type[Gather], accumulate: np.ufunc, input: Tens
         raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
     axis = normalize_dim(op, dim, input.ndim)
     x = input.reshape(1) if input.ndim == 0 else input
-    data = x.data
+    data = x._data
     running = accumulate.accumulate(data, axis=axis) if data.size else data
     index = _running_index(data, running, axis) if data.size else np.zeros(data.shape, np.int64)
     values = primitive.apply(x, index=index, axis=axis)

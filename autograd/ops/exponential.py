@@ -16,7 +16,8 @@ import numpy as np
 from .._tensor import Tensor
 from ..dtypes import as_float, name, result_type
 from ..function import Function
-from .arithmetic import BROADCAST_HINT, Pow
+from ..out import write_out
+from .arithmetic import BROADCAST_HINT, pow
 from .unary import Sigmoid
 
 if TYPE_CHECKING:
@@ -144,34 +145,34 @@ class Logaddexp2(Function):
         return grad_a, grad_b
 
 
-def exp2(input: Tensor) -> Tensor:
+def exp2(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """2^x elementwise."""
-    return Exp2.apply(input)
+    return write_out(Exp2.apply(input), out, "exp2", input)
 
 
-def log2(input: Tensor) -> Tensor:
+def log2(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Base-2 logarithm elementwise."""
-    return Log2.apply(input)
+    return write_out(Log2.apply(input), out, "log2", input)
 
 
-def log10(input: Tensor) -> Tensor:
+def log10(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Base-10 logarithm elementwise."""
-    return Log10.apply(input)
+    return write_out(Log10.apply(input), out, "log10", input)
 
 
-def rsqrt(input: Tensor) -> Tensor:
+def rsqrt(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """1 / sqrt(x) elementwise (inf at 0, nan below)."""
-    return Rsqrt.apply(input)
+    return write_out(Rsqrt.apply(input), out, "rsqrt", input)
 
 
-def reciprocal(input: Tensor) -> Tensor:
+def reciprocal(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """1 / x elementwise (integers give float32; inf at 0)."""
-    return Reciprocal.apply(input)
+    return write_out(Reciprocal.apply(input), out, "reciprocal", input)
 
 
-def square(input: Tensor) -> Tensor:
+def square(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The square x * x elementwise (integer tensors stay integer; bool gives int64, as in PyTorch)."""
-    return Pow.apply(input, 2)
+    return write_out(pow(input, 2), out, "square", input)
 
 
 def require_tensors(op: str, input: Any, other: Any) -> None:
@@ -182,13 +183,13 @@ def require_tensors(op: str, input: Any, other: Any) -> None:
                             f"{type(value).__name__}. Hint: wrap it, e.g. ag.tensor({value!r})")
 
 
-def logaddexp(input: Tensor, other: Tensor) -> Tensor:
+def logaddexp(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """log(e^input + e^other) elementwise, broadcasting, without overflow."""
     require_tensors("logaddexp", input, other)
-    return Logaddexp.apply(input, other)
+    return write_out(Logaddexp.apply(input, other), out, "logaddexp", input, other)
 
 
-def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
+def logaddexp2(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """log2(2^input + 2^other) elementwise, broadcasting, without overflow."""
     require_tensors("logaddexp2", input, other)
-    return Logaddexp2.apply(input, other)
+    return write_out(Logaddexp2.apply(input, other), out, "logaddexp2", input, other)

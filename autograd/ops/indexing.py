@@ -13,6 +13,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..function import Function
+from ..out import write_out
 from .dims import normalize_dim
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ def _is_basic(index: Any) -> bool:
 
 def _index_part(part: Any) -> Any:
     if isinstance(part, Tensor):
-        part = part.data
+        part = part._data
     elif isinstance(part, list):
         part = np.asarray(part)
     if isinstance(part, np.ndarray) and part.dtype.kind not in "biu":
@@ -164,10 +165,39 @@ def normalize_index(index: Any) -> Any:
     return _index_part(index)
 
 
+# PyTorch records ``x[index]`` as one view op per part of the index; the node is named as the
+# last of them: select for an int, slice for a slice (one that keeps a whole dim is skipped
+# inside a tuple), unsqueeze for None, alias when nothing else applies (``x[...]``).
+_SELECT = GetItem.named("SelectBackward0")
+_SLICE = GetItem.named("SliceBackward0")
+_UNSQUEEZE = GetItem.named("UnsqueezeBackward0")
+_ALIAS = GetItem.named("AliasBackward0")
+
+
+def _view_type(index: Any, shape: Shape) -> type[GetItem]:
+    """The node type PyTorch's name for ``x[index]`` (a basic index) picks."""
+    if not isinstance(index, tuple):
+        return (_SLICE if isinstance(index, slice) else _UNSQUEEZE if index is None
+                else _ALIAS if index is Ellipsis else _SELECT)
+    found, dim = _ALIAS, 0
+    for part in index:
+        if part is None:
+            found = _UNSQUEEZE
+        elif part is Ellipsis:
+            dim += len(shape) - sum(p is not None and p is not Ellipsis for p in index)
+        else:
+            if not isinstance(part, slice):
+                found = _SELECT
+            elif dim >= len(shape) or part.indices(shape[dim]) != (0, shape[dim], 1):
+                found = _SLICE
+            dim += 1
+    return found
+
+
 def getitem(input: Tensor, index: Any) -> Tensor:
     """``x[index]``: views for basic indexing, copies for integer arrays and bool masks."""
     index = normalize_index(index)
-    op = GetItem if _is_basic(index) else Index
+    op = _view_type(index, input.shape) if _is_basic(index) else Index
     return op.apply(input, index=index)
 
 
@@ -199,12 +229,14 @@ def index_put(input: Tensor, index: Any, value: Tensor | ArrayLike) -> Tensor:
     return IndexPut.apply(input, value, index=index)
 
 
-def gather(input: Tensor, dim: int, index: Any) -> Tensor:
+def gather(input: Tensor, dim: int, index: Any, *, out: Tensor | None = None) -> Tensor:
     """Values along ``dim`` at ``index`` (same number of dims as ``input``)."""
     axis = normalize_dim("gather", dim, input.ndim)
     index = _index_part(index)
     if index.dtype.kind not in "iu":
         raise IndexError(f"gather: index must be an integer tensor, got {index.dtype}")
+    if index.ndim == 0 and input.ndim == 1:  # PyTorch counts a 0-d index as 1-d: a 0-d result
+        return gather(input, dim, index.reshape(1), out=out).reshape(())
     if index.ndim != input.ndim:
         raise IndexError(f"gather: index has {index.ndim} dims but the input {input.shape} has "
                          f"{input.ndim}; they must match")
@@ -214,4 +246,5 @@ def gather(input: Tensor, dim: int, index: Any) -> Tensor:
     window = gather_window(index.shape, axis)
     if any(i != n for d, (i, n) in enumerate(zip(index.shape, input.shape)) if d != axis):
         input = getitem(input, window)
-    return Gather.apply(input, index=index, axis=axis)
+    return write_out(Gather.apply(input, index=index, axis=axis), out, "gather",
+                     input, index, same_dtype=True)

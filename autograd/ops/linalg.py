@@ -23,10 +23,10 @@ import numpy as np
 from .. import dtypes
 from .._tensor import Tensor
 from ..blas import fit_threads
-from ..function import Function, OpError
+from ..function import Function, OpError, name_node
 from ..inplace import apply_inplace
 from .arithmetic import add, mul
-from .matmul import MatMul
+from .matmul import BMM, MatMul
 from .movement import reshape
 from .select import where
 
@@ -43,11 +43,16 @@ class Einsum(Function):
 
     See the module docstring for how repeated subscripts and subscripts summed only in X_i are
     handled. Every operand is saved; the backward is an Einsum itself, so it is differentiable
-    to any order.
+    to any order. Named as PyTorch's outermost node for the equation (``_EINSUM``).
     """
+
+    node_name = "ViewBackward0"
 
     def forward(self, *operands: Array, equation: str) -> Array:
         self.equation = equation
+        if type(self) is _BY_EQUATION:
+            inputs, out = equation.split("->")
+            self.__class__ = _EINSUM[len(operands) > 1, bool(set(inputs) - set(out) - {","})]
         self.saved_inputs = tuple(range(len(operands)))
         if len(operands) > 1:  # the loop space bounds the multiply-adds
             sizes = dict(zip("".join(equation.split("->")[0].split(",")),
@@ -84,6 +89,15 @@ class Einsum(Function):
                     present.add(c)
             grads.append(self.call(Einsum, *args, equation=",".join(subs) + "->" + renamed))
         return tuple(grads)
+
+
+# PyTorch's outermost node of einsum, by (several operands, a subscript summed): of one
+# operand, a sum over the summed subscripts or a permute (a diagonal too is permuted to the
+# output's order); of several, the view of the last bmm when a subscript is summed, else the
+# elementwise product.
+_BY_EQUATION = Einsum._node_type
+_EINSUM = {(False, True): Einsum.named("SumBackward1"), (False, False): Einsum.named("PermuteBackward0"),
+           (True, True): Einsum.named("ViewBackward0"), (True, False): Einsum.named("MulBackward0")}
 
 
 def _parse_term(term: str, where: str, equation: str) -> tuple[str, bool]:
@@ -269,7 +283,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
         raise OpError(f"bmm: shapes {tuple(input.shape)} and {tuple(mat2.shape)} don't fit: mat2 "
                       f"must start with (batch, cols) = {(input.shape[0], input.shape[2])}")
     _same_dtype("bmm", input, mat2)
-    return MatMul.apply(input, mat2)
+    return BMM.apply(input, mat2)
 
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
@@ -300,7 +314,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: float = 1, alpha: 
     scaled = where(False, product, 0) if alpha == 0 else (product if alpha == 1 else mul(product, alpha))
     # beta = 0: the input is ignored (where gives it a zero gradient)
     out = where(True, scaled, input) if beta == 0 else add(scaled, input if beta == 1 else mul(input, beta))
-    return out.to(input.dtype) if out.dtype != input.dtype else out
+    return name_node(out.to(input.dtype) if out.dtype != input.dtype else out, "AddmmBackward0")
 
 
 def addmm_(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: float = 1, alpha: float = 1) -> Tensor:
@@ -333,4 +347,5 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
             raise OpError(f"linalg.vecdot: expected floating point tensors, {name} is "
                           f"{dtypes.name(v.dtype)}. Hint: call .float() first")
     _same_dtype("linalg.vecdot", x, y)
-    return mul(x, y).sum(dim)
+    result = mul(x, y).sum(dim)
+    return name_node(result, "VdotBackward0") if x.ndim == y.ndim == 1 else result

@@ -85,9 +85,14 @@ class CrossEntropy(Function):
 
     ``nn.functional.cross_entropy`` takes this path when no weight, label smoothing or
     ignored target is involved; it replaces some eight nodes (log_softmax, gather, mean...).
+
+    Named as PyTorch's outermost node, ``NllLossBackward0``: PyTorch records
+    ``nll_loss(log_softmax(x))``, two nodes, where this is one.
     """
 
     op_name = "cross_entropy"
+    node_name = "NllLossBackward0"
+    shown_inputs = (0,)  # the target is no edge of PyTorch's node
     saved_inputs = (0,)
 
     def forward(self, x: Array, target: Array, reduction: str) -> Array:

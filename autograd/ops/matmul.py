@@ -22,12 +22,20 @@ if TYPE_CHECKING:
 
 
 class MatMul(Function):
-    """a @ b;  d/da = g @ b^T, d/db = a^T @ g (each computed only when needed)."""
+    """a @ b;  d/da = g @ b^T, d/db = a^T @ g (each computed only when needed).
 
+    Named as PyTorch's outermost node for the operands' ranks (``_BY_RANKS``), unless applied
+    through a node type of its own (``bmm``'s ``BmmBackward0``).
+    """
+
+    node_name = "MmBackward0"
     saved_inputs = (0, 1)
 
     def forward(self, a: Array, b: Array) -> Array:
         _check(a, b)
+        if type(self) is _BY_RANK:
+            self.__class__ = _BY_RANKS.get((a.ndim, b.ndim)) or (
+                _CLONE if a.ndim == 2 else _UNSAFE_VIEW)
         fit_threads(a.size * (b.shape[-1] if b.ndim > 1 else 1))
         return a @ b
 
@@ -57,8 +65,15 @@ class Linear(Function):
     """y = x W^T + b in one node (``nn.Linear``'s map; saves two nodes and a temporary).
 
     d/dx = g W,  d/dW = g^T x and d/db = sum of g, both summed over the batch dims.
+
+    Named as PyTorch's outermost node (``_LINEAR``): for a 2-D input ``addmm(b, x, W.t())``
+    (``mm`` without a bias), whose ``next_functions`` list (b, x, W); for other ranks the
+    view (or squeeze) of PyTorch's reshaped product. PyTorch's ``TBackward0`` of the weight
+    has no node here: the weight's own edge stands in its place.
     """
 
+    node_name = "AddmmBackward0"
+    shown_inputs = (2, 0, 1)
     saved_inputs = (0, 1)
 
     def forward(self, x: Array, weight: Array, bias: Array | None) -> Array:
@@ -78,6 +93,25 @@ class Linear(Function):
         grad_w = self.xp.swapaxes(rows, 0, 1) @ x.reshape(-1, x.shape[-1]) if need_w else None
         grad_b = rows.sum(axis=0) if need_b else None
         return grad_x, grad_w, grad_b
+
+
+# PyTorch's outermost node of matmul, by the operands' ranks: dot, mv, mm, and for 1-D @ 2-D
+# mm of the unsqueezed vector, squeezed back. With a batched operand PyTorch folds the batch
+# into an mm (or runs bmm) and views the result back (_unsafe_view); for 2-D @ batched it
+# multiplies the transposes and copies the transposed result (a clone).
+_BY_RANK = MatMul._node_type
+_BY_RANKS = {(1, 1): MatMul.named("DotBackward0"), (2, 1): MatMul.named("MvBackward0"),
+             (1, 2): MatMul.named("SqueezeBackward4"), (2, 2): MatMul.named("MmBackward0")}
+_UNSAFE_VIEW = MatMul.named("UnsafeViewBackward0")
+_CLONE = MatMul.named("CloneBackward0")
+BMM = MatMul.named("BmmBackward0")
+# linear by (input rank, up to 3; has a bias)
+_LINEAR: dict[tuple[int, bool], type[Linear]] = {
+    (2, True): Linear, (2, False): Linear.named("MmBackward0", shown_inputs=(0, 1)),
+    (1, True): Linear.named("ViewBackward0"),
+    (1, False): Linear.named("SqueezeBackward4", shown_inputs=(0, 1)),
+    (3, True): Linear.named("ViewBackward0"),
+    (3, False): Linear.named("UnsafeViewBackward0", shown_inputs=(0, 1))}
 
 
 def _check_linear(x: Array, weight: Array, bias: Array | None) -> None:
@@ -125,7 +159,7 @@ def rmatmul(input: Tensor, other: ArrayLike) -> Tensor:
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """Fused affine map: y = input @ weight.T + bias (``torch.nn.functional.linear``)."""
-    return Linear.apply(input, weight, bias)
+    return _LINEAR.get((min(input.ndim, 3), bias is not None), Linear).apply(input, weight, bias)
 
 
 def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:

@@ -16,8 +16,9 @@ from .._tensor import Tensor
 from ..device import DEVICE_TYPES, check_cpu
 from ..device import device as device_type
 from ..function import Function, OpError
+from ..out import write_out
 from .dims import normalize_dim
-from .indexing import getitem
+from .indexing import GetItem
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -26,14 +27,23 @@ if TYPE_CHECKING:
 
 
 class Reshape(Function):
-    """Same elements, new shape;  d/dx = the gradient reshaped back."""
+    """Same elements, new shape;  d/dx = the gradient reshaped back.
 
+    Named as PyTorch names it: ``ViewBackward0``, or ``UnsafeViewBackward0`` where the
+    elements had to be copied (a reshape of a transposed tensor).
+    """
+
+    node_name = "ViewBackward0"
     is_view = True
     hint = "the new shape must hold the same number of elements; one dim may be -1"
 
     def forward(self, x: Array, shape: Shape) -> Array:
         self.shape = x.shape
-        return x.reshape(shape)
+        out = x.reshape(shape)
+        if not x.flags.c_contiguous and out.size and not np.may_share_memory(out, x):
+            # it had to copy: PyTorch's clone + _unsafe_view
+            self.__class__ = type(self).named("UnsafeViewBackward0")
+        return out
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (g.reshape(self.shape),)
@@ -45,6 +55,8 @@ class View(Reshape):
 
 class Flatten(Reshape):
     """``x.flatten(start_dim, end_dim)``: merge a run of dims into one."""
+
+    node_name = "ViewBackward0"  # flatten is a view (or reshape) in PyTorch
 
 
 class Squeeze(Reshape):
@@ -120,6 +132,8 @@ class Stack(Function):
 class Cast(Function):
     """Convert to ``dtype``;  d/dx = the gradient converted back (done by the base)."""
 
+    node_name = "ToCopyBackward0"  # PyTorch's ``_to_copy``
+
     def forward(self, x: Array, dtype: np.dtype[Any]) -> Array:
         return x.astype(dtype)
 
@@ -135,6 +149,13 @@ class Clone(Function):
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (g,)
+
+
+# PyTorch's squeeze(), squeeze(int) and squeeze(dims) overloads
+_SQUEEZE_DIM = Squeeze.named("SqueezeBackward1")
+_SQUEEZE_DIMS = Squeeze.named("SqueezeBackward2")
+_SPLIT = GetItem.named("SplitBackward0")
+_SPLIT_WITH_SIZES = GetItem.named("SplitWithSizesBackward0")
 
 
 def _shape_args(op: str, args: tuple[Any, ...]) -> Shape:
@@ -163,6 +184,8 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     end = normalize_dim("flatten", end_dim, input.ndim)
     if start > end:
         raise OpError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    if start == end:  # nothing to merge: the tensor itself, as in PyTorch
+        return input
     shape = input.shape[:start] + (-1 if input.numel() else 0,) + input.shape[end + 1:]
     return Flatten.apply(input, shape=shape)
 
@@ -175,7 +198,8 @@ def squeeze(input: Tensor, dim: Dims = None) -> Tensor:
         dims = {normalize_dim("squeeze", d, input.ndim)
                 for d in ((dim,) if isinstance(dim, int) else dim)}
     shape = tuple(n for d, n in enumerate(input.shape) if not (d in dims and n == 1))
-    return Squeeze.apply(input, shape=shape)
+    op = Squeeze if dim is None else _SQUEEZE_DIM if isinstance(dim, int) else _SQUEEZE_DIMS
+    return op.apply(input, shape=shape)
 
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
@@ -242,18 +266,31 @@ def _tensor_list(op: str, tensors: Sequence[Tensor | ArrayLike]) -> list[Tensor]
     return [t if isinstance(t, Tensor) else Tensor(t) for t in tensors]
 
 
-def cat(tensors: Sequence[Tensor | ArrayLike], dim: int = 0, *, axis: int | None = None) -> Tensor:
-    """Concatenate tensors along an existing dim. Alias: ``concatenate``."""
+def _castable(op: str, result: Tensor, out: Tensor | None) -> Tensor:
+    """``result``; a TypeError (PyTorch's, for cat and stack) if it cannot be cast into ``out``."""
+    if isinstance(out, Tensor) and not np.can_cast(result._data.dtype, out._data.dtype, "same_kind"):
+        raise TypeError(f"{op}(): input types can't be cast to the desired output type "
+                        f"{dtypes.name(out._data.dtype)} (the result is "
+                        f"{dtypes.name(result._data.dtype)}). Hint: pass an out= of a wider kind")
+    return result
+
+
+def cat(tensors: Sequence[Tensor | ArrayLike], dim: int = 0, *, axis: int | None = None,
+        out: Tensor | None = None) -> Tensor:
+    """Concatenate tensors along an existing dim. Alias: ``concatenate``. ``out=`` as in PyTorch."""
     tensors = _tensor_list("cat", tensors)
     dim = dim if axis is None else axis
-    return Cat.apply(*tensors, axis=normalize_dim("cat", dim, tensors[0].ndim))
+    result = Cat.apply(*tensors, axis=normalize_dim("cat", dim, tensors[0].ndim))
+    return write_out(_castable("cat", result, out), out, "cat", *tensors)
 
 
-def stack(tensors: Sequence[Tensor | ArrayLike], dim: int = 0, *, axis: int | None = None) -> Tensor:
-    """Stack same-shape tensors along a new dim."""
+def stack(tensors: Sequence[Tensor | ArrayLike], dim: int = 0, *, axis: int | None = None,
+          out: Tensor | None = None) -> Tensor:
+    """Stack same-shape tensors along a new dim. ``out=`` as in PyTorch."""
     tensors = _tensor_list("stack", tensors)
     dim = dim if axis is None else axis
-    return Stack.apply(*tensors, axis=normalize_dim("stack", dim, tensors[0].ndim + 1))
+    result = Stack.apply(*tensors, axis=normalize_dim("stack", dim, tensors[0].ndim + 1))
+    return write_out(_castable("stack", result, out), out, "stack", *tensors)
 
 
 def split(input: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
@@ -275,8 +312,9 @@ def split(input: Tensor, split_size_or_sections: int | Sequence[int], dim: int =
             raise OpError(f"split: sizes {sizes} sum to {builtins.sum(sizes)}, but dim {dim} "
                           f"has length {length}")
     lead, start, pieces = (slice(None),) * axis, 0, []
+    op = _SPLIT if isinstance(split_size_or_sections, int) else _SPLIT_WITH_SIZES
     for n in sizes:
-        pieces.append(getitem(input, lead + (slice(start, start + n),)))
+        pieces.append(op.apply(input, index=lead + (slice(start, start + n),)))
         start += n
     return tuple(pieces)
 
@@ -295,8 +333,8 @@ def clone(input: Tensor) -> Tensor:
 
 
 def contiguous(input: Tensor) -> Tensor:
-    """NumPy-backed tensors need no re-layout: the tensor itself."""
-    return input
+    """The tensor itself if its elements lie in row-major order, else a row-major copy (``clone``)."""
+    return input if input._data.flags.c_contiguous else Clone.apply(input)
 
 
 def to(input: Tensor, *args: Tensor | DTypeLike | device_type, dtype: DTypeLike | None = None,

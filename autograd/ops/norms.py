@@ -4,8 +4,10 @@ vector_norm(x, p) = (sum |x|^p)^(1/p) over ``dim``; p = inf is max |x|, -inf min
 the nonzeros. Its backward is PyTorch's ``norm_backward``, removable singularities included:
 the gradient is 0 where the norm is 0 (p >= 1) or where x is 0 (p < 1), ties of the inf norms
 share the gradient evenly (``cdist``'s inf norm gives each tied element all of it, as PyTorch's
-does), and p = 0 has no gradient. Matrix norms compose: 'fro' is the 2-norm over two dims and
-1/-1/inf/-inf are max/min of the 1-norms of the columns/rows.
+does), and p = 0 has no gradient. Matrix norms compose: 'fro' is the 2-norm over two dims,
+1/-1/inf/-inf are max/min of the 1-norms of the columns/rows, and 2/-2/'nuc' are the largest,
+the smallest and the sum of the singular values (``linalg.svdvals``; ties of 2/-2 share the
+gradient evenly, as amax/amin do).
 """
 
 from __future__ import annotations
@@ -17,17 +19,20 @@ import numpy as np
 
 from .. import dtypes
 from .._tensor import Tensor
-from ..function import OpError
+from ..function import OpError, name_node
+from ..out import write_out
 from .arithmetic import sub
 from .dims import normalize_dim, reduction_axes
 from .movement import unsqueeze
+from .rearrange import movedim
 from .reduce import _Reduction, amax, amin
+from .svd import svdvals
 
 if TYPE_CHECKING:
     from ..types import Array, Dims, DTypeLike, Value
 
 INF = math.inf
-MATRIX_ORDS = ("fro", 1, -1, INF, -INF)
+MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, INF, -INF)
 
 
 class VectorNorm(_Reduction):
@@ -37,6 +42,7 @@ class VectorNorm(_Reduction):
     p = 1: sign(x); p = +-inf: sign(x) [|x| = norm] / (number of ties).
     """
 
+    node_name = "LinalgVectorNormBackward0"
     saved_inputs = (0,)
     saves_output = True
 
@@ -127,7 +133,7 @@ def _vector_norm(op: str, x: Tensor, ord: float, dim: Dims, keepdim: bool, dtype
 
 
 def vector_norm(x: Tensor, ord: float = 2, dim: Dims = None, keepdim: bool = False, *,
-                dtype: DTypeLike | None = None) -> Tensor:
+                dtype: DTypeLike | None = None, out: Tensor | None = None) -> Tensor:
     """The vector ``ord``-norm over ``dim`` (all elements by default), as ``torch.linalg.vector_norm``.
 
     Args:
@@ -136,11 +142,13 @@ def vector_norm(x: Tensor, ord: float = 2, dim: Dims = None, keepdim: bool = Fal
         dim: the dims to reduce: an int, a tuple, or None (all, as one flat vector).
         keepdim: keep the reduced dims with size 1.
         dtype: cast the input to this floating dtype first.
+        out: a tensor to write the result into (not with autograd).
 
     Returns:
         The norms; the gradient is 0 where a norm is 0.
     """
-    return _vector_norm("linalg.vector_norm", x, ord, dim, keepdim, dtype)
+    return write_out(_vector_norm("linalg.vector_norm", x, ord, dim, keepdim, dtype), out,
+                     "linalg.vector_norm", x, same_dtype=True)
 
 
 def _matrix_dims(op: str, A: Tensor, dim: Any) -> tuple[int, int]:  # noqa: N803 - PyTorch's name
@@ -156,28 +164,32 @@ def _matrix_dims(op: str, A: Tensor, dim: Any) -> tuple[int, int]:  # noqa: N803
 
 
 def matrix_norm(A: Tensor, ord: str | float = "fro", dim: tuple[int, int] = (-2, -1),  # noqa: N803
-                keepdim: bool = False, *, dtype: DTypeLike | None = None) -> Tensor:
+                keepdim: bool = False, *, dtype: DTypeLike | None = None,
+                out: Tensor | None = None) -> Tensor:
     """The matrix ``ord``-norm over the two dims ``dim``, as ``torch.linalg.matrix_norm``.
 
     Args:
         A: a floating tensor with at least 2 dims (batch dims are kept).
-        ord: 'fro' (Frobenius), 1 / -1 (max / min column sum of |a|), inf / -inf (max / min row
-            sum). 2, -2 and 'nuc' need singular values and are not supported.
+        ord: 'fro' (Frobenius), 'nuc' (nuclear: the sum of the singular values), 2 / -2 (the
+            largest / smallest singular value), 1 / -1 (max / min column sum of |a|), inf / -inf
+            (max / min row sum).
         dim: the (row, column) dims.
         keepdim: keep the two reduced dims with size 1.
         dtype: cast the input to this floating dtype first.
+        out: a tensor to write the result into (not with autograd).
 
     Returns:
         The norms (a tensor of the batch shape).
     """
     op = "linalg.matrix_norm"
-    if ord in (2, -2, "nuc"):
-        raise OpError(f"{op}: ord={ord!r} needs singular values, which ndgrad does not compute "
-                      "yet. Hint: use 'fro', 1, -1, inf or -inf")
-    if ord not in MATRIX_ORDS or isinstance(ord, bool):
-        raise OpError(f"{op}: order {_ord_name(ord)} is not supported. Hint: use 'fro', 1, -1, "
-                      "inf or -inf")
+    if out is not None:
+        return write_out(matrix_norm(A, ord, dim, keepdim, dtype=dtype), out, op, A, same_dtype=True)
+    if isinstance(ord, bool) or not isinstance(ord, (str, int, float, np.number)) or ord not in MATRIX_ORDS:
+        raise OpError(f"{op}: order {_ord_name(ord)} is not supported. Hint: use 'fro', 'nuc', 2, "
+                      "-2, 1, -1, inf or -inf")
     d0, d1 = _matrix_dims(op, A, dim)
+    if ord in ("nuc", 2, -2):
+        return _singular_norm(op, A, ord, d0, d1, keepdim, dtype)
     if isinstance(ord, str):  # "fro"
         return _vector_norm(op, A, 2, (d0, d1), keepdim, dtype)
     if abs(ord) == INF:  # the inf norm is the 1 norm of the transpose
@@ -190,18 +202,42 @@ def matrix_norm(A: Tensor, ord: str | float = "fro", dim: tuple[int, int] = (-2,
         out = sums.sum(d1, keepdim=True) * 0  # PyTorch: the max of no column sums is 0
     else:
         out = (amax if ord > 0 else amin)(sums, d1, keepdim=True)
-    return out if keepdim else out.squeeze((d0, d1))
+    out = out if keepdim else out.squeeze((d0, d1))
+    return name_node(out, "AmaxBackward0" if ord > 0 else "AminBackward0")  # PyTorch's last op
+
+
+def _singular_norm(op: str, A: Tensor, ord: str | float, d0: int, d1: int, keepdim: bool,  # noqa: N803
+                   dtype: DTypeLike | None) -> Tensor:
+    """'nuc', 2 and -2: the sum, max and min of the singular values of the (d0, d1) matrices."""
+    s = svdvals(movedim(_float_input(op, A, dtype), (d0, d1), (-2, -1)))  # batch dims keep their order
+    if ord == "nuc":
+        out = s.sum(-1)
+    elif s.shape[-1] == 0:
+        if ord == -2:
+            raise OpError(f"{op}: cannot compute the {_ord_name(ord)} norm of an empty matrix "
+                          f"(shape {tuple(A.shape)}): the operation has no identity")
+        out = s.sum(-1)  # PyTorch: 0, the max of no singular values
+    else:
+        out = (amax if ord == 2 else amin)(s, -1)
+    if keepdim:
+        for d in sorted((d0, d1)):
+            out = unsqueeze(out, d)
+    return out
 
 
 def linalg_norm(A: Tensor, ord: str | float | None = None, dim: Dims = None,  # noqa: N803
-                keepdim: bool = False, *, dtype: DTypeLike | None = None) -> Tensor:
+                keepdim: bool = False, *, dtype: DTypeLike | None = None,
+                out: Tensor | None = None) -> Tensor:
     """A vector or matrix norm, as ``torch.linalg.norm``.
 
     An int ``dim`` (or one dim) gives ``vector_norm`` (ord 2 by default), two dims give
     ``matrix_norm`` ('fro' by default). Without ``dim``: the 2-norm of all elements when
     ``ord`` is None, else the input must be 1-D (vector norm) or 2-D (matrix norm).
+    ``out=`` as in PyTorch.
     """
     op = "linalg.norm"
+    if out is not None:
+        return write_out(linalg_norm(A, ord, dim, keepdim, dtype=dtype), out, op, A, same_dtype=True)
     if dim is not None:
         dims = (dim,) if isinstance(dim, int) else tuple(dim)
         if len(dims) == 1:
@@ -225,14 +261,15 @@ def linalg_norm(A: Tensor, ord: str | float | None = None, dim: Dims = None,  # 
 
 
 def norm(input: Tensor, p: str | float | None = "fro", dim: Dims = None, keepdim: bool = False,
-               out: None = None, dtype: DTypeLike | None = None) -> Tensor:
+               out: Tensor | None = None, dtype: DTypeLike | None = None) -> Tensor:
     """The norm of ``input`` over ``dim`` (all elements by default), as ``torch.norm``/``Tensor.norm``.
 
     ``p='fro'`` and numbers give the vector p-norm over ``dim`` (``'fro'`` is p = 2, over at most
-    two dims); ``'nuc'`` is not supported. Prefer ``linalg.vector_norm``/``matrix_norm``.
+    two dims); ``'nuc'`` is the nuclear norm of a 2-D input (or of two ``dim``). Prefer
+    ``linalg.vector_norm``/``matrix_norm``. ``out=`` as in PyTorch.
     """
     if out is not None:
-        raise TypeError("norm: out= is not supported; use the returned tensor")
+        return write_out(norm(input, p, dim, keepdim, dtype=dtype), out, "norm", input, same_dtype=True)
     if isinstance(p, str):
         n_dims = 1 if isinstance(dim, int) else (None if dim is None else len(tuple(dim)))
         if p == "fro" and (n_dims is None or n_dims <= 2):
@@ -248,7 +285,7 @@ def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
     """The p-norm of ``input - other`` (broadcast), over all elements: a 0-d tensor."""
     if not isinstance(other, Tensor):
         raise TypeError(f"dist: other must be a Tensor, got {type(other).__name__}")
-    return _vector_norm("dist", sub(input, other), p, None, False, None)
+    return name_node(_vector_norm("dist", sub(input, other), p, None, False, None), "DistBackward0")
 
 
 COMPUTE_MODES = ("use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
@@ -289,5 +326,5 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
                       "do not broadcast") from None
     diff = sub(unsqueeze(x1, -2), unsqueeze(x2, -3))  # (..., P, R, M)
     if diff.shape[-1] == 0:
-        return diff.sum(-1)  # no features: every distance is 0
-    return _vector_norm("cdist", diff, p, -1, False, None, split_ties=False)
+        return name_node(diff.sum(-1), "CdistBackward0")  # no features: every distance is 0
+    return name_node(_vector_norm("cdist", diff, p, -1, False, None, split_ties=False), "CdistBackward0")

@@ -20,7 +20,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
                         "Hint: convert with .long()")
     if not isinstance(num_classes, (int, np.integer)) or isinstance(num_classes, bool):
         raise TypeError(f"one_hot: num_classes must be an int, got {type(num_classes).__name__}")
-    labels = tensor.data
+    labels = tensor._data
     if labels.size and labels.min() < 0:
         raise OpError(f"one_hot: class values must be non-negative, got {labels.min()}")
     if num_classes == -1:

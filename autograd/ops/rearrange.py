@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..function import Function, OpError
+from ..function import Function, OpError, name_node
 from .dims import normalize_dim
-from .indexing import getitem
+from .indexing import GetItem, getitem
 from .movement import clone, permute, reshape, transpose
 
 if TYPE_CHECKING:
@@ -158,9 +158,11 @@ def repeat_interleave(input: Tensor, repeats: Tensor | int | None = None, dim: i
     if output_size is not None and output_size != len(index):
         raise OpError(f"repeat_interleave: output_size={output_size} but the repeats give "
                       f"{len(index)} elements")
+    # PyTorch: an expand and a view for an int count, index_select for a tensor of counts
+    name = "IndexSelectBackward0" if isinstance(repeats, Tensor) else "ViewBackward0"
     if input.ndim == 0:
-        return getitem(reshape(input, 1), (index,))
-    return getitem(input, (slice(None),) * axis + (index,))
+        return name_node(getitem(reshape(input, 1), (index,)), name)
+    return name_node(getitem(input, (slice(None),) * axis + (index,)), name)
 
 
 def _counts(repeats: Tensor | int, length: int | None) -> Array:
@@ -171,7 +173,7 @@ def _counts(repeats: Tensor | int, length: int | None) -> Array:
         if length is None and repeats.ndim != 1:
             raise OpError(f"repeat_interleave: the counts must be a 1-D tensor, got shape "
                           f"{repeats.shape}")
-        counts = repeats.data.reshape(-1).astype(np.int64)
+        counts = repeats._data.reshape(-1).astype(np.int64)
         if length is not None and len(counts) == 1:
             counts = np.full(length, counts[0])
         if length is not None and len(counts) != length:
@@ -185,6 +187,10 @@ def _counts(repeats: Tensor | int, length: int | None) -> Array:
     if (counts < 0).any():
         raise OpError(f"repeat_interleave: repeats must be non-negative, got {counts.tolist()}")
     return counts
+
+
+_NARROW = GetItem.named("SliceBackward0")  # narrow is a slice, also of a whole dim
+_UNBIND = GetItem.named("UnbindBackward0")
 
 
 def narrow(input: Tensor, dim: int, start: int | Tensor, length: int) -> Tensor:
@@ -207,7 +213,7 @@ def narrow(input: Tensor, dim: int, start: int | Tensor, length: int) -> Tensor:
     if start + length > size:
         raise OpError(f"narrow: start ({start}) + length ({length}) exceeds the size {size} of "
                       f"dim {dim} (shape {input.shape})")
-    return getitem(input, (slice(None),) * axis + (slice(start, start + length),))
+    return _NARROW.apply(input, index=(slice(None),) * axis + (slice(start, start + length),))
 
 
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
@@ -216,7 +222,7 @@ def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
         raise IndexError("unbind: a 0-d tensor has no dim to unbind")
     axis = normalize_dim("unbind", dim, input.ndim)
     lead = (slice(None),) * axis
-    return tuple(getitem(input, lead + (i,)) for i in range(input.shape[axis]))
+    return tuple(_UNBIND.apply(input, index=lead + (i,)) for i in range(input.shape[axis]))
 
 
 def movedim(input: Tensor, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:

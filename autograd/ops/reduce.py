@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from .._tensor import Tensor
-from ..function import Function, OpError
+from ..function import Function, OpError, name_node
 from ..out import write_out
 from .dims import pick, reduced_count, reduction_axes
 from .indexing import Gather
@@ -118,7 +118,7 @@ class Prod(_Reduction):
         # The one rule that branches on the mode (see autograd/ops/__init__.py): the exclusive
         # products have no Tensor form yet, so the graph path divides by x instead.
         if self._create_graph:
-            if (x.data == 0).any():
+            if (x._data == 0).any():
                 raise OpError("prod: create_graph=True through a product containing zeros is "
                               "not supported")
             return (self.unreduce(g) * self.unreduce(self.output()) / x,)
@@ -173,6 +173,7 @@ class Max(Gather):
     d/dx = 1 at the index, else 0.
     """
 
+    shown_inputs = (0,)  # the index is no input of PyTorch's node
     # Gather's forward plus keepdims: applied only through _extreme, never as a Gather.
     def forward(self, x: Array, index: Array, axis: int, keepdims: bool) -> Array:  # type: ignore[override]
         self.keepdims = keepdims
@@ -193,6 +194,7 @@ class LogSumExp(_Reduction):
     d/dx = exp(x - logsumexp(x)) = softmax(x).
     """
 
+    node_name = "LogsumexpBackward0"  # PyTorch's spelling
     saved_inputs = (0,)
     saves_output = True
 
@@ -217,6 +219,11 @@ class ArgReduce(Function):
         return fn(x, axis=axis, keepdims=keepdims)
 
 
+# PyTorch's names over dims (or with keepdim), and of max()/min() (amax/amin nodes here)
+_SUM_DIMS, _MEAN_DIMS, _PROD_DIM = (op.named(f"{op.__name__}Backward1") for op in (Sum, Mean, Prod))
+_WHOLE = {"max": "MaxBackward1", "min": "MinBackward1"}
+
+
 def _args(op: str, input: Tensor, dim: Dims, axis: Dims, keepdim: bool,
           keepdims: bool | None) -> tuple[tuple[int, ...] | None, bool]:
     dim = pick(op, dim, axis, "dim", "axis")
@@ -232,14 +239,16 @@ def sum(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = 
         input = input.to(dtype)
     elif input.dtype.kind in "bi" and input.dtype != np.int64:
         input = input.to(np.int64)
-    return write_out(Sum.apply(input, axes=axes, keepdims=keep), out, "sum", input)
+    op = Sum if axes is None and not keep else _SUM_DIMS
+    return write_out(op.apply(input, axes=axes, keepdims=keep), out, "sum", input)
 
 
 def mean(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
          keepdims: bool | None = None, dtype: DTypeLike | None = None, out: Tensor | None = None) -> Tensor:
     """Arithmetic mean over ``dim``."""
     axes, keep = _args("mean", input, dim, axis, keepdim, keepdims)
-    result = Mean.apply(input if dtype is None else input.to(dtype), axes=axes, keepdims=keep)
+    op = Mean if axes is None and not keep else _MEAN_DIMS
+    result = op.apply(input if dtype is None else input.to(dtype), axes=axes, keepdims=keep)
     return write_out(result, out, "mean", input)
 
 
@@ -277,7 +286,8 @@ def prod(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims =
          keepdims: bool | None = None, out: Tensor | None = None) -> Tensor:
     """Product over ``dim``."""
     axes, keep = _args("prod", input, dim, axis, keepdim, keepdims)
-    return write_out(Prod.apply(input, axes=axes, keepdims=keep), out, "prod", input)
+    op = Prod if axes is None and not keep else _PROD_DIM
+    return write_out(op.apply(input, axes=axes, keepdims=keep), out, "prod", input)
 
 
 def amax(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
@@ -302,7 +312,7 @@ def _extreme(op: str, amax_or_amin: Callable[[Tensor], Tensor], pairwise: Callab
     dim = pick(op, dim, axis, "dim", "axis")
     keep = bool(pick(op, keepdim, keepdims, "keepdim", "keepdims", default=False))
     if dim is None:
-        return amax_or_amin(input)
+        return name_node(amax_or_amin(input), _WHOLE[op])
     if not isinstance(dim, int):
         raise TypeError(f"{op}: dim must be an int (use amax/amin for several dims), got {dim!r}")
     (axis,) = reduction_axes(op, dim, input.ndim) or (0,)
@@ -310,7 +320,7 @@ def _extreme(op: str, amax_or_amin: Callable[[Tensor], Tensor], pairwise: Callab
         input, keep = input.reshape(1), False
     if input.shape[axis] == 0:
         raise OpError(f"{op}: dim {dim} of shape {input.shape} is empty")
-    index = arg_fn(input.data, axis=axis, keepdims=True)
+    index = arg_fn(input._data, axis=axis, keepdims=True)
     values = primitive.apply(input, index, axis=axis, keepdims=keep)
     indices = Tensor._wrap(index if keep else index.squeeze(axis))
     return ValuesIndices(values, indices)

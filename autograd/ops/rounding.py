@@ -16,6 +16,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..dtypes import name, result_type
 from ..function import Function
+from ..out import write_out
 from .arithmetic import BROADCAST_HINT
 from .unary import zeros_like
 
@@ -95,6 +96,7 @@ class Frac(Function):
 class Fmod(Function):
     """a - trunc(a / b) b, with the sign of a (C's fmod);  d/da = 1, d/db = -trunc(a / b)."""
 
+    node_name = "FmodBackward1"  # fmod(Tensor, Tensor); a number divisor is FmodBackward0
     saved_inputs = (0, 1)
     hint = BROADCAST_HINT
 
@@ -118,6 +120,7 @@ class Remainder(Function):
     differs from b's (so -0.0 % 2 stays -0.0).
     """
 
+    node_name = "RemainderBackward1"  # remainder(Tensor, Tensor); a number divisor: ...Backward0
     saved_inputs = (0, 1)
     hint = BROADCAST_HINT
 
@@ -148,27 +151,37 @@ def _operands(op: str, a: Any, b: Any) -> tuple[Array, Array]:
     return a, b
 
 
-def floor(input: Tensor) -> Tensor:
+# PyTorch's names for the forms of the call (see Function.named); a number is no input of
+# PyTorch's overload. ``2 % x`` is PyTorch's ``NotImplemented`` node (it has no derivative
+# there); ndgrad differentiates it and names it as ``x % 2``.
+_ROUND_DECIMALS = Round.named("RoundBackward1")
+_FMOD_SCALAR = Fmod.named("FmodBackward0", shown_inputs=(0,))
+_REMAINDER_SCALAR = Remainder.named("RemainderBackward0", shown_inputs=(0,))
+_RREMAINDER = Remainder.named("RemainderBackward0", shown_inputs=(1,))
+
+
+def floor(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The largest integer <= x elementwise (integer tensors are returned as they are)."""
-    return Floor.apply(input)
+    return write_out(Floor.apply(input), out, "floor", input, same_dtype=True)
 
 
-def ceil(input: Tensor) -> Tensor:
+def ceil(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The smallest integer >= x elementwise (integer tensors are returned as they are)."""
-    return Ceil.apply(input)
+    return write_out(Ceil.apply(input), out, "ceil", input, same_dtype=True)
 
 
-def trunc(input: Tensor) -> Tensor:
+def trunc(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Round toward zero elementwise. Alias: ``fix``."""
-    return Trunc.apply(input)
+    return write_out(Trunc.apply(input), out, "trunc", input, same_dtype=True)
 
 
-def fix(input: Tensor) -> Tensor:
+def fix(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Alias of ``trunc``: x rounded toward zero."""
-    return Trunc.apply(input)
+    return write_out(Trunc.apply(input), out, "fix", input, same_dtype=True)
 
 
-def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001 - PyTorch's name
+def round(input: Tensor, *, decimals: int = 0,
+          out: Tensor | None = None) -> Tensor:  # noqa: A001 - PyTorch's name
     """Round to the nearest integer (halves to even), or to ``decimals`` decimal places.
 
     Example:
@@ -177,23 +190,25 @@ def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001 - PyTorc
     """
     if type(decimals) is not int:
         raise TypeError(f"round: decimals must be an int, got {type(decimals).__name__}")
-    return Round.apply(input, decimals=decimals)
+    return write_out((_ROUND_DECIMALS if decimals else Round).apply(input, decimals=decimals), out, "round",
+                     input, same_dtype=True)
 
 
-def frac(input: Tensor) -> Tensor:
+def frac(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The fractional part ``x - trunc(x)``, with the sign of x (floating point tensors only)."""
-    return Frac.apply(input)
+    return write_out(Frac.apply(input), out, "frac", input, same_dtype=True)
 
 
-def fmod(input: Tensor, other: Tensor | float) -> Tensor:
+def fmod(input: Tensor, other: Tensor | float, *, out: Tensor | None = None) -> Tensor:
     """C-style remainder of ``input / other``: the result has the sign of ``input``."""
     if not isinstance(input, Tensor):
         raise TypeError(f"fmod: input must be a Tensor, got {type(input).__name__}. "
                         "Hint: wrap it with ag.tensor(...)")
-    return Fmod.apply(input, other)
+    return write_out((Fmod if isinstance(other, Tensor) else _FMOD_SCALAR).apply(input, other), out, "fmod",
+                     input, other)
 
 
-def remainder(input: Tensor | float, other: Tensor | float) -> Tensor:
+def remainder(input: Tensor | float, other: Tensor | float, *, out: Tensor | None = None) -> Tensor:
     """Python-style remainder of ``input / other``: the result has the sign of ``other``.
 
     Either operand may be a number (not both).
@@ -201,7 +216,9 @@ def remainder(input: Tensor | float, other: Tensor | float) -> Tensor:
     if not (isinstance(input, Tensor) or isinstance(other, Tensor)):
         raise TypeError("remainder: at least one of input and other must be a Tensor, got "
                         f"{type(input).__name__} and {type(other).__name__}")
-    return Remainder.apply(input, other)
+    op = Remainder if isinstance(other, Tensor) else _REMAINDER_SCALAR
+    return write_out((op if isinstance(input, Tensor) else _RREMAINDER).apply(input, other), out, "remainder",
+                     input, other)
 
 
 def rremainder(input: Tensor, other: float) -> Tensor:

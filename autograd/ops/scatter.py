@@ -15,8 +15,9 @@ import numpy as np
 
 from .. import dtypes
 from .._tensor import Tensor
-from ..function import Function, OpError
+from ..function import Function, OpError, name_node
 from ..inplace import apply_inplace
+from ..out import write_out
 from .dims import normalize_dim
 from .indexing import Gather, IndexAdd, ScatterAdd, gather, gather_window, getitem, index_put
 from .movement import clone, expand, reshape
@@ -67,9 +68,12 @@ class Scatter(Function):
         return grad_x, grad_src
 
 
+_SCATTER_VALUE = Scatter.named("ScatterBackward1", shown_inputs=(0,))  # PyTorch's scatter.value
+
+
 # ---- argument checks ------------------------------------------------------------------------
 def _bool_mask(op: str, mask: Any) -> Array:
-    array = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+    array = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
     if array.dtype != np.bool_:
         raise TypeError(f"{op}: mask must be a bool tensor, got {array.dtype}. "
                         "Hint: compare first (x > 0) or call .bool()")
@@ -77,7 +81,7 @@ def _bool_mask(op: str, mask: Any) -> Array:
 
 
 def _index_array(op: str, index: Any) -> Array:
-    array = index.data if isinstance(index, Tensor) else np.asarray(index)
+    array = index._data if isinstance(index, Tensor) else np.asarray(index)
     if array.dtype.kind not in "iu":
         raise TypeError(f"{op}: index must be an integer tensor, got {array.dtype}. "
                         "Hint: convert with .long()")
@@ -124,12 +128,14 @@ def _scatter_checks(op: str, input: Tensor, dim: int, index: Any,
     array = _index_array(op, index)
     if array.size == 0:
         return axis, array
+    if array.ndim == 0 and input.ndim == 1:  # PyTorch counts a 0-d index as 1-d
+        array = array.reshape(1)
     if array.ndim != input.ndim:
         raise IndexError(f"{op}: index has {array.ndim} dims but the input {input.shape} has "
                          f"{input.ndim}; they must match")
     if src is not None:
         _same_dtype(op, input, src, "src")
-        if src.ndim != input.ndim:
+        if max(src.ndim, 1) != max(input.ndim, 1):
             raise IndexError(f"{op}: src has {src.ndim} dims but the input {input.shape} has "
                              f"{input.ndim}; they must match")
     too_big = any(i > n for d, (i, n) in enumerate(zip(array.shape, input.shape)) if d != axis)
@@ -154,9 +160,9 @@ def masked_fill(input: Tensor, mask: Tensor, value: Tensor | float) -> Tensor:
             raise OpError(f"masked_fill: value must be a number or a 0-d tensor, got shape "
                           f"{value.shape}")
         fill: Any = value.to(input.dtype)
-    else:
-        fill = np.asarray(value).astype(input.dtype)
-    return where(cond, fill, input)
+        return name_node(where(cond, fill, input), "MaskedFillBackward1", shown_inputs=(2, 1))
+    fill = np.asarray(value).astype(input.dtype)
+    return name_node(where(cond, fill, input), "MaskedFillBackward0", shown_inputs=(2,))
 
 
 def masked_fill_(self: Tensor, mask: Tensor, value: Tensor | float) -> Tensor:
@@ -172,8 +178,11 @@ def masked_fill_(self: Tensor, mask: Tensor, value: Tensor | float) -> Tensor:
     return apply_inplace(self, "masked_fill_", masked_fill, mask, value)
 
 
-def masked_select(input: Tensor, mask: Tensor) -> Tensor:
-    """The elements where ``mask`` (broadcast with ``input``) is True, as a 1-D tensor."""
+def masked_select(input: Tensor, mask: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The elements where ``mask`` (broadcast with ``input``) is True, as a 1-D tensor.
+
+    ``out=`` takes a tensor of the input's dtype, as in PyTorch.
+    """
     cond = _bool_mask("masked_select", mask)
     try:
         shape = np.broadcast_shapes(input.shape, cond.shape)
@@ -182,18 +191,25 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
                       f"the input's shape {input.shape}") from None
     if input.shape != shape:
         input = expand(input, shape)
-    return getitem(input, np.broadcast_to(cond, shape))
+    result = name_node(getitem(input, np.broadcast_to(cond, shape)), "MaskedSelectBackward0")
+    return write_out(result, out, "masked_select", input, mask, same_dtype=True)
 
 
 # ---- index_* ------------------------------------------------------------------------------
-def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
-    """The slices ``index[0], index[1], ...`` along ``dim`` (a copy; indices may repeat)."""
+def index_select(input: Tensor, dim: int, index: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The slices ``index[0], index[1], ...`` along ``dim`` (a copy; indices may repeat).
+
+    ``out=`` takes a tensor of the input's dtype, as in PyTorch.
+    """
     axis, array = _vector_index("index_select", input, dim, index)
     if input.ndim == 0:
         if len(array) != 1:
             raise IndexError(f"index_select: a 0-d tensor takes exactly one index, got {len(array)}")
-        return clone(input)
-    return getitem(input, (slice(None),) * axis + (array,))
+        result = clone(input)
+    else:
+        result = getitem(input, (slice(None),) * axis + (array,))
+    return write_out(name_node(result, "IndexSelectBackward0"), out, "index_select", input,
+                     same_dtype=True)
 
 
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: float = 1) -> Tensor:
@@ -206,7 +222,8 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
     if input.ndim == 0:
         return reshape(index_add(reshape(input, 1), 0, index, reshape(source, -1), alpha=alpha), ())
     scaled = source if alpha == 1 else source * alpha
-    return input + IndexAdd.apply(scaled, index=(slice(None),) * axis + (array,), shape=input.shape)
+    added = IndexAdd.apply(scaled, index=(slice(None),) * axis + (array,), shape=input.shape)
+    return name_node(input + added, "IndexAddBackward0")
 
 
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
@@ -218,7 +235,7 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
     _check_source("index_copy", input, axis, array, source)
     if input.ndim == 0:
         return reshape(index_copy(reshape(input, 1), 0, index, reshape(source, -1)), ())
-    return index_put(input, (slice(None),) * axis + (array,), source)
+    return name_node(index_put(input, (slice(None),) * axis + (array,), source), "IndexCopyBackward0")
 
 
 def index_add_(self: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: float = 1) -> Tensor:
@@ -268,7 +285,9 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Tensor | float | None =
         return reshape(Scatter.apply(reshape(input, 1), flat_src, index=array.reshape(1),
                                      axis=0), ())
     if src_tensor is None:
-        return Scatter.apply(input, np.asarray(fill).astype(input.dtype), index=array, axis=axis)
+        return _SCATTER_VALUE.apply(input, np.asarray(fill).astype(input.dtype), index=array, axis=axis)
+    if src_tensor.ndim == 0:  # with a 0-d index (PyTorch counts both as 1-d)
+        src_tensor = reshape(src_tensor, 1)
     return Scatter.apply(input, src_tensor, index=array, axis=axis)
 
 
@@ -282,9 +301,12 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     if input.ndim == 0:
         return reshape(scatter_add(reshape(input, 1), 0, Tensor._wrap(array.reshape(1)),
                                    reshape(src, 1)), ())
+    if src.ndim == 0:
+        src = reshape(src, 1)
     if src.shape != array.shape:
         src = getitem(src, window(array.shape))
-    return input + ScatterAdd.apply(src, index=array, axis=axis, shape=input.shape)
+    added = ScatterAdd.apply(src, index=array, axis=axis, shape=input.shape)
+    return name_node(input + added, "ScatterAddBackward0")
 
 
 def scatter_(self: Tensor, dim: int, index: Tensor, src: Tensor | float | None = None, *,

@@ -115,7 +115,7 @@ class ScatterReduce(Function):
         else:
             grad_x = g * ~self.hit
         if self._create_graph:
-            if (s.data == 0).any():
+            if (s._data == 0).any():
                 raise OpError("scatter_reduce: create_graph=True through reduce='prod' with zeros "
                               "in src is not supported")
             return grad_x, self._gather(g * out) / s

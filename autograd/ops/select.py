@@ -14,6 +14,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..dtypes import promote
 from ..function import Function
+from ..out import write_out
 from .arithmetic import BROADCAST_HINT
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class Minimum(Maximum):
 class Where(Function):
     """cond ? a : b elementwise;  d/da = cond, d/db = not cond (cond has no gradient)."""
 
+    shown_inputs = (1, 2)  # the condition is no edge of PyTorch's node
     saved_inputs = (0,)
     hint = BROADCAST_HINT
 
@@ -125,21 +127,23 @@ logical_xor: Callable[..., Tensor] = _logical(np.logical_xor, np.bitwise_xor)
 logical_not: Callable[..., Tensor] = _logical(np.logical_not, np.invert)
 
 
-def maximum(input: Tensor, other: Tensor | ArrayLike) -> Tensor:
+def maximum(input: Tensor, other: Tensor | ArrayLike, *, out: Tensor | None = None) -> Tensor:
     """Elementwise maximum, broadcasting; ties split the gradient evenly."""
-    return Maximum.apply(input, other)
+    return write_out(Maximum.apply(input, other), out, "maximum", input, other)
 
 
-def minimum(input: Tensor, other: Tensor | ArrayLike) -> Tensor:
+def minimum(input: Tensor, other: Tensor | ArrayLike, *, out: Tensor | None = None) -> Tensor:
     """Elementwise minimum, broadcasting; ties split the gradient evenly."""
-    return Minimum.apply(input, other)
+    return write_out(Minimum.apply(input, other), out, "minimum", input, other)
 
 
-def where(condition: Tensor | ArrayLike, input: Tensor | ArrayLike, other: Tensor | ArrayLike) -> Tensor:
+def where(condition: Tensor | ArrayLike, input: Tensor | ArrayLike, other: Tensor | ArrayLike,
+          *, out: Tensor | None = None) -> Tensor:
     """``input`` where ``condition`` holds, else ``other`` (broadcasting)."""
     if not isinstance(condition, Tensor):
         condition = np.asarray(condition)
-    return Where.apply(condition, input, other)
+    return write_out(Where.apply(condition, input, other), out, "where",
+                     condition, input, other, same_dtype=True)
 
 
 def tensor_where(self: Tensor, condition: Tensor | ArrayLike, other: Tensor | ArrayLike) -> Tensor:

@@ -21,6 +21,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..function import Function, OpError
+from ..out import write_outs
 from .dims import normalize_dim
 from .indexing import Gather
 from .reduce import Max, ValuesIndices
@@ -47,6 +48,8 @@ class Kthvalue(Max):
 class Median(Max):
     """median(dim) values: the lower median along a dim;  d/dx = 1 at its index, else 0."""
 
+    node_name = "MedianBackward1"  # median(Tensor, int dim)
+
 
 class Mode(Max):
     """mode(dim) values: the most frequent value along a dim;  d/dx = 1 at its index, else 0."""
@@ -57,6 +60,8 @@ class MedianAll(Function):
 
     d/dx = 1/k on each of the k elements equal to the median (the NaNs, for a NaN), else 0.
     """
+
+    node_name = "MedianBackward0"  # median(Tensor)
 
     def forward(self, x: Array) -> Array:
         flat = x.reshape(-1)
@@ -75,6 +80,9 @@ class MedianAll(Function):
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (g * self.weights,)
+
+
+_SORT_STABLE = Sort.named("SortBackward1")  # PyTorch's sort(stable=...) overload
 
 
 def _argsort(a: Array, axis: int, descending: bool) -> Array:
@@ -107,11 +115,12 @@ def _check_k(op: str, k: int, low: int, high: int, dim: int, shape: tuple[int, .
 
 
 def sort(input: Tensor, dim: int = -1, descending: bool = False,
-         stable: bool | None = False) -> ValuesIndices:
+         stable: bool | None = False, *, out: Any = None) -> ValuesIndices:
     """Sort along ``dim``; returns ``(values, indices)`` with ``input.gather(dim, indices) == values``.
 
     The sort is always stable (``stable`` is accepted for PyTorch's signature); NaN sorts last
-    (first when ``descending``).
+    (first when ``descending``). ``out=(values, indices)`` takes two tensors of the values'
+    dtype and int64.
 
     Example:
         >>> ag.sort(ag.tensor([3.0, 1.0, 2.0]))
@@ -120,11 +129,16 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False,
     _check_sortable("sort", input)
     axis = normalize_dim("sort", dim, input.ndim)
     x, was_0d = _as_1d(input)
-    index = _argsort(x.data, axis, bool(descending))
-    values = Sort.apply(x, index=index, axis=axis)
+    index = _argsort(x._data, axis, bool(descending))
+    values = (_SORT_STABLE if stable is True else Sort).apply(x, index=index, axis=axis)
     if was_0d:
-        return ValuesIndices(values.reshape(()), Tensor._wrap(index.reshape(())))
-    return ValuesIndices(values, Tensor._wrap(index))
+        values, index = values.reshape(()), index.reshape(())
+    return _pair(ValuesIndices(values, Tensor._wrap(index)), out, "sort", input)
+
+
+def _pair(result: ValuesIndices, out: Any, op: str, input: Tensor) -> ValuesIndices:
+    """``result``, or ``out=(values, indices)`` holding it (PyTorch's ``sort_out``/``topk_out``)."""
+    return result if out is None else ValuesIndices(*write_outs(result, out, op, input))
 
 
 def argsort(input: Tensor, dim: int = -1, descending: bool = False,
@@ -139,22 +153,22 @@ def msort(input: Tensor) -> Tensor:
 
 
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
-         sorted: bool = True) -> ValuesIndices:  # noqa: A002 - PyTorch's name
+         sorted: bool = True, *, out: Any = None) -> ValuesIndices:  # noqa: A002 - PyTorch's name
     """The ``k`` largest (``largest=False``: smallest) elements along ``dim`` and their indices.
 
     Values come sorted (largest first) also with ``sorted=False``; among equal values the
-    earlier index comes first.
+    earlier index comes first. ``out=(values, indices)`` as in ``sort``.
     """
     _check_sortable("topk", input)
     axis = normalize_dim("topk", dim, input.ndim)
     x, was_0d = _as_1d(input)
     _check_k("topk", k, 0, x.shape[axis], dim, tuple(input.shape))
-    order = _argsort(x.data, axis, descending=bool(largest))
+    order = _argsort(x._data, axis, descending=bool(largest))
     index = np.take(order, np.arange(int(k)), axis=axis)
     values = Topk.apply(x, index=index, axis=axis)
     if was_0d:
-        return ValuesIndices(values.reshape(()), Tensor._wrap(index.reshape(())))
-    return ValuesIndices(values, Tensor._wrap(index))
+        values, index = values.reshape(()), index.reshape(())
+    return _pair(ValuesIndices(values, Tensor._wrap(index)), out, "topk", input)
 
 
 def _select(op: str, primitive: type[Max], input: Tensor, dim: int, keepdim: bool,
@@ -173,7 +187,7 @@ def _select(op: str, primitive: type[Max], input: Tensor, dim: int, keepdim: boo
     if x.shape[axis] == 0:
         raise IndexError(f"{op}: dim {dim} of shape {tuple(input.shape)} is empty; expected "
                          "a reduction dim with at least one element")
-    rows = np.moveaxis(x.data, axis, -1)
+    rows = np.moveaxis(x._data, axis, -1)
     index = np.expand_dims(np.asarray(pick(rows), dtype=np.int64), axis)
     values = primitive.apply(x, index, axis=axis, keepdims=keep)
     return ValuesIndices(values, Tensor._wrap(index if keep else index.squeeze(axis)))

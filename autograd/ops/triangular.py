@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..function import Function, OpError
+from ..function import Function, OpError, name_node
 from ..inplace import apply_inplace
 from .dims import normalize_dim
 from .movement import clone
@@ -137,14 +137,17 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     return Diagonal.apply(input, offset=k, axis1=a1, axis2=a2)
 
 
+_DIAG_EMBED = DiagonalScatter.named("DiagEmbedBackward0")  # diag of a vector, as PyTorch names it
+
+
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """A vector's square matrix with it on the ``diagonal``-th diagonal, or a matrix's diagonal (a copy)."""
     k = _check_int("diag", "diagonal", diagonal)
     if input.ndim == 1:
         n = input.shape[0] + abs(k)
-        return DiagonalScatter.apply(input, shape=(n, n), offset=k, axis1=0, axis2=1)
-    if input.ndim == 2:
-        return clone(Diagonal.apply(input, offset=k, axis1=0, axis2=1))
+        return _DIAG_EMBED.apply(input, shape=(n, n), offset=k, axis1=0, axis2=1)
+    if input.ndim == 2:  # PyTorch's name for its copy of the diagonal
+        return name_node(clone(Diagonal.apply(input, offset=k, axis1=0, axis2=1)), "DiagonalBackward0_copy")
     raise OpError(f"diag: supports 1-D or 2-D tensors, got shape {input.shape}. "
                   "Hint: use diagonal(x, dim1=-2, dim2=-1) for the diagonals of a batch")
 
@@ -154,4 +157,4 @@ def trace(input: Tensor) -> Tensor:
     if input.ndim != 2:
         raise OpError(f"trace: expected a matrix (2-D), got shape {input.shape}. "
                       "Hint: use diagonal(x, dim1=-2, dim2=-1).sum(-1) for batches")
-    return Diagonal.apply(input, offset=0, axis1=0, axis2=1).sum()
+    return name_node(Diagonal.apply(input, offset=0, axis1=0, axis2=1).sum(), "TraceBackward0")

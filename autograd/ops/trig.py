@@ -15,6 +15,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..dtypes import as_float, name, result_type
 from ..function import Function
+from ..out import write_out
 from .arithmetic import BROADCAST_HINT
 from .exponential import Rsqrt, require_tensors
 
@@ -193,52 +194,52 @@ class Hypot(Function):
         return grad_a, grad_b
 
 
-def tan(input: Tensor) -> Tensor:
+def tan(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Tangent elementwise (radians)."""
-    return Tan.apply(input)
+    return write_out(Tan.apply(input), out, "tan", input)
 
 
-def sinh(input: Tensor) -> Tensor:
+def sinh(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Hyperbolic sine elementwise."""
-    return Sinh.apply(input)
+    return write_out(Sinh.apply(input), out, "sinh", input)
 
 
-def cosh(input: Tensor) -> Tensor:
+def cosh(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Hyperbolic cosine elementwise."""
-    return Cosh.apply(input)
+    return write_out(Cosh.apply(input), out, "cosh", input)
 
 
-def asin(input: Tensor) -> Tensor:
+def asin(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Inverse sine elementwise (nan outside [-1, 1]). Alias: ``arcsin``."""
-    return Asin.apply(input)
+    return write_out(Asin.apply(input), out, "asin", input)
 
 
-def acos(input: Tensor) -> Tensor:
+def acos(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Inverse cosine elementwise (nan outside [-1, 1]). Alias: ``arccos``."""
-    return Acos.apply(input)
+    return write_out(Acos.apply(input), out, "acos", input)
 
 
-def atan(input: Tensor) -> Tensor:
+def atan(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Inverse tangent elementwise, in (-pi/2, pi/2). Alias: ``arctan``."""
-    return Atan.apply(input)
+    return write_out(Atan.apply(input), out, "atan", input)
 
 
-def asinh(input: Tensor) -> Tensor:
+def asinh(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Inverse hyperbolic sine elementwise. Alias: ``arcsinh``."""
-    return Asinh.apply(input)
+    return write_out(Asinh.apply(input), out, "asinh", input)
 
 
-def acosh(input: Tensor) -> Tensor:
+def acosh(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Inverse hyperbolic cosine elementwise (nan below 1). Alias: ``arccosh``."""
-    return Acosh.apply(input)
+    return write_out(Acosh.apply(input), out, "acosh", input)
 
 
-def atanh(input: Tensor) -> Tensor:
+def atanh(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Inverse hyperbolic tangent elementwise (+-inf at +-1, nan outside). Alias: ``arctanh``."""
-    return Atanh.apply(input)
+    return write_out(Atanh.apply(input), out, "atanh", input)
 
 
-def atan2(input: Tensor, other: Tensor) -> Tensor:
+def atan2(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The angle of the point (other, input), in [-pi, pi], broadcasting. Alias: ``arctan2``.
 
     Example:
@@ -246,13 +247,13 @@ def atan2(input: Tensor, other: Tensor) -> Tensor:
         tensor([2.3562])
     """
     require_tensors("atan2", input, other)
-    return Atan2.apply(input, other)
+    return write_out(Atan2.apply(input, other), out, "atan2", input, other)
 
 
-def hypot(input: Tensor, other: Tensor) -> Tensor:
+def hypot(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """sqrt(input^2 + other^2) elementwise, broadcasting, without overflow."""
     require_tensors("hypot", input, other)
-    return Hypot.apply(input, other)
+    return write_out(Hypot.apply(input, other), out, "hypot", input, other)
 
 
 arcsin = asin

@@ -16,7 +16,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..dtypes import as_float, result_type
-from ..function import Function, OpError
+from ..function import Function, OpError, name_node
+from ..out import write_out
 from ._erf import erf as _erf_float64
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class Log(Function):
 class Log1p(Function):
     """ln(1 + x), accurate for tiny x;  d/dx = 1 / (1 + x)."""
 
+    node_name = "Log1PBackward0"  # PyTorch's spelling
     saved_inputs = (0,)
 
     def forward(self, x: Array) -> Array:
@@ -219,6 +221,7 @@ class NanToNum(Function):
 class Clamp(Function):
     """min(max(x, lo), hi);  d/dx = 1 where lo <= x <= hi, else 0."""
 
+    node_name = "ClampBackward1"  # clamp(Tensor, Scalar?, Scalar?)
     saved_inputs = (0,)
 
     def forward(self, x: Array, lo: float | None, hi: float | None) -> Array:
@@ -237,59 +240,64 @@ class Clamp(Function):
         return (g,)
 
 
-def exp(input: Tensor) -> Tensor:
+_CLAMP_MIN = Clamp.named("ClampMinBackward0")
+_CLAMP_MAX = Clamp.named("ClampMaxBackward0")
+_SGN = Sign.named("SgnBackward0")
+
+
+def exp(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """e^x elementwise."""
-    return Exp.apply(input)
+    return write_out(Exp.apply(input), out, "exp", input)
 
 
-def log(input: Tensor) -> Tensor:
+def log(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Natural logarithm elementwise."""
-    return Log.apply(input)
+    return write_out(Log.apply(input), out, "log", input)
 
 
-def log1p(input: Tensor) -> Tensor:
+def log1p(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """ln(1 + x) elementwise, accurate where |x| is tiny."""
-    return Log1p.apply(input)
+    return write_out(Log1p.apply(input), out, "log1p", input)
 
 
-def expm1(input: Tensor) -> Tensor:
+def expm1(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """e^x - 1 elementwise, accurate where |x| is tiny."""
-    return Expm1.apply(input)
+    return write_out(Expm1.apply(input), out, "expm1", input)
 
 
-def erf(input: Tensor) -> Tensor:
+def erf(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The error function 2/sqrt(pi) int_0^x e^(-t^2) dt elementwise, accurate to float64.
 
     Example:
         >>> ag.tensor([0.0, 1.0], dtype=ag.float64).erf()
         tensor([0.0000, 0.8427], dtype=ag.float64)
     """
-    return Erf.apply(input)
+    return write_out(Erf.apply(input), out, "erf", input)
 
 
-def sqrt(input: Tensor) -> Tensor:
+def sqrt(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Square root elementwise."""
-    return Sqrt.apply(input)
+    return write_out(Sqrt.apply(input), out, "sqrt", input)
 
 
-def sin(input: Tensor) -> Tensor:
+def sin(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Sine elementwise (radians)."""
-    return Sin.apply(input)
+    return write_out(Sin.apply(input), out, "sin", input)
 
 
-def cos(input: Tensor) -> Tensor:
+def cos(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Cosine elementwise (radians)."""
-    return Cos.apply(input)
+    return write_out(Cos.apply(input), out, "cos", input)
 
 
-def tanh(input: Tensor) -> Tensor:
+def tanh(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Hyperbolic tangent, finite for all inputs."""
-    return Tanh.apply(input)
+    return write_out(Tanh.apply(input), out, "tanh", input)
 
 
-def sigmoid(input: Tensor) -> Tensor:
+def sigmoid(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Logistic function 1 / (1 + e^-x), finite for all inputs."""
-    return Sigmoid.apply(input)
+    return write_out(Sigmoid.apply(input), out, "sigmoid", input)
 
 
 def relu(input: Tensor) -> Tensor:
@@ -297,43 +305,63 @@ def relu(input: Tensor) -> Tensor:
     return Relu.apply(input)
 
 
-def abs(input: Tensor) -> Tensor:  # noqa: A001 - PyTorch's name
+def abs(input: Tensor, *, out: Tensor | None = None) -> Tensor:  # noqa: A001 - PyTorch's name
     """|x| elementwise."""
-    return Abs.apply(input)
+    return write_out(Abs.apply(input), out, "abs", input, same_dtype=True)
 
 
-def sign(input: Tensor) -> Tensor:
+def sign(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """-1, 0 or 1 elementwise."""
-    return Sign.apply(input)
+    return write_out(Sign.apply(input), out, "sign", input, same_dtype=True)
 
 
 def clamp(input: Tensor, min: Tensor | float | None = None,  # noqa: A002 - PyTorch's names
-          max: Tensor | float | None = None) -> Tensor:  # noqa: A002
+          max: Tensor | float | None = None, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
     """Limit values to [min, max]; either bound may be None or a tensor. Alias: ``clip``.
 
     With tensor bounds, as in PyTorch, ``input`` gets the gradient where min <= x <= max
     (ties included), ``min`` where x < min and ``max`` where x > max.
     """
+    return write_out(_clamp(input, min, max, Clamp, "ClampBackward0"), out, "clamp",
+                     input, min, max, same_dtype=_numbers(min, max))
+
+
+def _clamp(input: Tensor, min: Tensor | float | None, max: Tensor | float | None,  # noqa: A002
+           scalar_bounds: type[Clamp], tensor_bounds: str) -> Tensor:
+    """Clamp with number bounds (one node, ``scalar_bounds``) or tensor bounds (``where`` nodes).
+
+    PyTorch names each of clamp, clamp_min and clamp_max; with tensor bounds the last
+    ``where`` is named ``tensor_bounds``.
+    """
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         from .select import where
 
         lower = input if min is None else where(input < min, min, input)
-        return lower if max is None else where(lower > max, max, lower)
-    return Clamp.apply(input, lo=min, hi=max)
+        return name_node(lower if max is None else where(lower > max, max, lower), tensor_bounds)
+    return scalar_bounds.apply(input, lo=min, hi=max)
 
 
-def clamp_min(input: Tensor, min: Tensor | float) -> Tensor:  # noqa: A002 - PyTorch's name
+def _numbers(*bounds: Tensor | float | None) -> bool:
+    """Number bounds: PyTorch's clamp then writes only into an ``out=`` of the input's dtype."""
+    return not any(isinstance(b, Tensor) for b in bounds)
+
+
+def clamp_min(input: Tensor, min: Tensor | float,
+              *, out: Tensor | None = None) -> Tensor:  # noqa: A002 - PyTorch's name
     """max(x, min) elementwise; ``input`` gets the gradient where x >= min (ties included)."""
-    return clamp(input, min=min)
+    return write_out(_clamp(input, min, None, _CLAMP_MIN, "ClampMinBackward1"), out, "clamp_min",
+                     input, min, same_dtype=_numbers(min))
 
 
-def clamp_max(input: Tensor, max: Tensor | float) -> Tensor:  # noqa: A002 - PyTorch's name
+def clamp_max(input: Tensor, max: Tensor | float,
+              *, out: Tensor | None = None) -> Tensor:  # noqa: A002 - PyTorch's name
     """min(x, max) elementwise; ``input`` gets the gradient where x <= max (ties included)."""
-    return clamp(input, max=max)
+    return write_out(_clamp(input, None, max, _CLAMP_MAX, "ClampMaxBackward1"), out, "clamp_max",
+                     input, max, same_dtype=_numbers(max))
 
 
 def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
-               neginf: float | None = None) -> Tensor:
+               neginf: float | None = None, *, out: Tensor | None = None) -> Tensor:
     """Replace nan by ``nan``, +inf by ``posinf`` and -inf by ``neginf``.
 
     The infinities default to the dtype's largest and lowest finite values, as in PyTorch;
@@ -343,12 +371,13 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
         >>> ag.nan_to_num(ag.tensor([float("nan"), 1.0, float("inf")]), posinf=9.0)
         tensor([0., 1., 9.])
     """
-    return NanToNum.apply(input, nan=nan, posinf=posinf, neginf=neginf)
+    return write_out(NanToNum.apply(input, nan=nan, posinf=posinf, neginf=neginf), out, "nan_to_num",
+                     input, same_dtype=True)
 
 
-def sgn(input: Tensor) -> Tensor:
+def sgn(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The sign of each element; for real tensors the same as ``sign``."""
-    return Sign.apply(input)
+    return write_out(_SGN.apply(input), out, "sgn", input, same_dtype=True)
 
 
 absolute = abs

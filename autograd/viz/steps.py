@@ -81,7 +81,7 @@ class _Labels:
 
 
 def _copy(grad: Value) -> Array:
-    return np.array(grad.data if isinstance(grad, Tensor) else grad, copy=True)
+    return np.array(grad._data if isinstance(grad, Tensor) else grad, copy=True)
 
 
 def backward_steps(root: Tensor, gradient: Tensor | ArrayLike | None = None,

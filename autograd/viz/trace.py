@@ -41,7 +41,7 @@ class Value:
         self.kind = "value" if producer is not None else "leaf"
         self.names: list[str] = []
         self.shape: Shape | None = tensor.shape if tensor is not None else None
-        self.dtype: np.dtype[Any] | None = tensor.dtype if tensor is not None else None
+        self.dtype: np.dtype[Any] | None = tensor._data.dtype if tensor is not None else None
         self.data: Array | None = None
         self.grad: Array | None = None
 
@@ -149,9 +149,9 @@ def _fill(values: dict[int, Value], steps: Iterable[BackwardStep] | None) -> Non
     for value in values.values():
         tensor = value.tensor
         if tensor is not None:
-            value.shape, value.dtype, value.data = tensor.shape, tensor.dtype, tensor.data
+            value.shape, value.dtype, value.data = tensor.shape, tensor._data.dtype, tensor._data
             if tensor._grad is not None:
-                value.grad = tensor._grad.data
+                value.grad = tensor._grad._data
         elif value.data is None and value.producer is not None:
             out = value.producer._out
             value.data = out if isinstance(out, np.ndarray) else None

@@ -10,7 +10,7 @@ import math
 import warnings
 
 import autograd as ag
-from autograd import Tensor, elu, leaky_relu, softplus
+from autograd import Tensor, elu, leaky_relu, name_node, softplus
 from autograd.types import DTypeLike
 
 __all__ = ["relu", "leaky_relu", "elu", "gelu", "silu", "sigmoid", "tanh", "softplus",
@@ -34,7 +34,7 @@ def tanh(input: Tensor) -> Tensor:
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """SiLU (a.k.a. swish): x * sigmoid(x)."""
-    return input * ag.sigmoid(input)
+    return name_node(input * ag.sigmoid(input), "SiluBackward0")  # one node in PyTorch
 
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -45,16 +45,17 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
     With ``approximate='tanh'``: x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
     """
-    if approximate == "none":
-        return input * 0.5 * (1.0 + ag.erf(input * (1.0 / math.sqrt(2.0))))
+    if approximate == "none":  # PyTorch's one node, either way
+        return name_node(input * 0.5 * (1.0 + ag.erf(input * (1.0 / math.sqrt(2.0)))), "GeluBackward0")
     if approximate == "tanh":
-        return input * 0.5 * (1.0 + ag.tanh(_SQRT_2_OVER_PI * (input + 0.044715 * input ** 3)))
+        inner = _SQRT_2_OVER_PI * (input + 0.044715 * input ** 3)
+        return name_node(input * 0.5 * (1.0 + ag.tanh(inner)), "GeluBackward0")
     raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
 def logsigmoid(input: Tensor) -> Tensor:
     """Log-sigmoid: log sigmoid(x) = -softplus(-x), stable for large |x|."""
-    return -softplus(-input, threshold=math.inf)
+    return name_node(-softplus(-input, threshold=math.inf), "LogSigmoidBackward0")
 
 
 def _softmax_dim(name: str, ndim: int, dim: int | None) -> int:

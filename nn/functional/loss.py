@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 import autograd as ag
-from autograd import Tensor
+from autograd import Tensor, name_node
 from autograd.types import ArrayLike
 
 __all__ = ["mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "binary_cross_entropy",
@@ -56,7 +56,7 @@ def _same_shape(name: str, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """(x - y)^2."""
     target = _same_shape("mse_loss", input, target)
-    return _reduce((input - target) ** 2, reduction, "mse_loss")
+    return name_node(_reduce((input - target) ** 2, reduction, "mse_loss"), "MseLossBackward0")
 
 
 def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
@@ -74,7 +74,8 @@ def _quadratic_near_zero(diff: Tensor, width: float) -> Tensor:
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0) -> Tensor:
     """0.5 d^2 if |d| < delta, else delta (|d| - delta/2), with d = x - y."""
     target = _same_shape("huber_loss", input, target)
-    return _reduce(_quadratic_near_zero(input - target, delta), reduction, "huber_loss")
+    loss = _reduce(_quadratic_near_zero(input - target, delta), reduction, "huber_loss")
+    return name_node(loss, "HuberLossBackward0")
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", beta: float = 1.0) -> Tensor:
@@ -82,7 +83,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", beta:
     target = _same_shape("smooth_l1_loss", input, target)
     diff = input - target
     loss = ag.abs(diff) if beta == 0 else _quadratic_near_zero(diff, beta) / beta
-    return _reduce(loss, reduction, "smooth_l1_loss")
+    return name_node(_reduce(loss, reduction, "smooth_l1_loss"), "SmoothL1LossBackward0")
 
 
 def _require_tensor(name: str, value: object) -> None:
@@ -118,7 +119,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | ArrayLi
     Example:
         >>> p = ag.tensor([0.9, 0.2], requires_grad=True)
         >>> binary_cross_entropy(p, ag.tensor([1.0, 0.0]))
-        tensor(0.1643, grad_fn=<MeanBackward0>)
+        tensor(0.1643, grad_fn=<BinaryCrossEntropyBackward0>)
     """
     _require_tensor("input", input)
     _require_tensor("target", target)
@@ -145,7 +146,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | ArrayLi
                              f"broadcast to the input shape {input.shape}. Hint: aligned from "
                              "the right, each weight dim must be 1 or equal the input's")
         loss = loss * weight
-    return _reduce(loss, reduction, "binary_cross_entropy")
+    return name_node(_reduce(loss, reduction, "binary_cross_entropy"), "BinaryCrossEntropyBackward0")
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
@@ -160,7 +161,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
     loss = (1.0 - target) * input + log_weight * ag.softplus(-input, threshold=math.inf)
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
+    loss = _reduce(loss, reduction, "binary_cross_entropy_with_logits")
+    return name_node(loss, "BinaryCrossEntropyWithLogitsBackward0")
 
 
 def _class_targets(name: str, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
@@ -187,7 +189,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | ArrayLike | None = 
     target = _class_targets("nll_loss", input, target)
     class_dim = 1 if input.ndim >= 2 else 0
     classes = input.shape[class_dim]
-    labels = target.data
+    labels = target.numpy()
     valid = labels != ignore_index
     kept = labels[valid]
     bad = kept[(kept < 0) | (kept >= classes)]
@@ -200,9 +202,9 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | ArrayLike | None = 
     if weight is not None:
         sample_weight = sample_weight * _as_tensor(weight).to(input.dtype)[safe]
     loss = -picked * sample_weight
-    if reduction == "mean":
-        return loss.sum() / sample_weight.sum()
-    return _reduce(loss, reduction, "nll_loss")
+    loss = loss.sum() / sample_weight.sum() if reduction == "mean" else _reduce(loss, reduction, "nll_loss")
+    # PyTorch's one node (nll_loss2d for inputs with dims after the class dim)
+    return name_node(loss, "NllLoss2DBackward0" if input.ndim > 2 else "NllLossBackward0")
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | ArrayLike | None = None,
@@ -218,7 +220,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | ArrayLike | No
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     if _fused_cross_entropy_applies(input, target, weight, ignore_index, reduction,
                                     label_smoothing):
-        return ag.cross_entropy(input, target.data, reduction)
+        return ag.cross_entropy(input, target.numpy(), reduction)
     class_dim = 1 if input.ndim >= 2 else 0
     classes = input.shape[class_dim]
     log_p = ag.log_softmax(input, class_dim)
@@ -234,14 +236,14 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | ArrayLike | No
     nll = nll_loss(log_p, target, weight, ignore_index, reduction)
     if label_smoothing == 0:
         return nll
-    valid = ag.tensor(target.data != ignore_index)
+    valid = ag.tensor(target.numpy() != ignore_index)
     smooth = -(log_p if class_weight is None else log_p * class_weight).sum(class_dim)
     smooth = ag.where(valid, smooth, 0.0)
     if reduction == "mean":
         if weight is None:
             denominator = valid.sum()
         else:
-            denominator = _as_tensor(weight).to(input.dtype)[target.data[valid.data]].sum()
+            denominator = _as_tensor(weight).to(input.dtype)[target.numpy()[valid.numpy()]].sum()
         smooth = smooth.sum() / denominator
     else:
         smooth = _reduce(smooth, reduction, "cross_entropy")
@@ -259,7 +261,7 @@ def _fused_cross_entropy_applies(input: Tensor, target: Tensor | ArrayLike,
             and reduction in ("mean", "sum") and input.ndim == 2 and target.dtype.kind in "iu"
             and target.shape == input.shape[:1] and input.dtype.kind == "f" and target.numel()):
         return False
-    labels = target.data
+    labels = target.numpy()
     return bool(labels.min() >= 0 and labels.max() < input.shape[1]
                 and (ignore_index < 0 or not (labels == ignore_index).any()))
 
@@ -275,4 +277,6 @@ def _cross_entropy_soft(log_p: Tensor, target: Tensor, class_weight: Tensor | No
         target = target * (1 - label_smoothing) + label_smoothing / classes
     terms = log_p * target if class_weight is None else log_p * target * class_weight
     loss = -terms.sum(class_dim)
-    return _reduce(loss, reduction, "cross_entropy")
+    # PyTorch negates last and divides the sum by the batch size for 'mean'
+    return name_node(_reduce(loss, reduction, "cross_entropy"),
+                     "DivBackward1" if reduction == "mean" else "NegBackward0")
