@@ -53,7 +53,7 @@ from .factories import (
     zeros,
     zeros_like,
 )
-from .function import Function, OpError, name_node
+from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (
     enable_grad,
     inference_mode,
@@ -199,6 +199,7 @@ from .ops.unary import (
     sqrt,
     tanh,
 )
+from .primitive import OpError, Primitive, name_node
 from .printing import set_printoptions
 from .random import (
     Generator,
@@ -248,7 +249,8 @@ __all__ = [  # the public names (strict type checkers see only these as re-expor
     "int8", "int16", "int32", "int64", "uint8", "backward", "grad", "zero_grads", "arange",
     "empty", "empty_like", "eye", "from_numpy", "full", "full_like", "linspace", "ones",
     "ones_like", "rand", "rand_like", "randint", "randn", "randn_like", "randperm", "tensor",
-    "zeros", "zeros_like", "Function", "OpError", "name_node", "enable_grad", "is_grad_enabled", "no_grad",
+    "zeros", "zeros_like", "Function", "FunctionCtx", "once_differentiable", "Primitive", "OpError",
+    "name_node", "enable_grad", "is_grad_enabled", "no_grad",
     "set_grad_enabled", "gradcheck", "gradgradcheck", "RemovableHandle", "increment_version",
     "elu", "leaky_relu", "softplus", "add", "div", "mul", "neg", "pow", "sub", "gather",
     "binary_cross_entropy", "cross_entropy", "linear", "matmul", "mm", "broadcast_to", "cat",

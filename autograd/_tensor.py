@@ -21,7 +21,7 @@ from .size import Size
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
-    from .function import Function
+    from .primitive import Primitive
     from .types import Array, ArrayLike, DTypeLike, Value
 
 
@@ -107,14 +107,14 @@ class Tensor:
                 (data[0]._data,) if len(data) == 1 and isinstance(data[0], Tensor) else data, dtype)
         self._grad: Tensor | None = None
         self._requires_grad: bool = False
-        self.grad_fn: Function | None = None
+        self.grad_fn: Primitive | None = None
         self._view: tuple[Tensor, Any] | None = None  # (base, index) when this tensor is a view of base
         self._hooks: dict[int, Callable[[Tensor], Any]] | None = None
         if requires_grad:
             self.requires_grad = True
 
     @staticmethod
-    def _wrap(data: Array, grad_fn: Function | None = None) -> Tensor:
+    def _wrap(data: Array, grad_fn: Primitive | None = None) -> Tensor:
         """Wrap an array without copying (internal fast path used by every op)."""
         t = _new_tensor(Tensor)
         t._data = data

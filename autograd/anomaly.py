@@ -17,7 +17,7 @@ from .grad_mode import Switch
 if TYPE_CHECKING:
     from types import FrameType
 
-    from .function import Function
+    from .primitive import Primitive
     from .types import Array
 
 _PACKAGE_DIRS = tuple(
@@ -63,7 +63,7 @@ def user_call_site() -> str:
     return f"{frame.f_code.co_filename}:{frame.f_lineno}: {code}"
 
 
-def check_finite(array: Array, what: str, node: Function) -> None:
+def check_finite(array: Array, what: str, node: Primitive) -> None:
     """Raise if a float array holds NaN or inf, naming the op and its creation site."""
     if array.dtype.kind != "f" or np.isfinite(array).all():
         return

@@ -15,8 +15,8 @@ from . import dtypes
 from ._tensor import Tensor
 from .device import DeviceError
 from .factories import _new, _size
-from .function import OpError
 from .ops.movement import Transpose
+from .primitive import OpError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -23,19 +23,19 @@ import numpy as np
 
 from . import anomaly, grad_mode
 from ._tensor import Tensor
-from .function import Function
+from .primitive import Primitive
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 
     from .types import Array, ArrayLike, Value
 
-    Step = tuple[Function | Tensor, Value, list[Value | None] | None, bool]  # backward_pass's steps
+    Step = tuple[Primitive | Tensor, Value, list[Value | None] | None, bool]  # backward_pass's steps
 
 
-def topological_order(roots: Iterable[Function]) -> list[Function]:
+def topological_order(roots: Iterable[Primitive]) -> list[Primitive]:
     """Nodes reachable from ``roots``, each after every node that uses its output."""
-    order: list[Function]
+    order: list[Primitive]
     visited: set[int]
     order, visited = [], set()
     stack = [(node, False) for node in roots]
@@ -49,21 +49,21 @@ def topological_order(roots: Iterable[Function]) -> list[Function]:
         visited.add(id(node))
         stack.append((node, True))
         for edge in node.next_edges:
-            if isinstance(edge, Function) and id(edge) not in visited:
+            if isinstance(edge, Primitive) and id(edge) not in visited:
                 stack.append((edge, False))
     order.reverse()
     return order
 
 
-def reachable(roots: Iterable[Function | Tensor],
-              stop: Collection[int] = frozenset()) -> list[Function | Tensor]:
+def reachable(roots: Iterable[Primitive | Tensor],
+              stop: Collection[int] = frozenset()) -> list[Primitive | Tensor]:
     """Nodes and leaf Tensors reachable from ``roots`` (nodes or leaves), breadth-first, each once.
 
     The nearest the roots come first; objects whose id is in ``stop`` are not entered.
     """
-    order: list[Function | Tensor]
+    order: list[Primitive | Tensor]
     order, seen = [], set(stop)
-    queue: deque[Function | Tensor] = deque()
+    queue: deque[Primitive | Tensor] = deque()
     for obj in roots:
         if id(obj) not in seen:
             seen.add(id(obj))
@@ -92,7 +92,7 @@ class GradientSums:
         self.create_graph = create_graph
         self.slots: dict[int, list[Any]] = {}  # id(target): [target, grad, owned]
 
-    def add(self, target: Function | Tensor, grad: Value, owned: bool) -> None:
+    def add(self, target: Primitive | Tensor, grad: Value, owned: bool) -> None:
         """Add ``grad`` to ``target``'s pending sum (``owned``: the pass alone holds ``grad``)."""
         slot = self.slots.get(id(target))
         if slot is None:
@@ -105,7 +105,7 @@ class GradientSums:
         else:
             slot[1] += grad
 
-    def pop(self, target: Function | Tensor) -> tuple[Value | None, bool]:
+    def pop(self, target: Primitive | Tensor) -> tuple[Value | None, bool]:
         """``(grad, owned)`` for ``target``, or ``(None, False)`` if nothing reached it."""
         slot = self.slots.pop(id(target), None)
         return (None, False) if slot is None else (slot[1], slot[2])
@@ -156,7 +156,7 @@ def _run_hooks(hooks: dict[int, Callable[[Tensor], Any]], grad: Value, owned: bo
     return grad, owned and not replaced
 
 
-def _nodes_leading_to(order: list[Function], targets: set[int]) -> set[int]:
+def _nodes_leading_to(order: list[Primitive], targets: set[int]) -> set[int]:
     """Ids of the nodes from which some target (node or leaf) can be reached."""
     useful: set[int] = set()
     for node in reversed(order):
@@ -166,7 +166,7 @@ def _nodes_leading_to(order: list[Function], targets: set[int]) -> set[int]:
     return useful
 
 
-def _retain(node: Function, grad: Value, create_graph: bool) -> None:
+def _retain(node: Primitive, grad: Value, create_graph: bool) -> None:
     for ref in node.retained:  # type: ignore[union-attr]  # the caller checked node.retained
         tensor = ref()
         if tensor is not None:
@@ -191,7 +191,7 @@ def backward_pass(roots: Sequence[Tensor], root_grads: Sequence[Value | ArrayLik
         retain_graph = create_graph
     sums = GradientSums(create_graph)
     grad: Value | None
-    root_nodes: list[Function] = []
+    root_nodes: list[Primitive] = []
     for root, gradient in zip(roots, root_grads):
         if not root.requires_grad:
             raise RuntimeError(
@@ -203,7 +203,7 @@ def backward_pass(roots: Sequence[Tensor], root_grads: Sequence[Value | ArrayLik
             root_nodes.append(root.grad_fn)
     order = topological_order(root_nodes)
     useful = _nodes_leading_to(order, targets) if targets is not None else None
-    executed: list[Function] = []
+    executed: list[Primitive] = []
     check = anomaly._state.enabled
     mode, outer = grad_mode._state, grad_mode._state.enabled
     pop, add, sole_holder = sums.pop, sums.add, GradientSums.sole_holder

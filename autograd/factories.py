@@ -15,8 +15,8 @@ import numpy as np
 from . import dtypes, random
 from ._tensor import Tensor
 from .device import DeviceLike, check_cpu
-from .function import OpError
 from .out import write_out
+from .primitive import OpError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -1,360 +1,325 @@
-"""The graph node: one primitive op, its forward on arrays and its backward rule side by side.
+"""PyTorch's custom autograd functions: ``class F(ag.Function)`` with a ``ctx``.
 
-A primitive subclasses ``Function`` and writes
-    ``forward(self, *arrays, **params) -> np.ndarray`` and
-    ``backward(self, g) -> tuple`` (one gradient per input, None where none is needed).
+::
 
-Backward rules read saved values through ``self.input(i)`` and ``self.output()`` and use
-``self.xp`` for functions: in the fast path these are NumPy arrays and NumPy itself; under
-``create_graph=True`` they are Tensors and ``autograd.ops.xp``, so the same rule
-records the graph of the backward pass (as HIPS autograd's rules run on boxed NumPy).
-The base does the cross-cutting work once: recording edges, version checks on saved
-values, un-broadcasting gradients to each input's shape and dtype, releasing the graph.
+    class Exp(ag.Function):
+        @staticmethod
+        def forward(ctx, x):              # on Tensors, with grad mode off
+            y = x.exp()
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, g):             # one gradient per forward argument (None: none)
+            (y,) = ctx.saved_tensors
+            return g * y
+
+    y = Exp.apply(x)                      # y.grad_fn prints <ExpBackward>
+
+The ``setup_context(ctx, inputs, output)`` form (forward without ``ctx``) works too. ``backward``
+is written with Tensor ops, so under ``create_graph=True`` it is recorded and can be
+differentiated again (``gradgradcheck`` passes through it). A function returning several
+tensors gets one gradient per output in ``backward`` (zeros for an unused one unless
+``ctx.set_materialize_grads(False)``, which passes None).
+
+The engine's own ops use a different protocol, ``autograd.primitive.Primitive`` (forward on
+NumPy arrays, one class per op); a custom Function becomes one ``Primitive`` node.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+import functools
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from . import anomaly, grad_mode
+from . import grad_mode
 from ._tensor import Tensor
+from .primitive import Primitive
 
 if TYPE_CHECKING:
-    import weakref
-    from collections.abc import Callable, Sequence
-    from types import ModuleType
+    from collections.abc import Callable
 
-    from .types import Array, Shape, Value
+    from .types import Value
 
-
-_F = TypeVar("_F", bound="Function")
+__all__ = ["Function", "FunctionCtx", "once_differentiable"]
 
 
-class OpError(RuntimeError):
-    """An op refused its inputs; the message names the op, shapes, dtypes and a hint."""
+class FunctionCtx:
+    """The ``ctx`` of a custom Function: what ``forward`` leaves for ``backward``.
 
-
-_RELEASED_MESSAGE = (
-    "Trying to backward through the graph a second time (or to read saved values after "
-    "they were freed): {op} released its saved values when backward() or ag.grad() ran. "
-    "Pass retain_graph=True to the first backward()/ag.grad() call if you need to go "
-    "through the graph again."
-)
-
-
-class Function:
-    """Base of every primitive op; an instance is a node of the graph (``tensor.grad_fn``).
-
-    Class attributes a primitive may set:
-        saved_inputs: indices of the inputs whose values ``backward`` reads.
-        saves_output: whether ``backward`` reads the output.
-        differentiable: False for ops whose output never requires grad (argmax, ==).
-        is_view: True when the output shares memory (and version counter) with input 0.
-        view_key: for a view, the parameter that replays it as ``input0[params[view_key]]``
-            (lets in-place ops on the view write through to the base).
-        node_name: PyTorch's name of the node for the op's usual call (default
-            ``<Class>Backward0``).
-        shown_inputs: the inputs ``next_functions`` lists, in PyTorch's order (None: all).
-
-    Node names: a node is an instance of a *node type*, a slot-less subclass of the primitive
-    named as PyTorch names the node (``type(y.grad_fn).__name__ == y.grad_fn.name() ==
-    "MulBackward0"``). Each primitive has one for ``node_name``, made when the class is
-    defined, which ``apply`` instantiates. Where PyTorch's name depends on the call (``x.sum()``
-    is ``SumBackward0``, ``x.sum(0)`` ``SumBackward1``), the public function applies a preset
-    node type instead, ``Sum.named("SumBackward1").apply(...)``, made once at import; an op
-    that learns its name in ``forward`` (a reshape that had to copy, matmul by the operands'
-    ranks) assigns a preset node type to ``self.__class__`` there, and a composition names its
-    last node after the whole call with ``name_node``. No names are built per call.
+    Any attribute may be set on it (``ctx.alpha = 0.1``). ``needs_input_grad`` tells, per
+    forward argument, whether a gradient is wanted for it.
     """
 
-    __slots__ = ("next_edges", "needs_input_grad", "_meta", "_saved", "_versions", "_out",
-                 "_create_graph", "pre_hooks", "retained", "creation_site", "_module_calls",
-                 "__weakref__")  # _module_calls: set by nn.Module calls, read by autograd.viz
-    op_name: str  # the user-level op (``mul``, ``leaky_relu``): the class name lowercased by default
-    node_name: str  # PyTorch's name of the node (``MulBackward0``): ``<Class>Backward0`` by default
-    shown_inputs: tuple[int, ...] | None = None
-    primitive: type[Function]  # the op class (itself for a primitive, its base for a node type)
-    _node_type: type[Function]  # the class ``apply`` makes nodes of
-    _node_types: dict[tuple[str, tuple[int, ...] | None], type[Function]]  # per primitive: by name
-    saved_inputs: tuple[int, ...] = ()
-    saves_output = False
-    differentiable = True
-    is_view = False
-    view_key: str | None = None
-    hint = ""
-    # the slots' types: a node is made by __new__, then _record and _run_backward set them
-    next_edges: tuple[Function | Tensor | None, ...]  # per input: its node, its leaf, or None
     needs_input_grad: tuple[bool, ...]
-    _meta: tuple[tuple[Shape, np.dtype[Any]] | None, ...]  # per input needing grad: (shape, dtype)
-    _saved: list[Any] | None  # saved input arrays (None where not saved); None once released
-    _versions: list[tuple[list[int], int, int | str]]  # (counter, version at save, input or "output")
-    _out: Any  # the saved output array, or None
-    _create_graph: bool
-    pre_hooks: dict[int, Callable[[Tensor], Any]] | None
-    retained: list[weakref.ref[Tensor]] | None
-    creation_site: str  # set under anomaly detection only
-    _module_calls: tuple[tuple[Any, ...], ...]  # set by autograd.viz.calls only
 
-    def __init_subclass__(cls, node_type: bool = False, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if node_type:  # made by ``named``, which sets its attributes
-            return
-        if "op_name" not in cls.__dict__:
-            cls.op_name = cls.__name__.lower()
-        if "node_name" not in cls.__dict__:
-            cls.node_name = f"{cls.__name__}Backward0"
-        cls.primitive = cls
-        cls._node_types = {}
-        cls._node_type = cls.named(cls.node_name)
+    def __init__(self) -> None:
+        self._to_save: tuple[Tensor | None, ...] | None = None
+        self._saved: list[tuple[Tensor | None, int]] | None = None
+        self._non_differentiable: set[int] = set()
+        self._dirty: set[int] = set()
+        self.materialize_grads = True
+        self._node_name = "Function"
 
-    @classmethod
-    def named(cls: type[_F], node_name: str, shown_inputs: tuple[int, ...] | None = None) -> type[_F]:
-        """This op's node type named ``node_name`` (made on first use, then cached).
+    def save_for_backward(self, *tensors: Tensor | None) -> None:
+        """Keep tensors for ``backward`` (as ``saved_tensors``).
 
-        Args:
-            node_name: PyTorch's name for the node of one form of the call; the part after
-                ``::`` (``torch::autograd::CopySlices``) is the class name.
-            shown_inputs: the inputs ``next_functions`` lists, in PyTorch's order (PyTorch's
-                overload may take a number, not a tensor, or order the operands otherwise);
-                None keeps the primitive's ``shown_inputs``.
-
-        Returns:
-            A subclass of the primitive without slots or methods of its own: ``X.apply``
-            records its nodes, and a node may switch to it by assigning ``__class__``.
+        An in-place change of one in between makes ``saved_tensors`` refuse, as in PyTorch.
         """
-        op = cast("type[_F]", cls.primitive)
-        shown = op.shown_inputs if shown_inputs is None else shown_inputs
-        found = op._node_types.get((node_name, shown))
-        if found is None:
-            type_name = node_name.rpartition("::")[2]
-            found = type(type_name, (op,), {
-                "__slots__": (), "__module__": op.__module__, "__qualname__": type_name,
-                "__doc__": op.__doc__, "node_name": node_name, "shown_inputs": shown,
-            }, node_type=True)
-            found._node_type = found
-            op._node_types[node_name, shown] = found
-        return cast("type[_F]", found)
-
-    # ---- forward ---------------------------------------------------------------------
-    @classmethod
-    def apply(cls, *inputs: Any, **params: Any) -> Tensor:
-        """Run the op on Tensors, arrays or scalars and return a Tensor.
-
-        A node is recorded when grad mode is on and some input requires grad.
-        """
-        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
-        node_type = cls._node_type
-        node = node_type.__new__(node_type)
-        try:
-            out = node.forward(*arrays, **params)
-        except OpError:
-            raise
-        except (ValueError, IndexError, TypeError) as err:
-            raise type(err)(node._describe_failure(err, arrays)) from None
-        if type(out) is not np.ndarray:
-            out = np.asarray(out)
-        record = (cls.differentiable and out.dtype.kind == "f" and grad_mode._state.enabled
-                  and any(isinstance(x, Tensor) and x._requires_grad for x in inputs))
-        if anomaly._state.enabled:
-            node.creation_site = anomaly.user_call_site()
-            anomaly.check_finite(out, "the forward output", node)
-        result = Tensor._wrap(out, node if record else None)
-        if cls.is_view:
-            result._version_counter = inputs[0]._version_counter
-            result._view = (inputs[0], params[cls.view_key] if cls.view_key else None)
-        if record:
-            node._record(inputs, arrays, result)
-        return result
-
-    def _record(self, inputs: Sequence[Any], arrays: list[Any], result: Tensor) -> None:
-        edges: list[Function | Tensor | None]
-        meta: list[tuple[Shape, np.dtype[Any]] | None]
-        saved: list[Any]
-        versions: list[tuple[list[int], int, int | str]]
-        edges, needs, meta, saved, versions = [], [], [], [None] * len(inputs), []
-        for x, a in zip(inputs, arrays):
-            if isinstance(x, Tensor) and x._requires_grad:
-                edges.append(x.grad_fn if x.grad_fn is not None else x)
-                needs.append(True)
-                meta.append((a.shape, a.dtype))
-            else:
-                edges.append(None)
-                needs.append(False)
-                meta.append(None)
-        for i in self.saved_inputs:
-            saved[i] = arrays[i]
-            if isinstance(inputs[i], Tensor):
-                counter = inputs[i]._version_counter
-                versions.append((counter, counter[0], i))
-        self.next_edges = tuple(edges)
-        self.needs_input_grad = tuple(needs)
-        self._meta = tuple(meta)
-        self._saved = saved
-        self._out = result._data if self.saves_output else None
-        if self.saves_output:
-            versions.append((result._version_counter, result._version_counter[0], "output"))
-        self._versions = versions
-        self.pre_hooks = None
-        self.retained = None
-
-    def _describe_failure(self, err: Exception, arrays: list[Any]) -> str:
-        shapes = ", ".join(
-            f"{a.shape} {a.dtype}" if isinstance(a, np.ndarray) else repr(a) for a in arrays)
-        hint = f" Hint: {self.hint}" if self.hint else ""
-        return f"{self.op_name}: {err} (inputs: {shapes}).{hint}"
-
-    # ---- backward --------------------------------------------------------------------
-    def forward(self, *arrays: Any, **params: Any) -> Array:
-        """The op on NumPy arrays (and the op's parameters); returns the output array."""
-        raise NotImplementedError
-
-    def backward(self, g: Value) -> tuple[Value | None, ...]:
-        """The gradient for each input given ``g`` = dL/d(output); None where none is needed."""
-        raise NotImplementedError
+        for i, t in enumerate(tensors):
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError(f"save_for_backward can only save tensors (or None), but "
+                                f"argument {i} is of type {type(t).__name__}. Hint: keep other "
+                                "values as ctx attributes (ctx.value = ...)")
+        self._to_save = tensors
 
     @property
-    def xp(self) -> ModuleType:
-        """NumPy in the fast path; the Tensor versions of its functions under create_graph."""
-        if self._create_graph:
-            from .ops import xp
-
-            return xp
-        return np
-
-    def call(self, op: type[Function], *args: Any, **params: Any) -> Value:
-        """Run another primitive in this backward's mode (e.g. a gather's backward is a scatter-add).
-
-        On arrays in the fast path, recorded on Tensors under create_graph.
-        """
-        if self._create_graph:
-            return op.apply(*args, **params)
-        return np.asarray(op.__new__(op).forward(*args, **params))
-
-    def input(self, i: int) -> Any:
-        """Saved input ``i``: an array, or under create_graph a Tensor wired to its producer."""
+    def saved_tensors(self) -> tuple[Tensor | None, ...]:
+        """The tensors given to ``save_for_backward``, checked against in-place changes."""
         if self._saved is None:
-            raise RuntimeError(_RELEASED_MESSAGE.format(op=self.name()))
-        value = self._saved[i]
-        if not self._create_graph or not isinstance(value, np.ndarray):
-            return value
-        edge = self.next_edges[i]
-        if isinstance(edge, Tensor):
-            return edge  # a leaf: its own Tensor, so gradients reach it
-        return Tensor._wrap(value, edge)
-
-    def output(self) -> Value:
-        """The saved output: an array, or under create_graph a Tensor produced by this node."""
-        if self._saved is None:
-            raise RuntimeError(_RELEASED_MESSAGE.format(op=self.name()))
-        if not self._create_graph:
-            return self._out
-        return Tensor._wrap(self._out, self)
-
-    def _run_backward(self, g: Value, create_graph: bool) -> list[Value | None]:
-        """Check saved versions, run the rule, fit each gradient to its input."""
-        for counter, version, which in self._versions:
-            if counter[0] != version:
-                where = "its output" if which == "output" else f"its input {which}"
+            if self._to_save is not None:  # read inside forward, before recording
+                return self._to_save
+            raise RuntimeError(f"Trying to backward through the graph a second time (or to "
+                               f"read saved tensors after they were freed) in "
+                               f"{self._node_name}: saved tensors are freed by backward(). "
+                               "Hint: pass retain_graph=True to the first backward()")
+        for i, (t, version) in enumerate(self._saved):
+            if t is not None and t._version_counter[0] != version:
                 raise RuntimeError(
                     f"one of the variables needed for gradient computation has been modified "
-                    f"by an inplace operation: {where}, saved by {self.name()}, is at version "
-                    f"{counter[0]}; expected version {version}. Hint: use an out-of-place op "
-                    "(x = x + y instead of x += y) or .clone() before modifying.")
-        self._create_graph = create_graph
-        grads = self.backward(g)
-        return [None if grad is None or meta is None else _fit(grad, meta, self)
-                for grad, meta in zip(grads, self._meta)]
+                    f"by an inplace operation: saved tensor {i} of {self._node_name} (shape "
+                    f"{list(t.shape)}) is at version {t._version_counter[0]}; expected version "
+                    f"{version} instead. Hint: clone it before changing it in place")
+        return tuple(t for t, _ in self._saved)
+
+    def mark_non_differentiable(self, *tensors: Tensor) -> None:
+        """These outputs get no gradient (their ``backward`` argument is always zeros/None)."""
+        self._non_differentiable.update(id(t) for t in tensors)
+
+    def mark_dirty(self, *tensors: Tensor) -> None:
+        """These inputs were changed in place by ``forward`` (their version is bumped)."""
+        self._dirty.update(id(t) for t in tensors)
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """With False, ``backward`` gets None (not zeros) for outputs that received no gradient."""
+        self.materialize_grads = bool(value)
+
+
+class _CustomNode(Primitive):
+    """The graph node of one ``Function.apply`` call: its backward runs the user's ``backward``.
+
+    Several differentiable outputs hang off one packed output: each output is a slice of it,
+    made by an ``_Unpack`` node, so the engine keeps one gradient per node.
+    """
+
+    __slots__ = ("ctx", "function", "tensor_args", "shapes", "delivered")
+    node_name = "FunctionBackward"
+    ctx: FunctionCtx
+    function: type[Function]
+    tensor_args: tuple[list[int], int]  # the positions of the Tensor arguments, the count
+    shapes: list[tuple[bool, tuple[int, ...], np.dtype[Any]] | None]  # per output
+    delivered: set[int]  # outputs whose gradient arrived (their _Unpack nodes ran)
+
+    @staticmethod
+    def record(node_type: type[_CustomNode], ctx: FunctionCtx, function: type[Function],
+               args: tuple[Any, ...], outputs: list[Any]) -> None:
+        """Make the node and wire the differentiable outputs to it."""
+        node = node_type.__new__(node_type)
+        positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        tensors = [args[i] for i in positions]
+        differentiable = [i for i, o in enumerate(outputs) if isinstance(o, Tensor)
+                          and o.dtype.kind == "f" and id(o) not in ctx._non_differentiable]
+        node.ctx, node.function, node.tensor_args = ctx, function, (positions, len(args))
+        node.shapes = [(i in differentiable, o.shape, o._data.dtype) if isinstance(o, Tensor)
+                       else None for i, o in enumerate(outputs)]
+        node.delivered = set()
+        ctx._saved = [(t, t._version_counter[0] if t is not None else 0)
+                      for t in (ctx._to_save or ())]
+        if not differentiable:
+            return
+        if len(outputs) == 1:
+            result = outputs[0]
+            result.grad_fn, result._requires_grad = node, True
+            node._record(tensors, [t._data for t in tensors], result)
+            return
+        packed = Tensor._wrap(np.concatenate([outputs[i]._data.ravel().astype(np.float64)
+                                              for i in differentiable]), node)
+        node._record(tensors, [t._data for t in tensors], packed)
+        unpack = _Unpack.named(node_type.node_name)  # each output's grad_fn shows the name
+        offset = 0
+        for i in differentiable:
+            size = outputs[i]._data.size
+            part = unpack.apply(packed, index=i, offset=offset, size=size, source=outputs[i]._data)
+            offset += size
+            outputs[i].grad_fn, outputs[i]._requires_grad = part.grad_fn, True
+
+    def forward(self, *arrays: Any, **params: Any) -> Any:  # never run: apply records directly
+        raise AssertionError("a custom Function's node is recorded by Function.apply")
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        create_graph = self._create_graph
+        if len(self.shapes) == 1:
+            grads: list[Any] = [g]
+        else:
+            grads, offset = [], 0
+            for i, meta in enumerate(self.shapes):
+                if meta is None:  # not a tensor
+                    grads.append(None)
+                    continue
+                differentiable, shape, dtype = meta
+                if not (i in self.delivered or self.ctx.materialize_grads):
+                    grads.append(None)
+                elif not differentiable:
+                    grads.append(np.zeros(shape, dtype))
+                else:
+                    size = int(np.prod(shape))
+                    part = g[offset:offset + size].reshape(shape)
+                    grads.append(part.to(dtype) if isinstance(part, Tensor) else part.astype(dtype))
+                if differentiable:
+                    offset += int(np.prod(shape))
+            self.delivered = set[int]()
+        wrapped = [x if x is None or isinstance(x, Tensor) else Tensor._wrap(x) for x in grads]
+        with grad_mode.set_grad_enabled(create_graph):
+            result = self.function.backward(self.ctx, *wrapped)
+        results = result if isinstance(result, tuple) else (result,)
+        positions, count = self.tensor_args
+        name = self.name()
+        if len(results) < count or any(r is not None for r in results[count:]):
+            raise RuntimeError(f"function {name} returned an incorrect number of gradients "
+                               f"(expected {count}, got {len(results)})")
+        out: list[Value | None] = []
+        for position, input_meta in zip(positions, self._meta):
+            r = results[position]
+            if r is None or input_meta is None:
+                out.append(None)
+                continue
+            if not isinstance(r, Tensor):
+                raise TypeError(f"function {name} returned a gradient of type "
+                                f"{type(r).__name__} for input {position}; expected a Tensor "
+                                "or None")
+            if not _expandable(input_meta[0], r.shape):
+                raise RuntimeError(f"Function {name} returned an invalid gradient at index "
+                                   f"{position} - got {list(r.shape)} but expected shape "
+                                   f"compatible with {list(input_meta[0])}")
+            out.append(r if create_graph else r._data[...])  # a view: never summed in place
+        return tuple(out)
 
     def _release(self) -> None:
-        """Free saved values after backward (unless retain_graph); ``input()`` then refuses."""
-        self._saved = None
-        self._out = None
+        super()._release()
+        self.ctx._saved = None
+        self.ctx._to_save = None
 
-    # ---- naming ----------------------------------------------------------------------
-    def name(self) -> str:
-        """PyTorch's node name, as ``grad_fn`` prints it: ``MulBackward0``."""
-        return self.node_name
 
-    @property
-    def next_functions(self) -> tuple[tuple[Function | AccumulateGrad | None, int], ...]:
-        """PyTorch's view of the edges: ``(node, 0)`` per input (per ``shown_inputs`` if set).
+def _expandable(shape: tuple[int, ...], grad_shape: tuple[int, ...]) -> bool:
+    """Whether ``shape`` broadcasts to ``grad_shape`` (the gradient is then summed down)."""
+    if len(shape) > len(grad_shape):
+        return False
+    return all(s == 1 or s == g for s, g in zip(reversed(shape), reversed(grad_shape)))
 
-        A leaf appears as its ``AccumulateGrad`` node, an input that needs no gradient as
-        ``(None, 0)``.
+
+class _Unpack(Primitive):
+    """Output ``index`` of a several-output custom Function: a slice of the packed output."""
+
+    node_name = "UnpackBackward"  # used as ``named("<Function>Backward")``: its Function's name
+
+    def forward(self, packed: Any, index: int, offset: int, size: int, source: Any) -> Any:
+        self.index, self.offset, self.size, self.total = index, offset, size, packed.size
+        return source
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        owner = self.next_edges[0]
+        if isinstance(owner, _CustomNode):
+            owner.delivered.add(self.index)
+        if self._create_graph:
+            from .ops.movement import cat
+
+            flat = g.reshape(-1).to(np.float64)  # type: ignore[union-attr]
+            zeros = [Tensor._wrap(np.zeros(n)) for n in (self.offset,
+                                                           self.total - self.offset - self.size)]
+            return (cat([zeros[0], flat, zeros[1]]),)
+        full = np.zeros(self.total)
+        full[self.offset:self.offset + self.size] = np.ravel(g)
+        return (full,)
+
+
+class _FunctionMeta(type):
+    """Gives each Function subclass its node type, named as PyTorch names it (``ExpBackward``)."""
+
+    def __init__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> None:
+        super().__init__(name, bases, namespace)
+        if bases:  # a user's Function (the base itself is never applied)
+            cls._node_class = cast("type[_CustomNode]", type(
+                f"{name}Backward", (_CustomNode,),
+                {"__slots__": (), "node_name": f"{name}Backward", "op_name": name,
+                 "__module__": cls.__module__}))
+
+
+class Function(metaclass=_FunctionMeta):
+    """Base of custom autograd functions, PyTorch's protocol (see the module docstring)."""
+
+    _node_class: type[_CustomNode]
+
+    @staticmethod
+    def forward(*args: Any, **kwargs: Any) -> Any:
+        """The computation on Tensors (grad mode is off): ``forward(ctx, *args)``.
+
+        Or, with ``setup_context`` defined, ``forward(*args)``.
         """
-        edges = self.next_edges if self.shown_inputs is None else \
-            tuple(self.next_edges[i] for i in self.shown_inputs if i < len(self.next_edges))
-        return tuple((AccumulateGrad(edge) if isinstance(edge, Tensor) else edge, 0)
-                     for edge in edges)
+        raise NotImplementedError("a custom Function must define forward as a staticmethod")
 
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}>"  # PyTorch's class name, as its tensors print it
+    @staticmethod
+    def setup_context(ctx: FunctionCtx, inputs: tuple[Any, ...], output: Any) -> Any:
+        """Optional: fill ``ctx`` from ``inputs`` and ``output`` (then forward takes no ctx)."""
+        raise NotImplementedError
 
+    @staticmethod
+    def backward(ctx: FunctionCtx, *grad_outputs: Any) -> Any:
+        """Gradients for each forward argument from those of the outputs (None where none)."""
+        raise NotImplementedError("a custom Function must define backward as a staticmethod "
+                                  "to be differentiated")
 
-class AccumulateGrad:
-    """The node PyTorch shows for a leaf in ``next_functions``: it adds into ``variable.grad``."""
-
-    __slots__ = ("variable",)
-
-    def __init__(self, variable: Tensor) -> None:
-        self.variable = variable
-
-    @property
-    def next_functions(self) -> tuple[()]:
-        """Nothing: a leaf ends the graph."""
-        return ()
-
-    def name(self) -> str:
-        """``torch::autograd::AccumulateGrad``, as PyTorch names it."""
-        return "torch::autograd::AccumulateGrad"
-
-    def __repr__(self) -> str:
-        return "<AccumulateGrad>"
-
-
-def name_node(result: Tensor, node_name: str, shown_inputs: tuple[int, ...] | None = None) -> Tensor:
-    """Name the node that made ``result`` as PyTorch names the node of a whole composed call.
-
-    For ops written from several primitives where PyTorch records one node (``layer_norm`` is
-    ``NativeLayerNormBackward0``), or where PyTorch's outermost node differs: the last node
-    switches to its primitive's node type ``node_name`` (see ``Function.named``). Only for a
-    ``result`` that the caller's own last op made, never for a tensor passed in.
-
-    Returns:
-        ``result`` itself.
-    """
-    node = result.grad_fn
-    if node is not None:
-        node.__class__ = node.primitive.named(node_name, shown_inputs)
-    return result
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run ``forward`` and record one node whose backward calls ``backward``."""
+        ctx = FunctionCtx()
+        ctx._node_name = cls._node_class.node_name
+        recording = grad_mode._state.enabled
+        ctx.needs_input_grad = tuple(recording and isinstance(a, Tensor) and a._requires_grad
+                                     for a in args)
+        with grad_mode.no_grad():
+            if cls.setup_context is Function.setup_context:
+                output = cls.forward(ctx, *args, **kwargs)
+            else:
+                output = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, output)
+        for t in (a for a in args if isinstance(a, Tensor) and id(a) in ctx._dirty):
+            t._version_counter[0] += 1
+        single = not isinstance(output, tuple)
+        outputs = [_fresh(o, args, ctx) for o in ((output,) if single else output)]
+        if any(ctx.needs_input_grad):
+            _CustomNode.record(cls._node_class, ctx, cls, args, outputs)
+        else:
+            ctx._saved = [(t, t._version_counter[0] if t is not None else 0)
+                          for t in (ctx._to_save or ())]
+        return outputs[0] if single else tuple(outputs)
 
 
-def unbroadcast(grad: Value, shape: Shape) -> Value:
-    """Sum a gradient over the dims that broadcasting added or stretched, back to ``shape``."""
-    extra = grad.ndim - len(shape)
-    if extra < 0:
-        return grad.reshape(shape)
-    stretched = tuple(i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1)
-    if stretched:
-        grad = grad.sum(axis=stretched, keepdims=True)
-    if extra:
-        grad = grad.sum(axis=tuple(range(extra)))
-    return grad
+def _fresh(output: Any, args: tuple[Any, ...], ctx: FunctionCtx) -> Any:
+    """An output that is an (unmarked) input is returned as a new tensor sharing its memory."""
+    if isinstance(output, Tensor) and any(output is a for a in args) and id(output) not in ctx._dirty:
+        alias = Tensor._wrap(output._data)
+        alias._version_counter = output._version_counter
+        return alias
+    return output
 
 
-def _fit(grad: Value, meta: tuple[Shape, np.dtype[Any]], node: Function) -> Value:
-    """Un-broadcast and cast ``grad`` to the input's (shape, dtype); refuse a wrong shape."""
-    shape, dtype = meta
-    if isinstance(grad, np.generic):  # NumPy turns 0-d results into scalars; keep arrays
-        grad = np.asarray(grad)
-    if grad.shape != shape:
-        grad = unbroadcast(grad, shape)
-        if grad.shape != shape:
-            raise RuntimeError(f"{node.name()} returned a gradient of shape {grad.shape} for an "
-                               f"input of shape {shape}: this is a bug in the op's backward rule")
-    if grad.dtype != dtype:
-        grad = grad.astype(dtype)
-    return grad
+def once_differentiable(backward: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a ``backward`` as not differentiable again: it runs without recording a graph."""
 
+    @functools.wraps(backward)
+    def wrapper(ctx: FunctionCtx, *grads: Any) -> Any:
+        with grad_mode.no_grad():
+            return backward(ctx, *grads)
+
+    return wrapper

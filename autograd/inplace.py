@@ -14,8 +14,8 @@ import numpy as np
 
 from . import dtypes, grad_mode
 from ._tensor import Tensor
-from .function import name_node
 from .ops import arithmetic, indexing, select, unary
+from .primitive import name_node
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -22,9 +22,9 @@ import numpy as np
 from . import dtypes, random
 from ._tensor import Tensor
 from .factories import draw_integers, integer_range
-from .function import OpError, name_node
 from .inplace import apply_inplace
 from .ops import movement, select
+from .primitive import OpError, name_node
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

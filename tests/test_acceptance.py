@@ -28,7 +28,7 @@ def test_no_nn_module_defines_a_backward():
         module = importlib.import_module(info.name)
         for name, obj in vars(module).items():
             if inspect.isclass(obj) and obj.__module__ == module.__name__:
-                assert not issubclass(obj, ag.Function), f"{info.name}.{name} is a Function"
+                assert not issubclass(obj, ag.Primitive), f"{info.name}.{name} is a Primitive"
                 assert "backward" not in vars(obj), f"{info.name}.{name} defines backward"
 
 

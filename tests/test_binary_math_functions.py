@@ -11,7 +11,7 @@ import pytest
 from conftest import requires_torch, to_torch, torch
 
 import autograd as ag
-from autograd.function import OpError
+from autograd.primitive import OpError
 
 NAN, INF = math.nan, math.inf
 X = [0.0, 0.0, 0.0, 0.0, 1.0, NAN, 2.0, -1.0, 0.0, -0.0, 3.0, 1e-30]

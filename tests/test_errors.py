@@ -128,7 +128,7 @@ def test_setitem_with_a_wrong_shape_value():
 
 
 # ---- gradcheck -----------------------------------------------------------------------------
-class WrongCube(ag.Function):
+class WrongCube(ag.Primitive):
     """x^3 with a wrong backward: 2 x^2 instead of 3 x^2."""
 
     saved_inputs = (0,)
@@ -140,7 +140,7 @@ class WrongCube(ag.Function):
         return (g * 2 * self.input(0) ** 2,)
 
 
-class WrongMul(ag.Function):
+class WrongMul(ag.Primitive):
     """a * b whose gradient for b is doubled."""
 
     saved_inputs = (0, 1)

@@ -235,7 +235,7 @@ def test_gradgradcheck_passes(fn, shapes):
     assert ag.gradgradcheck(fn, inputs, raise_exception=True)
 
 
-class DetachedSquare(ag.Function):
+class DetachedSquare(ag.Primitive):
     """x^2 whose backward is right to first order but not differentiable (it reads raw data)."""
 
     saved_inputs = (0,)

@@ -10,7 +10,7 @@ from conftest import requires_torch, torch
 
 import autograd as ag
 import autograd.linalg as L
-from autograd.function import OpError
+from autograd.primitive import OpError
 
 INF = math.inf
 ORDS = [2, 1, 0.5, 1.5, 3, INF, -INF, -1, -2.5]

@@ -4,7 +4,7 @@ For each call of the catalog (``node_name_cases.py``, ``node_name_cases_more.py`
 ``name()``, its class name, its ``repr`` and the tensor's printout, and (where the structure
 agrees) the names of ``next_functions``, all against the names pinned there; with PyTorch
 installed, the pinned names are checked against PyTorch's too. The mechanism is
-``Function.named`` and ``name_node`` (see ``autograd/function.py``).
+``Primitive.named`` and ``name_node`` (see ``autograd/primitive.py``).
 
 Where PyTorch's graph has another structure, ndgrad's node is named as PyTorch's *outermost*
 node of the call, and the edges below it differ (those cases pin ``next=None``):
@@ -40,7 +40,7 @@ from node_name_cases import CASES, NN, F, ints, leaf, linear_layer, x, y
 from node_name_cases_more import CASES as MORE
 
 import autograd as ag
-from autograd.function import AccumulateGrad, Function, name_node
+from autograd.primitive import AccumulateGrad, Primitive, name_node
 from autograd.ops.arithmetic import Mul
 from autograd.ops.reduce import Sum
 
@@ -185,7 +185,7 @@ def test_accumulate_grad_is_named_as_pytorch_names_it():
 def test_every_node_type_keeps_a_pytorch_style_name():
     """No node type left with a made-up name: each ends in Backward<digit> (or is one of
     PyTorch's ``torch::autograd`` nodes, or its ``DiagonalBackward0_copy``)."""
-    stack, names = list(Function.__subclasses__()), set()
+    stack, names = list(Primitive.__subclasses__()), set()
     while stack:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())

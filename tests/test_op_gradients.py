@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from op_specs import SPECS
 
 import autograd as ag
-from autograd.function import Function
+from autograd.primitive import Primitive
 from autograd.testing import arrays, broadcastable_shapes, upstream_gradients
 
 SPEC_IDS = [spec.name for spec in SPECS]
@@ -114,8 +114,8 @@ def test_float32_in_float32_out(spec, data):
 
 
 def _autograd_primitives() -> set:
-    """Every Function subclass defined in the autograd package."""
-    found, stack = set(), list(Function.__subclasses__())
+    """Every Primitive subclass defined in the autograd package."""
+    found, stack = set(), list(Primitive.__subclasses__())
     while stack:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())
@@ -133,7 +133,7 @@ def _graph_nodes(root):
             continue
         seen.add(id(node))
         yield node
-        stack.extend(e for e in node.next_edges if isinstance(e, Function))
+        stack.extend(e for e in node.next_edges if isinstance(e, Primitive))
 
 
 # Adjoints appear only in graphs of backward passes (gradgradcheck of getitem, gather and max

@@ -13,7 +13,7 @@ from conftest import requires_torch, torch
 
 import autograd as ag
 import autograd.linalg as L
-from autograd.function import OpError
+from autograd.primitive import OpError
 
 NAN, INF = math.nan, math.inf
 RNG = np.random.default_rng(0)

@@ -7,7 +7,7 @@ import pytest
 from conftest import requires_torch, torch
 
 import autograd as ag
-from autograd.function import OpError
+from autograd.primitive import OpError
 
 
 def both(array, requires_grad=False):

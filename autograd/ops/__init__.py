@@ -1,4 +1,4 @@
-"""Primitive ops: each a ``Function`` with its forward and backward side by side.
+"""Primitive ops: each a ``Primitive`` with its forward and backward side by side.
 
 The public functions (``ag.exp``, ``x.sum(dim)``) that call them are here too.
 
@@ -12,7 +12,7 @@ Adding an op (the recipe; ``logit`` as the example)
    compositions. Its docstring states the math, here
    ``logit(p) = log(p / (1 - p));  d/dp = 1 / (p (1 - p))``::
 
-       class Logit(Function):
+       class Logit(Primitive):
            saved_inputs = (0,)  # the inputs backward reads (or saves_output = True)
 
            def forward(self, p: Array) -> Array:  # NumPy arrays in, an array out

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..dtypes import as_float
-from ..function import Function
+from ..primitive import Primitive
 from .unary import Sigmoid
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..types import Array, Value
 
 
-class LeakyRelu(Function):
+class LeakyRelu(Primitive):
     """f(x) = x where x > 0, else negative_slope * x.
 
     df/dx = 1 where x > 0, else negative_slope (so f'(0) = negative_slope, as in PyTorch).
@@ -46,7 +46,7 @@ class LeakyRelu(Function):
         return (g * positive + (g * self.negative_slope) * (1 - positive),)
 
 
-class Softplus(Function):
+class Softplus(Primitive):
     """f(x) = log(1 + e^(beta x)) / beta, and f(x) = x where beta x > threshold.
 
     df/dx = sigmoid(beta x), and 1 where beta x > threshold;
@@ -73,7 +73,7 @@ class Softplus(Function):
         return (xp.where(z > self.threshold, g, g * self.call(Sigmoid, below)),)
 
 
-class Elu(Function):
+class Elu(Primitive):
     """f(x) = x where x > 0, else alpha (e^x - 1) (computed with expm1).
 
     df/dx = 1 where x > 0, else alpha e^x (so f'(0) = alpha, as in PyTorch).

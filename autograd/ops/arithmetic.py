@@ -14,8 +14,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..dtypes import float_operands, promote, result_type
-from ..function import Function, name_node
 from ..out import write_out
+from ..primitive import Primitive, name_node
 
 if TYPE_CHECKING:
     from ..types import Array, ArrayLike, Value
@@ -24,7 +24,7 @@ BROADCAST_HINT = ("shapes broadcast when, aligned from the right, each pair of d
                    "or one of them is 1")
 
 
-class Add(Function):
+class Add(Primitive):
     """a + b;  d/da = 1, d/db = 1."""
 
     hint = BROADCAST_HINT
@@ -37,7 +37,7 @@ class Add(Function):
         return g, g
 
 
-class Sub(Function):
+class Sub(Primitive):
     """a - b;  d/da = 1, d/db = -1."""
 
     hint = BROADCAST_HINT
@@ -50,7 +50,7 @@ class Sub(Function):
         return g, -g
 
 
-class Mul(Function):
+class Mul(Primitive):
     """a * b;  d/da = b, d/db = a."""
 
     saved_inputs = (0, 1)
@@ -78,7 +78,7 @@ def _same_float(a: Any, b: Any) -> bool:
     return type(b) is np.ndarray and b.dtype.kind == "f" and type(a) in (float, int)
 
 
-class Div(Function):
+class Div(Primitive):
     """a / b (true division: integers give float32);  d/da = 1/b, d/db = -a/b^2."""
 
     saved_inputs = (0, 1)
@@ -98,7 +98,7 @@ class Div(Function):
         return grad_a, grad_b
 
 
-class Neg(Function):
+class Neg(Primitive):
     """-a;  d/da = -1."""
 
     def forward(self, a: Array) -> Array:
@@ -110,7 +110,7 @@ class Neg(Function):
         return (-g,)
 
 
-class Pow(Function):
+class Pow(Primitive):
     """a ** b;  d/da = b a^(b-1) (0 where a == b == 0), d/db = a^b log(a) (0 where a == 0, b >= 0).
 
     The exponent's gradient is computed only when the exponent requires grad.
@@ -142,7 +142,7 @@ class Pow(Function):
         return grad_a, grad_b
 
 
-# PyTorch's node names for the forms of a call (``Function.named``): ``x ** 2`` is pow(Tensor,
+# PyTorch's node names for the forms of a call (``Primitive.named``): ``x ** 2`` is pow(Tensor,
 # Scalar), ``x ** y`` pow(Tensor, Tensor), ``2 ** x`` pow(Scalar, Tensor); a number is no input
 # of those overloads, so next_functions leaves it out. ``1 - x`` is rsub(Tensor, Scalar).
 _POW_SCALAR = Pow.named("PowBackward0", shown_inputs=(0,))

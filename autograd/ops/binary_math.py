@@ -15,9 +15,9 @@ import numpy as np
 
 from .. import dtypes
 from .._tensor import Tensor
-from ..function import Function, OpError
 from ..inplace import apply_inplace
 from ..out import write_out
+from ..primitive import OpError, Primitive
 from .arithmetic import BROADCAST_HINT, pow_type
 from .movement import to
 from .unary import zeros_like
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..types import Array, Value
 
 
-class Xlogy(Function):
+class Xlogy(Primitive):
     """x log(y), with 0 where x == 0 (unless y is nan, which gives nan).
 
     d/dx = xlogy(1, y) = log(y), set to 0 where x == 0 and y <= 0 (PyTorch's rule);
@@ -57,7 +57,7 @@ class Xlogy(Function):
         return grad_x, grad_y
 
 
-class Copysign(Function):
+class Copysign(Primitive):
     """|x| with the sign (bit) of y;  d/dx = copysign(x, y) / x (0 where x == 0), d/dy = 0.
 
     The other operand gets an explicit zero gradient, as in PyTorch.
@@ -77,7 +77,7 @@ class Copysign(Function):
         return grad_x, zeros_like(g) if self.needs_input_grad[1] else None
 
 
-class Signbit(Function):
+class Signbit(Primitive):
     """Whether the sign bit is set (True for -0.0 and negative values); no gradient."""
 
     differentiable = False

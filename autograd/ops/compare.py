@@ -14,7 +14,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..dtypes import default_float, name
-from ..function import OpError
+from ..primitive import OpError
 from .arithmetic import BROADCAST_HINT
 
 if TYPE_CHECKING:

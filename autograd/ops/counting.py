@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import numpy as np
 
 from .._tensor import Tensor
-from ..function import OpError
+from ..primitive import OpError
 from .dims import normalize_dim, reduction_axes
 
 if TYPE_CHECKING:

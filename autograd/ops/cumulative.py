@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 
 from .._tensor import Tensor
-from ..function import Function, OpError
 from ..inplace import apply_inplace
 from ..out import write_out
+from ..primitive import OpError, Primitive
 from .dims import normalize_dim
 from .indexing import Gather
 from .reduce import ValuesIndices
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..types import Array, DTypeLike, Value
 
 
-class Cumsum(Function):
+class Cumsum(Primitive):
     """out_k = sum_{j <= k} x_j (from the end when ``reverse``);  d/dx_i = sum_{k >= i} g_k.
 
     The gradient is the cumulative sum of g in the other direction, itself a ``Cumsum``.
@@ -43,7 +43,7 @@ class Cumsum(Function):
         return (self.call(Cumsum, g, axis=self.axis, reverse=not self.reverse),)
 
 
-class Cumprod(Function):
+class Cumprod(Primitive):
     """out_k = prod_{j <= k} x_j;  d/dx_i = sum_{k >= i} g_k prod_{j <= k, j != i} x_j.
 
     In the fast path, before a row's first zero z this is ``revcumsum(g out)_i / x_i``; at z it
@@ -115,7 +115,7 @@ class Cummin(Gather):
     """
 
 
-class Logcumsumexp(Function):
+class Logcumsumexp(Primitive):
     """out_k = log sum_{j <= k} e^{x_j}, by ``np.logaddexp.accumulate`` (never overflows).
 
     d/dx_i = sum_{k >= i} g_k e^{x_i - out_k}. The fast path sums in log space, split by the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..function import OpError
+from ..primitive import OpError
 
 if TYPE_CHECKING:
     from ..types import Dims, Shape

@@ -15,8 +15,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..dtypes import as_float, name, result_type
-from ..function import Function
 from ..out import write_out
+from ..primitive import Primitive
 from .arithmetic import BROADCAST_HINT, pow
 from .unary import Sigmoid
 
@@ -27,7 +27,7 @@ _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
 
 
-class Exp2(Function):
+class Exp2(Primitive):
     """2^x;  d/dx = 2^x ln 2."""
 
     saves_output = True
@@ -40,7 +40,7 @@ class Exp2(Function):
         return (g * self.output() * _LN2,)
 
 
-class Log2(Function):
+class Log2(Primitive):
     """log_2 x;  d/dx = 1 / (x ln 2)."""
 
     saved_inputs = (0,)
@@ -54,7 +54,7 @@ class Log2(Function):
             return (g / (self.input(0) * _LN2),)
 
 
-class Log10(Function):
+class Log10(Primitive):
     """log_10 x;  d/dx = 1 / (x ln 10)."""
 
     saved_inputs = (0,)
@@ -68,7 +68,7 @@ class Log10(Function):
             return (g / (self.input(0) * _LN10),)
 
 
-class Rsqrt(Function):
+class Rsqrt(Primitive):
     """1 / sqrt(x);  d/dx = -1/2 x^(-3/2) = -y^3 / 2."""
 
     saves_output = True
@@ -84,7 +84,7 @@ class Rsqrt(Function):
             return (g * (y * y * y) * -0.5,)
 
 
-class Reciprocal(Function):
+class Reciprocal(Primitive):
     """1 / x;  d/dx = -1/x^2 = -y^2."""
 
     saves_output = True
@@ -109,7 +109,7 @@ def _floats(op: str, a: Any, b: Any) -> tuple[Array, Array]:
     return a, b
 
 
-class Logaddexp(Function):
+class Logaddexp(Primitive):
     """log(e^a + e^b) without overflow;  d/da = sigmoid(a - b), d/db = sigmoid(b - a)."""
 
     saved_inputs = (0, 1)
@@ -127,7 +127,7 @@ class Logaddexp(Function):
         return grad_a, grad_b
 
 
-class Logaddexp2(Function):
+class Logaddexp2(Primitive):
     """log2(2^a + 2^b) without overflow;  d/da = sigmoid((a - b) ln 2), d/db likewise."""
 
     saved_inputs = (0, 1)

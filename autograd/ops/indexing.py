@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..function import Function
 from ..out import write_out
+from ..primitive import Primitive
 from .dims import normalize_dim
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 _INDEX_HINT = "indices must lie in [-size, size) of their dim"
 
 
-class GetItem(Function):
+class GetItem(Primitive):
     """x[index] with basic indexing (ints, slices, None, ...): a view of x.
 
     d/dx = the gradient placed at the indexed positions, zero elsewhere.
@@ -46,7 +46,7 @@ class Index(GetItem):
     is_view = False
 
 
-class IndexAdd(Function):
+class IndexAdd(Primitive):
     """zeros(shape) with ``g`` added at ``index`` (the adjoint of ``x[index]``).
 
     d/dg = the gradient read back at ``index``.
@@ -65,7 +65,7 @@ class IndexAdd(Function):
         return (g2[self.index],)
 
 
-class IndexPut(Function):
+class IndexPut(Primitive):
     """``x`` with ``x[index] = value`` applied (out of place; ``__setitem__`` writes it back).
 
     d/dx = the gradient with zeros at ``index``, d/dvalue = the gradient read at ``index``.
@@ -100,7 +100,7 @@ def _landed_writes(shape: Shape, index: Any) -> Array:
     return owner[index] == ids
 
 
-class Gather(Function):
+class Gather(Primitive):
     """out[i][j] = x[index[i][j]][j] for dim 0 (``torch.gather``).
 
     d/dx = the gradient scatter-added at ``index``.
@@ -116,7 +116,7 @@ class Gather(Function):
         return self.call(ScatterAdd, g, index=self.index, axis=self.axis, shape=self.shape), None
 
 
-class ScatterAdd(Function):
+class ScatterAdd(Primitive):
     """zeros(shape) with ``g`` added along ``axis`` at ``index`` (the adjoint of gather).
 
     d/dg = gather of the gradient at ``index``.

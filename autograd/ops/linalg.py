@@ -23,8 +23,8 @@ import numpy as np
 from .. import dtypes
 from .._tensor import Tensor
 from ..blas import fit_threads
-from ..function import Function, OpError, name_node
 from ..inplace import apply_inplace
+from ..primitive import OpError, Primitive, name_node
 from .arithmetic import add, mul
 from .matmul import BMM, MatMul
 from .movement import reshape
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 LETTERS = string.ascii_uppercase + string.ascii_lowercase  # PyTorch's sublist order: 0 -> "A"
 
 
-class Einsum(Function):
+class Einsum(Primitive):
     """np.einsum on a canonical equation;  dL/dX_i = einsum of g and the other operands -> S_i.
 
     See the module docstring for how repeated subscripts and subscripts summed only in X_i are

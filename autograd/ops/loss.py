@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..function import Function, OpError
+from ..primitive import OpError, Primitive
 from .softmax import Softmax, shifted
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def _check_unit_interval(name: str, values: Array) -> None:
                       "logits first")
 
 
-class BinaryCrossEntropy(Function):
+class BinaryCrossEntropy(Primitive):
     """Elementwise l(p, y) = -(y max(log p, -100) + (1 - y) max(log(1 - p), -100)).
 
     Gradients, as PyTorch computes them (not the derivative of the clamped formula):
@@ -77,7 +77,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor) -> Tensor:
     return BinaryCrossEntropy.apply(input, target)
 
 
-class CrossEntropy(Function):
+class CrossEntropy(Primitive):
     """Cross-entropy of logits x (N, C) against class indices t (N,), in one node.
 
     loss = s * sum_n -log softmax(x_n)[t_n], with s = 1/N ('mean') or 1 ('sum');

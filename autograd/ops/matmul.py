@@ -13,15 +13,15 @@ import numpy as np
 
 from .. import dtypes
 from ..blas import fit_threads
-from ..function import Function, OpError
 from ..out import write_out
+from ..primitive import OpError, Primitive
 
 if TYPE_CHECKING:
     from .._tensor import Tensor
     from ..types import Array, ArrayLike, Value
 
 
-class MatMul(Function):
+class MatMul(Primitive):
     """a @ b;  d/da = g @ b^T, d/db = a^T @ g (each computed only when needed).
 
     Named as PyTorch's outermost node for the operands' ranks (``_BY_RANKS``), unless applied
@@ -61,7 +61,7 @@ class MatMul(Function):
         return grad_a, grad_b
 
 
-class Linear(Function):
+class Linear(Primitive):
     """y = x W^T + b in one node (``nn.Linear``'s map; saves two nodes and a temporary).
 
     d/dx = g W,  d/dW = g^T x and d/db = sum of g, both summed over the batch dims.

@@ -15,8 +15,8 @@ from .. import dtypes
 from .._tensor import Tensor
 from ..device import DEVICE_TYPES, check_cpu
 from ..device import device as device_type
-from ..function import Function, OpError
 from ..out import write_out
+from ..primitive import OpError, Primitive
 from .dims import normalize_dim
 from .indexing import GetItem
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..types import Array, ArrayLike, Dims, DTypeLike, Shape, Value
 
 
-class Reshape(Function):
+class Reshape(Primitive):
     """Same elements, new shape;  d/dx = the gradient reshaped back.
 
     Named as PyTorch names it: ``ViewBackward0``, or ``UnsafeViewBackward0`` where the
@@ -67,7 +67,7 @@ class Unsqueeze(Reshape):
     """``x.unsqueeze(dim)``: insert a size-1 dim."""
 
 
-class Permute(Function):
+class Permute(Primitive):
     """Reorder dims by ``axes``;  d/dx = the gradient permuted by the inverse order."""
 
     is_view = True
@@ -84,7 +84,7 @@ class Transpose(Permute):
     """``x.transpose(dim0, dim1)``: swap two dims."""
 
 
-class Expand(Function):
+class Expand(Primitive):
     """Broadcast to a larger shape without copying;  d/dx = the gradient summed over the broadcast dims.
 
     The base's un-broadcast does the sum.
@@ -100,7 +100,7 @@ class Expand(Function):
         return (g,)
 
 
-class Cat(Function):
+class Cat(Primitive):
     """Concatenate along ``axis``;  d/dx_i = the gradient's slice for x_i."""
 
     hint = "all tensors must have the same shape except in the concatenated dim"
@@ -115,7 +115,7 @@ class Cat(Function):
         return tuple(g[lead + (slice(end - n, end),)] for n, end in zip(self.sizes, ends))
 
 
-class Stack(Function):
+class Stack(Primitive):
     """Stack along a new dim ``axis``;  d/dx_i = the gradient's i-th slice along it."""
 
     hint = "all tensors must have the same shape"
@@ -129,7 +129,7 @@ class Stack(Function):
         return tuple(g[lead + (i,)] for i in range(g.shape[self.axis]))
 
 
-class Cast(Function):
+class Cast(Primitive):
     """Convert to ``dtype``;  d/dx = the gradient converted back (done by the base)."""
 
     node_name = "ToCopyBackward0"  # PyTorch's ``_to_copy``
@@ -141,7 +141,7 @@ class Cast(Function):
         return (g,)
 
 
-class Clone(Function):
+class Clone(Primitive):
     """A copy with its own memory;  d/dx = 1."""
 
     def forward(self, x: Array) -> Array:

@@ -19,8 +19,8 @@ import numpy as np
 
 from .. import dtypes
 from .._tensor import Tensor
-from ..function import OpError, name_node
 from ..out import write_out
+from ..primitive import OpError, name_node
 from .arithmetic import sub
 from .dims import normalize_dim, reduction_axes
 from .movement import unsqueeze

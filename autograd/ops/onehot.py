@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
-from ..function import OpError
+from ..primitive import OpError
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:

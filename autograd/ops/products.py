@@ -23,9 +23,9 @@ import numpy as np
 
 from .. import dtypes
 from .._tensor import Tensor
-from ..function import OpError, name_node
 from ..inplace import apply_inplace
 from ..out import write_out
+from ..primitive import OpError, name_node
 from .arithmetic import add, mul
 from .linalg import LETTERS, Einsum, einsum
 from .matmul import MatMul

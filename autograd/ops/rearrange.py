@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..function import Function, OpError, name_node
+from ..primitive import OpError, Primitive, name_node
 from .dims import normalize_dim
 from .indexing import GetItem, getitem
 from .movement import clone, permute, reshape, transpose
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..types import Array, Shape, Value
 
 
-class Flip(Function):
+class Flip(Primitive):
     """Reverse the order along ``axes``;  d/dx = the gradient flipped back."""
 
     def forward(self, x: Array, axes: Shape) -> Array:
@@ -36,7 +36,7 @@ class Flip(Function):
         return (self.call(Flip, g, axes=self.axes),)
 
 
-class Roll(Function):
+class Roll(Primitive):
     """Shift elements cyclically by ``shifts`` along ``axes`` (None: the flattened tensor).
 
     d/dx = the gradient rolled back by ``-shifts``.
@@ -52,7 +52,7 @@ class Roll(Function):
         return (self.call(Roll, g, shifts=tuple(-s for s in self.shifts), axes=self.axes),)
 
 
-class Repeat(Function):
+class Repeat(Primitive):
     """Tile whole copies: ``np.tile(x, reps)`` (x padded with leading size-1 dims to len(reps)).
 
     d/dx = the gradient split into its tiles and summed over them.

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from .._tensor import Tensor
-from ..function import Function, OpError, name_node
 from ..out import write_out
+from ..primitive import OpError, Primitive, name_node
 from .dims import pick, reduced_count, reduction_axes
 from .indexing import Gather
 from .softmax import shifted
@@ -33,7 +33,7 @@ class ValuesIndices(NamedTuple):
     indices: Tensor
 
 
-class _Reduction(Function):
+class _Reduction(Primitive):
     """Shared state of reductions: the input shape, the reduced axes and keepdims."""
 
     def _setup(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool) -> None:
@@ -209,7 +209,7 @@ class LogSumExp(_Reduction):
         return (self.unreduce(g) * self.xp.exp(x - out),)
 
 
-class ArgReduce(Function):
+class ArgReduce(Primitive):
     """argmax, argmin, all, any: reductions whose result has no gradient."""
 
     differentiable = False

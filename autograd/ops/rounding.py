@@ -15,8 +15,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..dtypes import name, result_type
-from ..function import Function
 from ..out import write_out
+from ..primitive import Primitive
 from .arithmetic import BROADCAST_HINT
 from .unary import zeros_like
 
@@ -29,7 +29,7 @@ def _refuse_bool(op: str, x: Array) -> None:
         raise TypeError(f"{op}: not supported for bool tensors. Hint: convert first, e.g. x.float()")
 
 
-class _Rounding(Function):
+class _Rounding(Primitive):
     """An integer-valued step function of x: its gradient is zero wherever it exists."""
 
     _ufunc: np.ufunc
@@ -79,7 +79,7 @@ class Round(_Rounding):
             return np.rint(x * scale) / scale if decimals > 0 else np.rint(x / scale) * scale
 
 
-class Frac(Function):
+class Frac(Primitive):
     """x - trunc(x), the fractional part with the sign of x;  d/dx = 1."""
 
     def forward(self, x: Array) -> Array:
@@ -93,7 +93,7 @@ class Frac(Function):
         return (g,)
 
 
-class Fmod(Function):
+class Fmod(Primitive):
     """a - trunc(a / b) b, with the sign of a (C's fmod);  d/da = 1, d/db = -trunc(a / b)."""
 
     node_name = "FmodBackward1"  # fmod(Tensor, Tensor); a number divisor is FmodBackward0
@@ -113,7 +113,7 @@ class Fmod(Function):
         return g, grad_b
 
 
-class Remainder(Function):
+class Remainder(Primitive):
     """a - floor(a / b) b, with the sign of b (Python's %);  d/da = 1, d/db = -floor(a / b).
 
     Floats follow PyTorch's kernel: fmod(a, b), plus b where it is nonzero and its sign
@@ -151,7 +151,7 @@ def _operands(op: str, a: Any, b: Any) -> tuple[Array, Array]:
     return a, b
 
 
-# PyTorch's names for the forms of the call (see Function.named); a number is no input of
+# PyTorch's names for the forms of the call (see Primitive.named); a number is no input of
 # PyTorch's overload. ``2 % x`` is PyTorch's ``NotImplemented`` node (it has no derivative
 # there); ndgrad differentiates it and names it as ``x % 2``.
 _ROUND_DECIMALS = Round.named("RoundBackward1")

@@ -15,9 +15,9 @@ import numpy as np
 
 from .. import dtypes
 from .._tensor import Tensor
-from ..function import Function, OpError, name_node
 from ..inplace import apply_inplace
 from ..out import write_out
+from ..primitive import OpError, Primitive, name_node
 from .dims import normalize_dim
 from .indexing import Gather, IndexAdd, ScatterAdd, gather, gather_window, getitem, index_put
 from .movement import clone, expand, reshape
@@ -39,7 +39,7 @@ def window(shape: Shape) -> tuple[slice, ...]:
     return tuple(slice(n) for n in shape)
 
 
-class Scatter(Function):
+class Scatter(Primitive):
     """x with ``src[i][j]`` written at ``out[index[i][j]][j]`` (dim 0); ``src`` may be a scalar.
 
     d/dx = the gradient with zeros at the written positions; d/dsrc = gather(g, index), padded

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..function import Function, OpError
+from ..primitive import OpError, Primitive
 from .indexing import Gather, gather_window
 from .movement import clone, reshape
 from .scatter import _scatter_checks, scatter_grid, window
@@ -43,7 +43,7 @@ def _identity(reduce: str, dtype: np.dtype[Any]) -> Any:
     return info.min if reduce == "amax" else info.max
 
 
-class ScatterReduce(Function):
+class ScatterReduce(Primitive):
     """input with the ``src`` values at ``index`` along ``axis`` reduced into it (see the module)."""
 
     saved_inputs = (0, 1)

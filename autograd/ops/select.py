@@ -13,8 +13,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..dtypes import promote
-from ..function import Function
 from ..out import write_out
+from ..primitive import Primitive
 from .arithmetic import BROADCAST_HINT
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ..types import Array, ArrayLike, Value
 
 
-class Compare(Function):
+class Compare(Primitive):
     """Elementwise comparison with broadcasting; a bool result without gradient."""
 
     differentiable = False
@@ -33,7 +33,7 @@ class Compare(Function):
         return ufunc(*promote(a, b))
 
 
-class Logical(Function):
+class Logical(Primitive):
     """Elementwise logical op on bool (or integer, bitwise) tensors."""
 
     differentiable = False
@@ -43,7 +43,7 @@ class Logical(Function):
         return ufunc(*arrays)
 
 
-class Maximum(Function):
+class Maximum(Primitive):
     """max(a, b) elementwise;  d/da = 1 where a > b, 1/2 where a == b, else 0."""
 
     saved_inputs = (0, 1)
@@ -74,7 +74,7 @@ class Minimum(Maximum):
         return a < b
 
 
-class Where(Function):
+class Where(Primitive):
     """cond ? a : b elementwise;  d/da = cond, d/db = not cond (cond has no gradient)."""
 
     shown_inputs = (1, 2)  # the condition is no edge of PyTorch's node

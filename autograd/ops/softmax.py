@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..dtypes import as_float
-from ..function import Function
+from ..primitive import Primitive
 from .dims import normalize_dim
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def shifted(x: Array, axis: int | tuple[int, ...] | None) -> tuple[Array, Array]
     return x - m, m
 
 
-class Softmax(Function):
+class Softmax(Primitive):
     """y = softmax(x);  d/dx = y * (g - sum(g * y)) along the dim."""
 
     saves_output = True
@@ -45,7 +45,7 @@ class Softmax(Function):
         return (y * (g - (g * y).sum(axis=self.axis, keepdims=True)),)
 
 
-class LogSoftmax(Function):
+class LogSoftmax(Primitive):
     """y = x - logsumexp(x);  d/dx = g - softmax(x) * sum(g) along the dim."""
 
     saves_output = True

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..function import Function, OpError
 from ..out import write_outs
+from ..primitive import OpError, Primitive
 from .dims import normalize_dim
 from .indexing import Gather
 from .reduce import Max, ValuesIndices
@@ -55,7 +55,7 @@ class Mode(Max):
     """mode(dim) values: the most frequent value along a dim;  d/dx = 1 at its index, else 0."""
 
 
-class MedianAll(Function):
+class MedianAll(Primitive):
     """median() of all elements: the lower median (NaN if there is a NaN or no element).
 
     d/dx = 1/k on each of the k elements equal to the median (the NaNs, for a NaN), else 0.

@@ -26,8 +26,8 @@ import numpy as np
 
 from .. import dtypes, grad_mode
 from .._tensor import Tensor
-from ..function import Function, OpError
 from ..out import write_out
+from ..primitive import OpError, Primitive
 
 if TYPE_CHECKING:
     from ..types import Array, Value
@@ -57,7 +57,7 @@ def _svd(a: Array, compute_uv: bool) -> tuple[Array | None, Array, Array | None]
     return None, np.linalg.svd(a, compute_uv=False), None
 
 
-class Svdvals(Function):
+class Svdvals(Primitive):
     """The singular values of each matrix, descending;  dL/dA = U diag(g) V^T (see the module)."""
 
     saved_inputs = (0,)
@@ -75,7 +75,7 @@ class Svdvals(Function):
         return (self.call(_SvdvalsAdjoint, a, g, u=self.u, s=self.s, vh=self.vh),)
 
 
-class _SvdvalsAdjoint(Function):
+class _SvdvalsAdjoint(Primitive):
     """U diag(g) V^T as a function of (A, g): the backward of ``Svdvals``, differentiable once.
 
     d/dg = diag(U^T G V); d/dA = the reduced SVD's rule for gU = G V diag(g), gV^T = diag(g) U^T G

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..function import Function, OpError, name_node
 from ..inplace import apply_inplace
+from ..primitive import OpError, Primitive, name_node
 from .dims import normalize_dim
 from .movement import clone
 
@@ -34,7 +34,7 @@ def _diagonal_view(x: Array, offset: int, axis1: int, axis2: int) -> Array:
     return np.lib.stride_tricks.as_strided(y, y.shape[:-2] + (n,), strides)
 
 
-class Tril(Function):
+class Tril(Primitive):
     """Lower triangle of the last two dims (``j - i <= k``), zeros above;  d/dx = tril(g, k)."""
 
     _keep = staticmethod(np.tril)
@@ -53,7 +53,7 @@ class Triu(Tril):
     _keep = staticmethod(np.triu)
 
 
-class Diagonal(Function):
+class Diagonal(Primitive):
     """out[..., i] = x[i, i + offset] over (axis1, axis2), a view of x.
 
     d/dx = zeros of x's shape with the gradient written on that diagonal.
@@ -70,7 +70,7 @@ class Diagonal(Function):
                           axis1=self.axis1, axis2=self.axis2),)
 
 
-class DiagonalScatter(Function):
+class DiagonalScatter(Primitive):
     """zeros(shape) with ``g`` written on the diagonal (offset, axis1, axis2): diagonal's adjoint.
 
     d/dg = the diagonal of the gradient.

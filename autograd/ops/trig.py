@@ -14,8 +14,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..dtypes import as_float, name, result_type
-from ..function import Function
 from ..out import write_out
+from ..primitive import Primitive
 from .arithmetic import BROADCAST_HINT
 from .exponential import Rsqrt, require_tensors
 
@@ -28,7 +28,7 @@ def _float(ufunc: np.ufunc, x: Array) -> Array:
         return ufunc(as_float(x))
 
 
-class Tan(Function):
+class Tan(Primitive):
     """tan x;  d/dx = 1 + tan^2 x."""
 
     saves_output = True
@@ -41,7 +41,7 @@ class Tan(Function):
         return (g * (1 + y * y),)
 
 
-class Sinh(Function):
+class Sinh(Primitive):
     """sinh x;  d/dx = cosh x."""
 
     saved_inputs = (0,)
@@ -53,7 +53,7 @@ class Sinh(Function):
         return (g * self.call(Cosh, self.input(0)),)
 
 
-class Cosh(Function):
+class Cosh(Primitive):
     """cosh x;  d/dx = sinh x."""
 
     saved_inputs = (0,)
@@ -65,7 +65,7 @@ class Cosh(Function):
         return (g * self.call(Sinh, self.input(0)),)
 
 
-class Asin(Function):
+class Asin(Primitive):
     """arcsin x on [-1, 1];  d/dx = 1 / sqrt(1 - x^2)."""
 
     saved_inputs = (0,)
@@ -78,7 +78,7 @@ class Asin(Function):
         return (g * self.call(Rsqrt, 1 - x * x),)
 
 
-class Acos(Function):
+class Acos(Primitive):
     """arccos x on [-1, 1];  d/dx = -1 / sqrt(1 - x^2)."""
 
     saved_inputs = (0,)
@@ -91,7 +91,7 @@ class Acos(Function):
         return (-g * self.call(Rsqrt, 1 - x * x),)
 
 
-class Atan(Function):
+class Atan(Primitive):
     """arctan x;  d/dx = 1 / (1 + x^2)."""
 
     saved_inputs = (0,)
@@ -104,7 +104,7 @@ class Atan(Function):
         return (g / (1 + x * x),)
 
 
-class Asinh(Function):
+class Asinh(Primitive):
     """arsinh x;  d/dx = 1 / sqrt(x^2 + 1)."""
 
     saved_inputs = (0,)
@@ -117,7 +117,7 @@ class Asinh(Function):
         return (g * self.call(Rsqrt, x * x + 1),)
 
 
-class Acosh(Function):
+class Acosh(Primitive):
     """arcosh x on [1, inf);  d/dx = 1 / sqrt((x - 1)(x + 1))."""
 
     saved_inputs = (0,)
@@ -130,7 +130,7 @@ class Acosh(Function):
         return (g * self.call(Rsqrt, (x - 1) * (x + 1)),)
 
 
-class Atanh(Function):
+class Atanh(Primitive):
     """artanh x on (-1, 1);  d/dx = 1 / (1 - x^2)."""
 
     saved_inputs = (0,)
@@ -149,7 +149,7 @@ def _float_pair(a: Any, b: Any) -> tuple[Array, Array]:
     return as_float(np.asarray(a, dtype=dtype)), as_float(np.asarray(b, dtype=dtype))
 
 
-class Atan2(Function):
+class Atan2(Primitive):
     """The angle of the point (b, a): atan2(a, b) in [-pi, pi].
 
     d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2); both 0 at a = b = 0 (PyTorch's choice).
@@ -171,7 +171,7 @@ class Atan2(Function):
         return grad_a, grad_b
 
 
-class Hypot(Function):
+class Hypot(Primitive):
     """sqrt(a^2 + b^2) without overflow;  d/da = a / hypot, d/db = b / hypot (nan at 0, 0)."""
 
     saved_inputs = (0, 1)

@@ -16,8 +16,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..dtypes import as_float, result_type
-from ..function import Function, OpError, name_node
 from ..out import write_out
+from ..primitive import OpError, Primitive, name_node
 from ._erf import erf as _erf_float64
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 _TWO_OVER_SQRT_PI = 1.1283791670955126  # 2 / sqrt(pi)
 
 
-class Exp(Function):
+class Exp(Primitive):
     """e^x;  d/dx = e^x."""
 
     saves_output = True
@@ -38,7 +38,7 @@ class Exp(Function):
         return (g * self.output(),)
 
 
-class Log(Function):
+class Log(Primitive):
     """ln x;  d/dx = 1/x."""
 
     saved_inputs = (0,)
@@ -50,7 +50,7 @@ class Log(Function):
         return (g / self.input(0),)
 
 
-class Log1p(Function):
+class Log1p(Primitive):
     """ln(1 + x), accurate for tiny x;  d/dx = 1 / (1 + x)."""
 
     node_name = "Log1PBackward0"  # PyTorch's spelling
@@ -63,7 +63,7 @@ class Log1p(Function):
         return (g / (1 + self.input(0)),)
 
 
-class Expm1(Function):
+class Expm1(Primitive):
     """e^x - 1, accurate for tiny x;  d/dx = e^x, computed as output + 1 (PyTorch's rule)."""
 
     saves_output = True
@@ -75,7 +75,7 @@ class Expm1(Function):
         return (g * (self.output() + 1),)
 
 
-class Erf(Function):
+class Erf(Primitive):
     """erf(x) = 2/sqrt(pi) int_0^x e^(-t^2) dt (Cody's rational approximations, see ``_erf``).
 
     d/dx = 2/sqrt(pi) e^(-x^2).
@@ -92,7 +92,7 @@ class Erf(Function):
         return (g * _TWO_OVER_SQRT_PI * self.xp.exp(-(x * x)),)
 
 
-class Sqrt(Function):
+class Sqrt(Primitive):
     """sqrt(x);  d/dx = 1 / (2 sqrt(x))."""
 
     saves_output = True
@@ -104,7 +104,7 @@ class Sqrt(Function):
         return (g / (2 * self.output()),)
 
 
-class Sin(Function):
+class Sin(Primitive):
     """sin x;  d/dx = cos x."""
 
     saved_inputs = (0,)
@@ -116,7 +116,7 @@ class Sin(Function):
         return (g * self.xp.cos(self.input(0)),)
 
 
-class Cos(Function):
+class Cos(Primitive):
     """cos x;  d/dx = -sin x."""
 
     saved_inputs = (0,)
@@ -128,7 +128,7 @@ class Cos(Function):
         return (-g * self.xp.sin(self.input(0)),)
 
 
-class Tanh(Function):
+class Tanh(Primitive):
     """tanh x;  d/dx = 1 - tanh^2 x."""
 
     saves_output = True
@@ -141,7 +141,7 @@ class Tanh(Function):
         return (g * (1 - y * y),)
 
 
-class Sigmoid(Function):
+class Sigmoid(Primitive):
     """sigma(x) = 1 / (1 + e^-x), computed from e^-|x| so it never overflows.
 
     d/dx = sigma(x) (1 - sigma(x)).
@@ -159,7 +159,7 @@ class Sigmoid(Function):
         return (g * (y * (1 - y)),)
 
 
-class Relu(Function):
+class Relu(Primitive):
     """max(x, 0);  d/dx = 1 where x > 0, else 0 (so relu'(0) = 0)."""
 
     saves_output = True
@@ -171,7 +171,7 @@ class Relu(Function):
         return (g * (self.output() > 0),)
 
 
-class Abs(Function):
+class Abs(Primitive):
     """|x|;  d/dx = sign(x) (so |x|'(0) = 0)."""
 
     saved_inputs = (0,)
@@ -193,7 +193,7 @@ def zeros_like(g: Value) -> Value:
     return np.zeros_like(g)
 
 
-class Sign(Function):
+class Sign(Primitive):
     """sign(x) in {-1, 0, 1} (0 for nan, as in PyTorch); its gradient is zero (exact zeros)."""
 
     def forward(self, x: Array) -> Array:
@@ -205,7 +205,7 @@ class Sign(Function):
         return (zeros_like(g),)
 
 
-class NanToNum(Function):
+class NanToNum(Primitive):
     """x with nan, +inf and -inf replaced by numbers;  d/dx = 1 where x is finite, else 0."""
 
     def forward(self, x: Array, nan: float, posinf: float | None, neginf: float | None) -> Array:
@@ -218,7 +218,7 @@ class NanToNum(Function):
         return (g * self.finite,)
 
 
-class Clamp(Function):
+class Clamp(Primitive):
     """min(max(x, lo), hi);  d/dx = 1 where lo <= x <= hi, else 0."""
 
     node_name = "ClampBackward1"  # clamp(Tensor, Scalar?, Scalar?)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..engine import reachable
-from ..function import Function
+from ..primitive import Primitive
 from .calls import calls_of
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class Cluster:
     """One Module call: its label, members (value keys), parent cluster and depth."""
 
     __slots__ = ("label", "members", "parent", "order", "output")
-    output: tuple[Function, Module]  # the call's output node and module (always passed)
+    output: tuple[Primitive, Module]  # the call's output node and module (always passed)
 
     def __init__(self, label: str, members: set[int], order: tuple[int, int],
                  output: Any = None) -> None:
@@ -45,10 +45,10 @@ def _module_label(mod: Module, tree_names: dict[int, str], given: dict[int, str]
     return f"{name} ({kind})" if name else kind
 
 
-def _members(output: Function, boundary: set[int], kept: set[int]) -> set[int]:
+def _members(output: Primitive, boundary: set[int], kept: set[int]) -> set[int]:
     """Ids of the kept op nodes reachable from ``output`` without entering the boundary."""
     return {id(obj) for obj in reachable([output], stop=boundary)
-            if isinstance(obj, Function) and id(obj) in kept}
+            if isinstance(obj, Primitive) and id(obj) in kept}
 
 
 def module_clusters(trace: Trace, module: Module) -> tuple[list[Cluster], dict[int, Cluster]]:

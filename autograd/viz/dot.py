@@ -16,7 +16,7 @@ import numpy as np
 from .trace import Trace, Value
 
 if TYPE_CHECKING:
-    from ..function import Function
+    from ..primitive import Primitive
     from ..types import ArrayLike
     from .clusters import Cluster
 
@@ -114,7 +114,7 @@ def value_node(value: Value, opts: Options) -> str:
     return f"v{value.index} [label={label} {STYLES[value.kind].format(shape=shape)}]"
 
 
-def op_node(op: Function, index: int) -> str:
+def op_node(op: Primitive, index: int) -> str:
     """The DOT statement of one op (``matmul``, ``relu``...); the tooltip names its node."""
     return f"op{index} [label={quote(op.op_name)} tooltip={quote(op.name())} {STYLES['op']}]"
 

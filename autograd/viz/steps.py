@@ -17,7 +17,7 @@ import numpy as np
 from .. import grad_mode
 from .._tensor import Tensor
 from ..engine import accumulate
-from ..function import Function
+from ..primitive import Primitive
 from .dot import summarize
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class BackwardStep:
 
     Attributes:
         index: 1, 2, ... in the order the engine ran.
-        node: the op node (``Function``) or, for the final steps, the leaf Tensor.
+        node: the op node (``Primitive``) or, for the final steps, the leaf Tensor.
         name: ``"MulBackward"`` (with the user's name of its output, ``"e: MulBackward"``)
             or the leaf's name.
         op: the user-level op (``"mul"``), or ``"leaf"``.
@@ -40,12 +40,12 @@ class BackwardStep:
     """
 
     index: int
-    node: Function | Tensor
+    node: Primitive | Tensor
     name: str
     op: str
     grad: Array
     sends: tuple[tuple[str, Array], ...]
-    targets: tuple[Function | Tensor, ...]
+    targets: tuple[Primitive | Tensor, ...]
 
     def __str__(self) -> str:
         head = f"step {self.index}: {self.name} received {summarize(self.grad, 'grad')}"
@@ -66,9 +66,9 @@ class _Labels:
         self.numbers: dict[int, int] = {}
         self.counts: dict[str, int] = {}
 
-    def __call__(self, obj: Function | Tensor) -> str:
+    def __call__(self, obj: Primitive | Tensor) -> str:
         user = self.names.get(id(obj))
-        if isinstance(obj, Function):
+        if isinstance(obj, Primitive):
             if id(obj) not in self.numbers:
                 self.counts[obj.name()] = self.counts.get(obj.name(), 0) + 1
                 self.numbers[id(obj)] = self.counts[obj.name()]
@@ -112,7 +112,7 @@ def backward_steps(root: Tensor, gradient: Tensor | ArrayLike | None = None,
     return _steps(walk, _Labels(names), grad_mode.is_grad_enabled())
 
 
-def _steps(walk: Iterable[tuple[Function | Tensor, Value, Sequence[Value | None] | None, bool]],
+def _steps(walk: Iterable[tuple[Primitive | Tensor, Value, Sequence[Value | None] | None, bool]],
            label: _Labels, caller_mode: bool) -> Iterator[BackwardStep]:
     """The engine's steps as BackwardSteps; the caller's grad mode is in force between them."""
     for index, (obj, grad, input_grads, _) in enumerate(walk, 1):

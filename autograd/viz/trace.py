@@ -21,7 +21,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..engine import reachable
-from ..function import Function
+from ..primitive import Primitive
 
 if TYPE_CHECKING:
     from ..types import Array, Shape
@@ -35,7 +35,7 @@ class Value:
     __slots__ = ("key", "index", "producer", "tensor", "kind", "names", "shape", "dtype",
                  "data", "grad")
 
-    def __init__(self, key: int, index: int, producer: Function | None = None,
+    def __init__(self, key: int, index: int, producer: Primitive | None = None,
                  tensor: Tensor | None = None) -> None:
         self.key, self.index, self.producer, self.tensor = key, index, producer, tensor
         self.kind = "value" if producer is not None else "leaf"
@@ -56,9 +56,9 @@ class Trace:
 
     def __init__(self) -> None:
         self.values: dict[int, Value] = {}
-        self.ops: list[Function] = []
+        self.ops: list[Primitive] = []
         self.inputs: dict[int, list[int]] = {}  # id(op) -> keys of drawn inputs, in order
-        self.cut: list[Function] = []  # kept ops with at least one input not drawn
+        self.cut: list[Primitive] = []  # kept ops with at least one input not drawn
         self.total = 0  # ops + leaves reachable from the roots
         self.hidden = 0
         self.module_names: dict[int, str] = {}  # id(Module) -> name given in ``names``
@@ -82,7 +82,7 @@ def trace(roots: Sequence[Tensor], names: Mapping[str, Any] | None = None, modul
     result.hidden = len(order) - len(kept)
     values = result.values
     for i, obj in enumerate(kept):
-        if isinstance(obj, Function):
+        if isinstance(obj, Primitive):
             result.ops.append(obj)
             values[id(obj)] = Value(id(obj), i, producer=obj)
         else:
@@ -98,7 +98,7 @@ def trace(roots: Sequence[Tensor], names: Mapping[str, Any] | None = None, modul
     return result
 
 
-def _read_inputs(op: Function, values: dict[int, Value], result: Trace) -> None:
+def _read_inputs(op: Primitive, values: dict[int, Value], result: Trace) -> None:
     """Record the op's drawn inputs; its ``_meta`` gives each input's shape and dtype."""
     keys: list[int]
     keys, saved = [], op._saved

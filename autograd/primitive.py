@@ -1,0 +1,360 @@
+"""The graph node: one primitive op, its forward on arrays and its backward rule side by side.
+
+A primitive subclasses ``Primitive`` and writes
+    ``forward(self, *arrays, **params) -> np.ndarray`` and
+    ``backward(self, g) -> tuple`` (one gradient per input, None where none is needed).
+
+Backward rules read saved values through ``self.input(i)`` and ``self.output()`` and use
+``self.xp`` for functions: in the fast path these are NumPy arrays and NumPy itself; under
+``create_graph=True`` they are Tensors and ``autograd.ops.xp``, so the same rule
+records the graph of the backward pass (as HIPS autograd's rules run on boxed NumPy).
+The base does the cross-cutting work once: recording edges, version checks on saved
+values, un-broadcasting gradients to each input's shape and dtype, releasing the graph.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+import numpy as np
+
+from . import anomaly, grad_mode
+from ._tensor import Tensor
+
+if TYPE_CHECKING:
+    import weakref
+    from collections.abc import Callable, Sequence
+    from types import ModuleType
+
+    from .types import Array, Shape, Value
+
+
+_F = TypeVar("_F", bound="Primitive")
+
+
+class OpError(RuntimeError):
+    """An op refused its inputs; the message names the op, shapes, dtypes and a hint."""
+
+
+_RELEASED_MESSAGE = (
+    "Trying to backward through the graph a second time (or to read saved values after "
+    "they were freed): {op} released its saved values when backward() or ag.grad() ran. "
+    "Pass retain_graph=True to the first backward()/ag.grad() call if you need to go "
+    "through the graph again."
+)
+
+
+class Primitive:
+    """Base of every primitive op; an instance is a node of the graph (``tensor.grad_fn``).
+
+    Class attributes a primitive may set:
+        saved_inputs: indices of the inputs whose values ``backward`` reads.
+        saves_output: whether ``backward`` reads the output.
+        differentiable: False for ops whose output never requires grad (argmax, ==).
+        is_view: True when the output shares memory (and version counter) with input 0.
+        view_key: for a view, the parameter that replays it as ``input0[params[view_key]]``
+            (lets in-place ops on the view write through to the base).
+        node_name: PyTorch's name of the node for the op's usual call (default
+            ``<Class>Backward0``).
+        shown_inputs: the inputs ``next_functions`` lists, in PyTorch's order (None: all).
+
+    Node names: a node is an instance of a *node type*, a slot-less subclass of the primitive
+    named as PyTorch names the node (``type(y.grad_fn).__name__ == y.grad_fn.name() ==
+    "MulBackward0"``). Each primitive has one for ``node_name``, made when the class is
+    defined, which ``apply`` instantiates. Where PyTorch's name depends on the call (``x.sum()``
+    is ``SumBackward0``, ``x.sum(0)`` ``SumBackward1``), the public function applies a preset
+    node type instead, ``Sum.named("SumBackward1").apply(...)``, made once at import; an op
+    that learns its name in ``forward`` (a reshape that had to copy, matmul by the operands'
+    ranks) assigns a preset node type to ``self.__class__`` there, and a composition names its
+    last node after the whole call with ``name_node``. No names are built per call.
+    """
+
+    __slots__ = ("next_edges", "needs_input_grad", "_meta", "_saved", "_versions", "_out",
+                 "_create_graph", "pre_hooks", "retained", "creation_site", "_module_calls",
+                 "__weakref__")  # _module_calls: set by nn.Module calls, read by autograd.viz
+    op_name: str  # the user-level op (``mul``, ``leaky_relu``): the class name lowercased by default
+    node_name: str  # PyTorch's name of the node (``MulBackward0``): ``<Class>Backward0`` by default
+    shown_inputs: tuple[int, ...] | None = None
+    primitive: type[Primitive]  # the op class (itself for a primitive, its base for a node type)
+    _node_type: type[Primitive]  # the class ``apply`` makes nodes of
+    _node_types: dict[tuple[str, tuple[int, ...] | None], type[Primitive]]  # per primitive: by name
+    saved_inputs: tuple[int, ...] = ()
+    saves_output = False
+    differentiable = True
+    is_view = False
+    view_key: str | None = None
+    hint = ""
+    # the slots' types: a node is made by __new__, then _record and _run_backward set them
+    next_edges: tuple[Primitive | Tensor | None, ...]  # per input: its node, its leaf, or None
+    needs_input_grad: tuple[bool, ...]
+    _meta: tuple[tuple[Shape, np.dtype[Any]] | None, ...]  # per input needing grad: (shape, dtype)
+    _saved: list[Any] | None  # saved input arrays (None where not saved); None once released
+    _versions: list[tuple[list[int], int, int | str]]  # (counter, version at save, input or "output")
+    _out: Any  # the saved output array, or None
+    _create_graph: bool
+    pre_hooks: dict[int, Callable[[Tensor], Any]] | None
+    retained: list[weakref.ref[Tensor]] | None
+    creation_site: str  # set under anomaly detection only
+    _module_calls: tuple[tuple[Any, ...], ...]  # set by autograd.viz.calls only
+
+    def __init_subclass__(cls, node_type: bool = False, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if node_type:  # made by ``named``, which sets its attributes
+            return
+        if "op_name" not in cls.__dict__:
+            cls.op_name = cls.__name__.lower()
+        if "node_name" not in cls.__dict__:
+            cls.node_name = f"{cls.__name__}Backward0"
+        cls.primitive = cls
+        cls._node_types = {}
+        cls._node_type = cls.named(cls.node_name)
+
+    @classmethod
+    def named(cls: type[_F], node_name: str, shown_inputs: tuple[int, ...] | None = None) -> type[_F]:
+        """This op's node type named ``node_name`` (made on first use, then cached).
+
+        Args:
+            node_name: PyTorch's name for the node of one form of the call; the part after
+                ``::`` (``torch::autograd::CopySlices``) is the class name.
+            shown_inputs: the inputs ``next_functions`` lists, in PyTorch's order (PyTorch's
+                overload may take a number, not a tensor, or order the operands otherwise);
+                None keeps the primitive's ``shown_inputs``.
+
+        Returns:
+            A subclass of the primitive without slots or methods of its own: ``X.apply``
+            records its nodes, and a node may switch to it by assigning ``__class__``.
+        """
+        op = cast("type[_F]", cls.primitive)
+        shown = op.shown_inputs if shown_inputs is None else shown_inputs
+        found = op._node_types.get((node_name, shown))
+        if found is None:
+            type_name = node_name.rpartition("::")[2]
+            found = type(type_name, (op,), {
+                "__slots__": (), "__module__": op.__module__, "__qualname__": type_name,
+                "__doc__": op.__doc__, "node_name": node_name, "shown_inputs": shown,
+            }, node_type=True)
+            found._node_type = found
+            op._node_types[node_name, shown] = found
+        return cast("type[_F]", found)
+
+    # ---- forward ---------------------------------------------------------------------
+    @classmethod
+    def apply(cls, *inputs: Any, **params: Any) -> Tensor:
+        """Run the op on Tensors, arrays or scalars and return a Tensor.
+
+        A node is recorded when grad mode is on and some input requires grad.
+        """
+        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        node_type = cls._node_type
+        node = node_type.__new__(node_type)
+        try:
+            out = node.forward(*arrays, **params)
+        except OpError:
+            raise
+        except (ValueError, IndexError, TypeError) as err:
+            raise type(err)(node._describe_failure(err, arrays)) from None
+        if type(out) is not np.ndarray:
+            out = np.asarray(out)
+        record = (cls.differentiable and out.dtype.kind == "f" and grad_mode._state.enabled
+                  and any(isinstance(x, Tensor) and x._requires_grad for x in inputs))
+        if anomaly._state.enabled:
+            node.creation_site = anomaly.user_call_site()
+            anomaly.check_finite(out, "the forward output", node)
+        result = Tensor._wrap(out, node if record else None)
+        if cls.is_view:
+            result._version_counter = inputs[0]._version_counter
+            result._view = (inputs[0], params[cls.view_key] if cls.view_key else None)
+        if record:
+            node._record(inputs, arrays, result)
+        return result
+
+    def _record(self, inputs: Sequence[Any], arrays: list[Any], result: Tensor) -> None:
+        edges: list[Primitive | Tensor | None]
+        meta: list[tuple[Shape, np.dtype[Any]] | None]
+        saved: list[Any]
+        versions: list[tuple[list[int], int, int | str]]
+        edges, needs, meta, saved, versions = [], [], [], [None] * len(inputs), []
+        for x, a in zip(inputs, arrays):
+            if isinstance(x, Tensor) and x._requires_grad:
+                edges.append(x.grad_fn if x.grad_fn is not None else x)
+                needs.append(True)
+                meta.append((a.shape, a.dtype))
+            else:
+                edges.append(None)
+                needs.append(False)
+                meta.append(None)
+        for i in self.saved_inputs:
+            saved[i] = arrays[i]
+            if isinstance(inputs[i], Tensor):
+                counter = inputs[i]._version_counter
+                versions.append((counter, counter[0], i))
+        self.next_edges = tuple(edges)
+        self.needs_input_grad = tuple(needs)
+        self._meta = tuple(meta)
+        self._saved = saved
+        self._out = result._data if self.saves_output else None
+        if self.saves_output:
+            versions.append((result._version_counter, result._version_counter[0], "output"))
+        self._versions = versions
+        self.pre_hooks = None
+        self.retained = None
+
+    def _describe_failure(self, err: Exception, arrays: list[Any]) -> str:
+        shapes = ", ".join(
+            f"{a.shape} {a.dtype}" if isinstance(a, np.ndarray) else repr(a) for a in arrays)
+        hint = f" Hint: {self.hint}" if self.hint else ""
+        return f"{self.op_name}: {err} (inputs: {shapes}).{hint}"
+
+    # ---- backward --------------------------------------------------------------------
+    def forward(self, *arrays: Any, **params: Any) -> Array:
+        """The op on NumPy arrays (and the op's parameters); returns the output array."""
+        raise NotImplementedError
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        """The gradient for each input given ``g`` = dL/d(output); None where none is needed."""
+        raise NotImplementedError
+
+    @property
+    def xp(self) -> ModuleType:
+        """NumPy in the fast path; the Tensor versions of its functions under create_graph."""
+        if self._create_graph:
+            from .ops import xp
+
+            return xp
+        return np
+
+    def call(self, op: type[Primitive], *args: Any, **params: Any) -> Value:
+        """Run another primitive in this backward's mode (e.g. a gather's backward is a scatter-add).
+
+        On arrays in the fast path, recorded on Tensors under create_graph.
+        """
+        if self._create_graph:
+            return op.apply(*args, **params)
+        return np.asarray(op.__new__(op).forward(*args, **params))
+
+    def input(self, i: int) -> Any:
+        """Saved input ``i``: an array, or under create_graph a Tensor wired to its producer."""
+        if self._saved is None:
+            raise RuntimeError(_RELEASED_MESSAGE.format(op=self.name()))
+        value = self._saved[i]
+        if not self._create_graph or not isinstance(value, np.ndarray):
+            return value
+        edge = self.next_edges[i]
+        if isinstance(edge, Tensor):
+            return edge  # a leaf: its own Tensor, so gradients reach it
+        return Tensor._wrap(value, edge)
+
+    def output(self) -> Value:
+        """The saved output: an array, or under create_graph a Tensor produced by this node."""
+        if self._saved is None:
+            raise RuntimeError(_RELEASED_MESSAGE.format(op=self.name()))
+        if not self._create_graph:
+            return self._out
+        return Tensor._wrap(self._out, self)
+
+    def _run_backward(self, g: Value, create_graph: bool) -> list[Value | None]:
+        """Check saved versions, run the rule, fit each gradient to its input."""
+        for counter, version, which in self._versions:
+            if counter[0] != version:
+                where = "its output" if which == "output" else f"its input {which}"
+                raise RuntimeError(
+                    f"one of the variables needed for gradient computation has been modified "
+                    f"by an inplace operation: {where}, saved by {self.name()}, is at version "
+                    f"{counter[0]}; expected version {version}. Hint: use an out-of-place op "
+                    "(x = x + y instead of x += y) or .clone() before modifying.")
+        self._create_graph = create_graph
+        grads = self.backward(g)
+        return [None if grad is None or meta is None else _fit(grad, meta, self)
+                for grad, meta in zip(grads, self._meta)]
+
+    def _release(self) -> None:
+        """Free saved values after backward (unless retain_graph); ``input()`` then refuses."""
+        self._saved = None
+        self._out = None
+
+    # ---- naming ----------------------------------------------------------------------
+    def name(self) -> str:
+        """PyTorch's node name, as ``grad_fn`` prints it: ``MulBackward0``."""
+        return self.node_name
+
+    @property
+    def next_functions(self) -> tuple[tuple[Primitive | AccumulateGrad | None, int], ...]:
+        """PyTorch's view of the edges: ``(node, 0)`` per input (per ``shown_inputs`` if set).
+
+        A leaf appears as its ``AccumulateGrad`` node, an input that needs no gradient as
+        ``(None, 0)``.
+        """
+        edges = self.next_edges if self.shown_inputs is None else \
+            tuple(self.next_edges[i] for i in self.shown_inputs if i < len(self.next_edges))
+        return tuple((AccumulateGrad(edge) if isinstance(edge, Tensor) else edge, 0)
+                     for edge in edges)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"  # PyTorch's class name, as its tensors print it
+
+
+class AccumulateGrad:
+    """The node PyTorch shows for a leaf in ``next_functions``: it adds into ``variable.grad``."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+
+    @property
+    def next_functions(self) -> tuple[()]:
+        """Nothing: a leaf ends the graph."""
+        return ()
+
+    def name(self) -> str:
+        """``torch::autograd::AccumulateGrad``, as PyTorch names it."""
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
+
+
+def name_node(result: Tensor, node_name: str, shown_inputs: tuple[int, ...] | None = None) -> Tensor:
+    """Name the node that made ``result`` as PyTorch names the node of a whole composed call.
+
+    For ops written from several primitives where PyTorch records one node (``layer_norm`` is
+    ``NativeLayerNormBackward0``), or where PyTorch's outermost node differs: the last node
+    switches to its primitive's node type ``node_name`` (see ``Primitive.named``). Only for a
+    ``result`` that the caller's own last op made, never for a tensor passed in.
+
+    Returns:
+        ``result`` itself.
+    """
+    node = result.grad_fn
+    if node is not None:
+        node.__class__ = node.primitive.named(node_name, shown_inputs)
+    return result
+
+
+def unbroadcast(grad: Value, shape: Shape) -> Value:
+    """Sum a gradient over the dims that broadcasting added or stretched, back to ``shape``."""
+    extra = grad.ndim - len(shape)
+    if extra < 0:
+        return grad.reshape(shape)
+    stretched = tuple(i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    if extra:
+        grad = grad.sum(axis=tuple(range(extra)))
+    return grad
+
+
+def _fit(grad: Value, meta: tuple[Shape, np.dtype[Any]], node: Primitive) -> Value:
+    """Un-broadcast and cast ``grad`` to the input's (shape, dtype); refuse a wrong shape."""
+    shape, dtype = meta
+    if isinstance(grad, np.generic):  # NumPy turns 0-d results into scalars; keep arrays
+        grad = np.asarray(grad)
+    if grad.shape != shape:
+        grad = unbroadcast(grad, shape)
+        if grad.shape != shape:
+            raise RuntimeError(f"{node.name()} returned a gradient of shape {grad.shape} for an "
+                               f"input of shape {shape}: this is a bug in the op's backward rule")
+    if grad.dtype != dtype:
+        grad = grad.astype(dtype)
+    return grad
+
