@@ -20,6 +20,7 @@ __all__ = ["TORCH_MODULES", "TorchAlreadyImportedError", "install_as_torch", "is
 TORCH_MODULES = {  # torch's module name -> the ndgrad module that plays it
     "torch": "autograd",
     "torch.autograd": "autograd",
+    "torch.autograd.function": "autograd.function",
     "torch.nn": "nn",
     "torch.nn.functional": "nn.functional",
     "torch.nn.init": "nn.init",
