@@ -211,6 +211,7 @@ from .random import (
     set_rng_state,
 )
 from .sampling import bernoulli, multinomial, normal, poisson
+from .serialization import load, save
 from .size import Size
 from .unsupported import (
     NotSupportedError,
@@ -283,7 +284,7 @@ __all__ = [  # the public names (strict type checkers see only these as re-expor
     "positive", "Generator", "default_generator", "seed", "initial_seed", "get_rng_state",
     "set_rng_state", "randint_like", "multinomial", "bernoulli", "normal", "poisson",
     "NotSupportedError", "compile", "sparse_coo_tensor", "sparse_csr_tensor", "sparse",
-    "distributed", "quantization", "jit", "linalg",
+    "distributed", "quantization", "jit", "linalg", "save", "load", "serialization",
 ]
 
 # (exports of new ops: `from .ops.<module> import ...` above, and `__all__ += [...]` here)

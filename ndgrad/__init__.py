@@ -9,7 +9,8 @@ The engine is ``autograd`` (tensors, ops, backward), the layers are ``nn`` and t
 
 from __future__ import annotations
 
+from .exchange import load_file, save_file
 from .torch_namespace import install_as_torch
 
-__all__ = ["install_as_torch"]
+__all__ = ["install_as_torch", "load_file", "save_file"]
 __version__ = "0.1.0"

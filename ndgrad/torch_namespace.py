@@ -42,6 +42,7 @@ TORCH_MODULES = {  # torch's module name -> the ndgrad module that plays it
     "torch.backends.mps": "autograd.backends.mps",
     "torch.accelerator": "autograd.accelerator",
     "torch.linalg": "autograd.linalg",
+    "torch.serialization": "autograd.serialization",
 }
 # Features ndgrad does not have: modules whose attributes raise NotSupportedError.
 FEATURE_MODULES = ("torch.sparse", "torch.distributed", "torch.quantization", "torch.jit")

@@ -52,7 +52,6 @@ from .loss import (
 from .module import Module
 from .normalization import BatchNorm1d, LayerNorm
 from .parameter import Parameter
-from .serialization import load, save
 
 __all__ = [
     "functional", "init", "utils",
@@ -65,5 +64,4 @@ __all__ = [
     "Module",
     "BatchNorm1d", "LayerNorm",
     "Parameter",
-    "load", "save",
 ]

@@ -379,14 +379,13 @@ def test_state_dict_is_a_snapshot():
     ("OneCycleLR", {"max_lr": 0.3, "total_steps": 30}),
     ("CosineAnnealingLR", {"T_max": 7}),
 ])
-def test_scheduler_state_dict_through_the_npz_serializer(name, kwargs):
-    serialization = pytest.importorskip("nn.serialization")
+def test_scheduler_state_dict_through_torch_save_and_load(name, kwargs):
     opt, scheduler = build(name, kwargs, {"momentum": 0.9})
     run(opt, scheduler, 6)
     buffer = io.BytesIO()
-    serialization.save({"optimizer": opt.state_dict(), "scheduler": scheduler.state_dict()}, buffer)
+    ag.save({"optimizer": opt.state_dict(), "scheduler": scheduler.state_dict()}, buffer)
     buffer.seek(0)
-    loaded = serialization.load(buffer)
+    loaded = ag.load(buffer)
     new_opt, new_scheduler = build(name, kwargs, {"momentum": 0.9})
     new_opt.load_state_dict(loaded["optimizer"])
     new_scheduler.load_state_dict(loaded["scheduler"])
