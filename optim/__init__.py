@@ -26,6 +26,10 @@ Adding an optimizer (the recipe; see ``optim/sgd.py``, the smallest)
 4. **The export** here (the import and ``__all__``), and **a trajectory case**: a row in ``CASES`` of
    ``tests/test_optim.py`` runs 25 steps beside ``torch.optim`` from the same weights and
    compares every step to 1e-12 in float64.
+
+``LBFGS`` (``optim/lbfgs.py``) is the exception: it needs a closure and works on all parameters
+as one flat vector, so it overrides ``step(closure)`` instead of ``_update``; its strong Wolfe
+line search is in ``optim/line_search.py`` and its trajectory tests in ``tests/test_lbfgs.py``.
 """
 
 from __future__ import annotations
@@ -33,8 +37,9 @@ from __future__ import annotations
 from . import lr_scheduler
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
+from .lbfgs import LBFGS
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "LBFGS", "lr_scheduler"]

@@ -221,7 +221,7 @@ class Optimizer:
                 raise ValueError(f"{self._name}.load_state_dict: the state dict has state for "
                                  f"parameter {key}, which is in no parameter group")
             param = id_map[int(key)]
-            state[param] = {name: _load_value(param, int(key), name, value)
+            state[param] = {name: self._load_state_value(param, int(key), name, value)
                             for name, value in values.items()}
         new_groups: list[dict[str, Any]] = []
         for group, saved in zip(self.param_groups, saved_groups):
@@ -230,6 +230,13 @@ class Optimizer:
             self._validate(new_group)
             new_groups.append(new_group)
         self.state, self.param_groups = state, new_groups
+
+    def _load_state_value(self, param: ag.Tensor, index: int, name: str, value: Any) -> Any:
+        """One loaded state entry of parameter ``index`` (a subclass with other state overrides).
+
+        By default ``step`` becomes an int and arrays Tensors of the parameter's shape and dtype.
+        """
+        return _load_value(param, index, name, value)
 
 
 def check_nonnegative(options: dict[str, Any], labels: dict[str, str]) -> None:

@@ -555,6 +555,7 @@ def test_bad_params_argument(params, error, message):
     ("RMSprop", {"eps": -0.1}, "Invalid epsilon value"),
     ("Adagrad", {"lr_decay": -0.1}, "Invalid lr_decay value"),
     ("Adagrad", {"initial_accumulator_value": -1.0}, "Invalid initial_accumulator_value value"),
+    ("LBFGS", {"lr": -1}, "Invalid learning rate: -1"),
 ])
 def test_invalid_hyper_parameters(name, kwargs, message):
     with pytest.raises(ValueError, match=message):
