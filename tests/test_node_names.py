@@ -40,9 +40,9 @@ from node_name_cases import CASES, NN, F, ints, leaf, linear_layer, x, y
 from node_name_cases_more import CASES as MORE
 
 import autograd as ag
-from autograd.primitive import AccumulateGrad, Primitive, name_node
 from autograd.ops.arithmetic import Mul
 from autograd.ops.reduce import Sum
+from autograd.primitive import AccumulateGrad, Primitive, name_node
 
 ALL = CASES + MORE
 
