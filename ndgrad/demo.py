@@ -228,7 +228,7 @@ def batches(cfg: Config, data: Data) -> Callable[[], Iterator[Any]]:
     t = _targets(data.y_train, data.n_classes)
     if steps_per_epoch(cfg, len(data.x_train)) == 1:
         return lambda: iter([(x, t)])
-    loader = DataLoader(TensorDataset(x, t), batch_size=cfg.batch_size,  # type: ignore[arg-type]  # not None
+    loader = DataLoader(TensorDataset(x, t), batch_size=cfg.batch_size,
                         shuffle=True, seed=cfg.seed)
     return lambda: iter(loader)
 

@@ -35,6 +35,7 @@ TORCH_MODULES = {  # torch's module name -> the ndgrad module that plays it
     "torch.utils.data": "autograd.data",
     "torch.utils.data.dataloader": "autograd.data.dataloader",
     "torch.utils.data.dataset": "autograd.data.dataset",
+    "torch.utils.data.sampler": "autograd.data.sampler",
     "torch.utils.hooks": "autograd.hooks",
     "torch.cuda": "autograd.cuda",
     "torch.backends": "autograd.backends",

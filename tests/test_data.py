@@ -59,7 +59,7 @@ class Squares(Dataset):
 def test_dataset_base_is_abstract():
     with pytest.raises(NotImplementedError):
         Dataset()[0]
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(TypeError, match="has no len"):  # no default __len__, as PyTorch
         len(Dataset())
 
 
@@ -174,6 +174,10 @@ def test_random_split_reproducible():
 ])
 @pytest.mark.parametrize("shuffle", [False, True])
 def test_batch_sizes_and_len(n, batch_size, drop_last, sizes, shuffle):
+    if n == 0 and shuffle:  # as PyTorch: RandomSampler refuses an empty data set
+        with pytest.raises(ValueError, match="num_samples=0"):
+            DataLoader(indexed(n), batch_size=batch_size, shuffle=True)
+        return
     loader = DataLoader(indexed(n), batch_size=batch_size, shuffle=shuffle, drop_last=drop_last, seed=0)
     batches = list(loader)
     assert [len(y) for _, y in batches] == sizes
@@ -211,14 +215,19 @@ def test_new_order_each_epoch():
     assert not np.array_equal(epochs[1], epochs[2])
 
 
-def test_order_is_drawn_when_the_epoch_starts():
+def test_order_is_drawn_at_the_first_batch_as_pytorch():
+    """As PyTorch with num_workers=0: iter() draws the workers' base seed, the first next() the
+    order (RandomSampler is a generator function)."""
     loader = DataLoader(indexed(30), batch_size=30, shuffle=True)
     ag.manual_seed(5)
-    it = iter(loader)
-    ag.randn(100)  # drawing from the global generator after iter() does not change the epoch
-    first = next(it)[1].numpy()
+    first = next(iter(loader))[1].numpy()
     ag.manual_seed(5)
-    np.testing.assert_array_equal(next(iter(loader))[1].numpy(), first)
+    it = iter(loader)
+    np.testing.assert_array_equal(next(it)[1].numpy(), first)
+    ag.manual_seed(5)
+    it = iter(loader)
+    ag.randn(100)  # drawing between iter() and next() changes the order
+    assert next(it)[1].numpy().tolist() != first.tolist()
 
 
 # ---- DataLoader: reproducibility --------------------------------------------------------
@@ -242,6 +251,7 @@ def test_generator_reproducible():
     assert run(2) != run(3)
     # a generator is used as given: its state advances
     rng = np.random.default_rng(2)
+    rng.integers(0, 2**63, dtype=np.int64)  # iter() draws the base seed first, as PyTorch
     expected = rng.permutation(40).tolist()
     assert epoch_labels(DataLoader(indexed(40), 8, shuffle=True,
                                    generator=np.random.default_rng(2))).tolist() == expected
@@ -260,7 +270,7 @@ def test_manual_seed_reproducible():
 def test_dataloader_argument_errors():
     with pytest.raises(ValueError, match="either seed= or generator="):
         DataLoader(indexed(4), seed=1, generator=np.random.default_rng(1))
-    for bad in (0, -1, 2.5, None, True):
+    for bad in (0, -1, 2.5, True):  # None is valid: no batching
         with pytest.raises(ValueError, match="batch_size"):
             DataLoader(indexed(4), batch_size=bad)
     with pytest.raises(TypeError, match="Generator"):
@@ -275,7 +285,7 @@ def test_fast_path_matches_per_sample_collation():
     m = ag.from_numpy(np.arange(37) % 2 == 0)
     ds = TensorDataset(x, y, m)
     fast = list(DataLoader(ds, batch_size=8, shuffle=True, seed=4))
-    slow = list(DataLoader(ds, batch_size=8, shuffle=True, seed=4, collate_fn=default_collate))
+    slow = list(DataLoader(ds, batch_size=8, shuffle=True, seed=4, collate_fn=lambda b: default_collate(b)))
     assert len(fast) == len(slow) == 5
     for fb, sb in zip(fast, slow):
         assert type(fb) is type(sb) is list
@@ -300,7 +310,8 @@ def test_fast_path_through_subsets_matches_slow_path():
     nested = Subset(train, list(range(0, 40, 3)))
     for dataset in (train, nested):
         fast = epoch_labels(DataLoader(dataset, 6, shuffle=True, seed=1))
-        slow = epoch_labels(DataLoader(dataset, 6, shuffle=True, seed=1, collate_fn=default_collate))
+        slow = epoch_labels(DataLoader(dataset, 6, shuffle=True, seed=1,
+                                       collate_fn=lambda b: default_collate(b)))
         np.testing.assert_array_equal(fast, slow)
         assert sorted(fast.tolist()) == sorted(dataset[i][1].item() for i in range(len(dataset)))
 
@@ -318,7 +329,7 @@ def test_generic_dataset_with_dict_samples():
     assert set(first) == {"x", "y", "w"}
     assert first["x"].dtype == ag.float64 and tuple(first["x"].shape) == (2, 2)
     assert first["y"].dtype == ag.int64 and first["y"].tolist() == [0, 1]
-    assert first["w"].dtype == ag.float32 and first["w"].tolist() == [0.0, 0.5]
+    assert first["w"].dtype == ag.float64 and first["w"].tolist() == [0.0, 0.5]  # as PyTorch
     assert batches[2]["y"].tolist() == [4]
 
 
@@ -338,7 +349,7 @@ def test_collate_numbers():
     floats = default_collate([1.5, 2.0])
     bools = default_collate([True, False])
     assert ints.dtype == ag.int64 and ints.tolist() == [1, 2, 3]
-    assert floats.dtype == ag.float32 and floats.tolist() == [1.5, 2.0]
+    assert floats.dtype == ag.float64 and floats.tolist() == [1.5, 2.0]  # as PyTorch
     assert bools.dtype == ag.bool and bools.tolist() == [True, False]
 
 
@@ -362,7 +373,7 @@ def test_collate_tuples_lists_dicts_namedtuples():
     assert nested["b"] == ["s", "t"]
     Point = collections.namedtuple("Point", "x y")
     points = default_collate([Point(1, 2.0), Point(3, 4.0)])
-    assert isinstance(points, Point) and points.x.tolist() == [1, 3] and points.y.dtype == ag.float32
+    assert isinstance(points, Point) and points.x.tolist() == [1, 3] and points.y.dtype == ag.float64
 
 
 def test_collate_errors():

@@ -1,6 +1,8 @@
-"""Data loading for ndgrad: PyTorch's ``Dataset``/``DataLoader`` API, toy data sets, MNIST.
+"""Data loading for ndgrad: ``torch.utils.data`` (data sets, samplers, ``DataLoader``), toy data, MNIST.
 
-The toy data sets are the tutorials'; the MNIST reader works offline.
+As in PyTorch: map-style and iterable data sets, the samplers, ``DataLoader`` with worker
+processes (``num_workers``), ``default_collate`` and ``get_worker_info``. The toy data sets are
+the tutorials'; the MNIST reader works offline.
 
     >>> import autograd as ag
     >>> from autograd.data import DataLoader, TensorDataset, make_moons
@@ -12,9 +14,27 @@ The toy data sets are the tutorials'; the MNIST reader works offline.
 
 from __future__ import annotations
 
-from .dataloader import DataLoader, default_collate
-from .dataset import Dataset, Subset, TensorDataset, random_split
+from .collate import default_collate, default_convert
+from .dataloader import DataLoader
+from .dataset import (
+    ChainDataset,
+    ConcatDataset,
+    Dataset,
+    IterableDataset,
+    StackDataset,
+    Subset,
+    TensorDataset,
+    random_split,
+)
 from .mnist import default_mnist_path, load_mnist, read_idx
+from .sampler import (
+    BatchSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+)
 from .synthetic import (
     cubic,
     make_blobs,
@@ -27,10 +47,13 @@ from .synthetic import (
     make_xor,
     train_test_split,
 )
+from .worker import WorkerInfo, get_worker_info
 
 __all__ = [
-    "DataLoader", "Dataset", "Subset", "TensorDataset", "cubic", "default_collate",
-    "default_mnist_path", "load_mnist", "make_blobs", "make_circles", "make_disk", "make_moons",
-    "make_region", "make_regression_1d", "make_spirals", "make_xor", "random_split", "read_idx",
-    "train_test_split",
+    "BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Dataset", "IterableDataset",
+    "RandomSampler", "Sampler", "SequentialSampler", "StackDataset", "Subset", "SubsetRandomSampler",
+    "TensorDataset", "WeightedRandomSampler", "WorkerInfo", "cubic", "default_collate",
+    "default_convert", "default_mnist_path", "get_worker_info", "load_mnist", "make_blobs",
+    "make_circles", "make_disk", "make_moons", "make_region", "make_regression_1d", "make_spirals",
+    "make_xor", "random_split", "read_idx", "train_test_split",
 ]

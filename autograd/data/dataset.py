@@ -1,8 +1,9 @@
-"""Map-style data sets, as in ``torch.utils.data``.
+"""Data sets, as in ``torch.utils.data.dataset``.
 
-``Dataset``, ``TensorDataset``, ``Subset`` and ``random_split``.
-
-A data set is anything with ``len(ds)`` and ``ds[i]`` (one sample). ``DataLoader`` batches them.
+Map-style: ``Dataset``, ``TensorDataset``, ``StackDataset``, ``ConcatDataset``, ``Subset`` and
+``random_split``; a map-style data set is anything with ``len(ds)`` and ``ds[i]`` (one sample).
+Iterable-style: ``IterableDataset`` (a stream: ``iter(ds)``) and ``ChainDataset``.
+``DataLoader`` batches either kind.
 
     >>> import numpy as np
     >>> import autograd as ag
@@ -16,16 +17,18 @@ A data set is anything with ``len(ds)`` and ``ds[i]`` (one sample). ``DataLoader
 
 from __future__ import annotations
 
+import bisect
 import math
 import numbers
 import warnings
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 
 from .._tensor import Tensor
 from ..factories import from_numpy
+from ..random import GeneratorLike
 from ..random import resolve as resolve_rng
 
 if TYPE_CHECKING:
@@ -39,9 +42,19 @@ if TYPE_CHECKING:
         def __len__(self) -> int: ...
         def __getitem__(self, index: Any, /) -> Any: ...
 
+__all__ = ["ChainDataset", "ConcatDataset", "Dataset", "IterableDataset", "StackDataset", "Subset",
+           "TensorDataset", "random_split"]
 
-class Dataset:
-    """Base class of map-style data sets: subclasses define ``__getitem__`` and ``__len__``.
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Dataset(Generic[T_co]):
+    """Base class of map-style data sets: subclasses define ``__getitem__`` and usually ``__len__``.
+
+    As in PyTorch there is no default ``__len__`` (``len()`` of a data set without one raises
+    TypeError). ``a + b`` is ``ConcatDataset([a, b])``. A subclass may define
+    ``__getitems__(indices)`` returning a list of samples: the ``DataLoader`` then fetches each
+    batch with one call.
 
     Example:
         >>> class Squares(Dataset):
@@ -51,14 +64,39 @@ class Dataset:
         ...         return float(i), float(i * i)
     """
 
-    def __getitem__(self, index: Any) -> Any:
+    def __getitem__(self, index: Any) -> T_co:
         raise NotImplementedError(f"{type(self).__name__} must define __getitem__(index)")
 
-    def __len__(self) -> int:
-        raise NotImplementedError(f"{type(self).__name__} must define __len__()")
+    def __add__(self, other: Dataset[T_co]) -> ConcatDataset[T_co]:
+        return ConcatDataset([self, other])
 
 
-class TensorDataset(Dataset):
+class IterableDataset(Dataset[T_co], Iterable[T_co]):
+    """Base class of iterable-style data sets (streams): subclasses define ``__iter__``.
+
+    With ``num_workers > 0`` each worker process iterates its own copy of the data set, so a
+    data set that should not be read once per worker splits the work with
+    :func:`~autograd.data.get_worker_info` (its ``id`` and ``num_workers``), in ``__iter__`` or
+    in the loader's ``worker_init_fn``. ``a + b`` is ``ChainDataset([a, b])``.
+
+    Example:
+        >>> class Range(IterableDataset):
+        ...     def __init__(self, n):
+        ...         self.n = n
+        ...     def __iter__(self):
+        ...         info = get_worker_info()
+        ...         first, step = (0, 1) if info is None else (info.id, info.num_workers)
+        ...         return iter(range(first, self.n, step))
+    """
+
+    def __iter__(self) -> Iterator[T_co]:
+        raise NotImplementedError(f"{type(self).__name__} must define __iter__()")
+
+    def __add__(self, other: Dataset[T_co]) -> ChainDataset:  # type: ignore[override]
+        return ChainDataset([self, other])
+
+
+class TensorDataset(Dataset[tuple[Tensor, ...]]):
     """Samples are the rows of tensors that share their first dim: ``ds[i] = (t[i] for t in tensors)``.
 
     Args:
@@ -100,29 +138,171 @@ class TensorDataset(Dataset):
         return self.tensors[0].shape[0]
 
 
-class Subset(Dataset):
+class StackDataset(Dataset[Any]):
+    """Several data sets of one length side by side: a sample is a tuple (or dict) of theirs.
+
+    Args:
+        *args: data sets whose samples form a tuple, ``ds[i] = (args[0][i], args[1][i], ...)``.
+        **kwargs: data sets whose samples form a dict, ``ds[i] = {k: kwargs[k][i], ...}``.
+
+    Raises:
+        ValueError: both or neither of ``args`` and ``kwargs``, or lengths that differ.
+
+    Example:
+        >>> len(StackDataset(range(3), "abc")), StackDataset(x=range(3), y="abc")[1]
+        (3, {'x': 1, 'y': 'b'})
+    """
+
+    datasets: tuple[Any, ...] | dict[str, Any]
+
+    def __init__(self, *args: SizedDataset, **kwargs: SizedDataset) -> None:
+        if args and kwargs:
+            raise ValueError("StackDataset: supported either ``tuple``- (via ``args``) or ``dict``- "
+                             "(via ``kwargs``) like input/output, but both types are given")
+        if not args and not kwargs:
+            raise ValueError("StackDataset: at least one dataset should be passed")
+        parts = list(args) if args else list(kwargs.values())
+        lengths = [len(d) for d in parts]
+        if len(set(lengths)) != 1:
+            raise ValueError(f"StackDataset: size mismatch between datasets, lengths {lengths}")
+        self._length = lengths[0]
+        self.datasets = args if args else kwargs
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(self.datasets, dict):
+            return {k: d[index] for k, d in self.datasets.items()}
+        return tuple(d[index] for d in self.datasets)
+
+    def __len__(self) -> int:
+        return self._length
+
+
+class ConcatDataset(Dataset[T_co]):
+    """Map-style data sets one after the other: indices run through the first, then the next...
+
+    Args:
+        datasets: a non-empty iterable of sized map-style data sets.
+
+    Raises:
+        AssertionError: no data sets, or an ``IterableDataset`` among them (as PyTorch; chain
+            streams with ``ChainDataset``).
+
+    Example:
+        >>> ds = ConcatDataset([range(3), range(10, 12)])
+        >>> len(ds), ds[3], ds.cumulative_sizes
+        (5, 10, [3, 5])
+    """
+
+    datasets: list[Any]
+    cumulative_sizes: list[int]
+
+    @staticmethod
+    def cumsum(sequence: Iterable[Any]) -> list[int]:
+        """The running totals of the lengths of ``sequence``'s data sets."""
+        totals, total = [], 0
+        for dataset in sequence:
+            total += len(dataset)
+            totals.append(total)
+        return totals
+
+    def __init__(self, datasets: Iterable[Any]) -> None:
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise AssertionError("ConcatDataset: datasets should not be an empty iterable")
+        for d in self.datasets:
+            if isinstance(d, IterableDataset):
+                raise AssertionError("ConcatDataset does not support IterableDataset (got "
+                                     f"{type(d).__name__}). Hint: chain streams with ChainDataset")
+        self.cumulative_sizes = self.cumsum(self.datasets)
+
+    def __len__(self) -> int:
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, idx: int) -> T_co:
+        if idx < 0:
+            if -idx > len(self):
+                raise ValueError(f"ConcatDataset: absolute value of index should not exceed dataset "
+                                 f"length, got index {idx} for length {len(self)}")
+            idx = len(self) + idx
+        dataset_idx = bisect.bisect_right(self.cumulative_sizes, idx)
+        sample_idx = idx if dataset_idx == 0 else idx - self.cumulative_sizes[dataset_idx - 1]
+        if dataset_idx == len(self.datasets):
+            raise IndexError(f"ConcatDataset: index {idx} is out of range for length {len(self)}")
+        return self.datasets[dataset_idx][sample_idx]
+
+
+class ChainDataset(IterableDataset[Any]):
+    """``IterableDataset``s one after the other, chained on the fly.
+
+    Args:
+        datasets: an iterable of ``IterableDataset``s (checked while iterating, as PyTorch).
+
+    Raises:
+        AssertionError: (while iterating, or in ``len``) a data set that is not an
+            ``IterableDataset``.
+    """
+
+    def __init__(self, datasets: Iterable[Any]) -> None:
+        self.datasets = datasets
+
+    def _checked(self) -> Iterator[Any]:
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError(f"ChainDataset only supports IterableDataset, got "
+                                     f"{type(d).__name__}. Hint: join map-style data sets with "
+                                     "ConcatDataset")
+            yield d
+
+    def __iter__(self) -> Iterator[Any]:
+        for d in self._checked():
+            yield from d
+
+    def __len__(self) -> int:
+        return sum(len(d) for d in self._checked())
+
+
+class Subset(Dataset[T_co]):
     """The samples of ``dataset`` at ``indices``, in that order: ``subset[i] = dataset[indices[i]]``.
 
     Args:
         dataset: the data set to draw from.
         indices: a sequence of indices into ``dataset``.
+
+    Raises:
+        NotImplementedError: a subclass overrides ``__getitem__`` but not ``__getitems__``
+            (as PyTorch: the ``DataLoader`` fetches batches with ``__getitems__``).
     """
 
     def __init__(self, dataset: SizedDataset, indices: Sequence[int]) -> None:
         self.dataset = dataset
         self.indices = indices
+        if type(self).__getitem__ is not Subset.__getitem__ \
+                and type(self).__getitems__ is Subset.__getitems__:
+            raise NotImplementedError(
+                f"{type(self).__name__} overrides __getitem__ but not __getitems__. When "
+                "subclassing Subset and overriding __getitem__, you must also override "
+                "__getitems__ to ensure DataLoader works correctly with your custom logic. A "
+                "simple implementation:\n\ndef __getitems__(self, indices):\n"
+                "    return [self.__getitem__(idx) for idx in indices]")
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, list):
             return self.dataset[[self.indices[i] for i in index]]
         return self.dataset[self.indices[index]]
 
+    def __getitems__(self, indices: list[int]) -> list[Any]:
+        """The samples at ``indices`` (through the data set's own ``__getitems__`` if it has one)."""
+        getitems = getattr(self.dataset, "__getitems__", None)
+        if callable(getitems):
+            return getitems([self.indices[i] for i in indices])
+        return [self.dataset[self.indices[i]] for i in indices]
+
     def __len__(self) -> int:
         return len(self.indices)
 
 
 def random_split(dataset: SizedDataset, lengths: Sequence[int | float],
-                 generator: np.random.Generator | None = None) -> list[Subset]:
+                 generator: GeneratorLike | None = None) -> list[Subset[Any]]:
     """Split ``dataset`` at random into non-overlapping ``Subset``s (PyTorch semantics).
 
     Args:
@@ -130,8 +310,8 @@ def random_split(dataset: SizedDataset, lengths: Sequence[int | float],
         lengths: the sizes of the splits, summing to ``len(dataset)``; or fractions summing to 1,
             turned into sizes ``floor(len(dataset) * f)`` with the remainder handed out one item
             at a time round-robin from the first split.
-        generator: a ``np.random.Generator`` for the permutation; default ndgrad's global
-            generator (so ``ag.manual_seed`` makes the split reproducible).
+        generator: an ``ag.Generator`` or ``np.random.Generator`` for the permutation; default
+            ndgrad's global generator (so ``ag.manual_seed`` makes the split reproducible).
 
     Returns:
         One ``Subset`` per length; together they hold every index exactly once.
@@ -164,7 +344,7 @@ def random_split(dataset: SizedDataset, lengths: Sequence[int | float],
         raise ValueError(f"random_split: sum of input lengths ({sum(lengths)}) does not equal the "
                          f"length of the input dataset ({n})")
     order = resolve_rng(generator=generator, where="random_split").permutation(n).tolist()
-    splits: list[Subset]
+    splits: list[Subset[Any]]
     offset: float  # an int: the lengths were checked to be Integral
     splits, offset = [], 0
     for length in lengths:
