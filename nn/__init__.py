@@ -38,7 +38,7 @@ from . import functional, init, utils
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
 from .containers import ModuleDict, ModuleList, Sequential
 from .dropout import Dropout
-from .layers import Flatten, Identity, Linear
+from .layers import Flatten, Identity, Linear, Unflatten
 from .loss import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -52,13 +52,14 @@ from .loss import (
 from .module import Module
 from .normalization import BatchNorm1d, LayerNorm
 from .parameter import Parameter
+from .sparse import Embedding
 
 __all__ = [
     "functional", "init", "utils",
     "ELU", "GELU", "LeakyReLU", "LogSoftmax", "ReLU", "Sigmoid", "SiLU", "Softmax", "Softplus", "Tanh",
     "ModuleDict", "ModuleList", "Sequential",
     "Dropout",
-    "Flatten", "Identity", "Linear",
+    "Flatten", "Identity", "Linear", "Embedding", "Unflatten",
     "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "HuberLoss", "L1Loss", "MSELoss", "NLLLoss",
     "SmoothL1Loss",
     "Module",

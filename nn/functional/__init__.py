@@ -32,8 +32,10 @@ from .loss import (
     smooth_l1_loss,
 )
 from .normalization import batch_norm, layer_norm
+from .sparse import embedding
 
 __all__ = [
+    "embedding",
     "elu", "gelu", "leaky_relu", "log_softmax", "logsigmoid", "relu", "sigmoid", "silu", "softmax",
     "softplus", "tanh",
     "dropout", "one_hot", "linear",
