@@ -52,12 +52,13 @@ from .loss import (
 from .module import Module
 from .normalization import BatchNorm1d, LayerNorm
 from .parameter import Parameter
+from .parameter_containers import ParameterDict, ParameterList
 from .sparse import Embedding
 
 __all__ = [
     "functional", "init", "utils",
     "ELU", "GELU", "LeakyReLU", "LogSoftmax", "ReLU", "Sigmoid", "SiLU", "Softmax", "Softplus", "Tanh",
-    "ModuleDict", "ModuleList", "Sequential",
+    "ModuleDict", "ModuleList", "Sequential", "ParameterDict", "ParameterList",
     "Dropout",
     "Flatten", "Identity", "Linear", "Embedding", "Unflatten",
     "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "HuberLoss", "L1Loss", "MSELoss", "NLLLoss",
