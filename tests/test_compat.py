@@ -35,7 +35,8 @@ for index, source in enumerate(notebook_cells(pathlib.Path(sys.argv[1])), 1):
 
 
 def _run(command: list[str]) -> dict:
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=str(ROOT))
+    # one thread: these small graphs run many times slower with torch's threads fighting over 2 cores
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1")
     done = subprocess.run(command, capture_output=True, text=True, cwd=COMPAT, env=env,
                           timeout=600)
     assert done.returncode == 0, f"{' '.join(command)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
