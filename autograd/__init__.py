@@ -63,7 +63,7 @@ from .grad_mode import (
     set_grad_enabled,
 )
 from .gradcheck import gradcheck, gradgradcheck
-from .hooks import RemovableHandle
+from .handle import RemovableHandle
 from .inplace import increment_version
 from .legacy import (
     BoolTensor,

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import dtypes, legacy, printing
 from .device import CPU, DeviceLike, check_cpu, device
-from .hooks import RemovableHandle
+from .handle import RemovableHandle
 from .size import Size
 
 if TYPE_CHECKING:

@@ -54,6 +54,10 @@ class FunctionCtx:
 
     needs_input_grad: tuple[bool, ...]
 
+    if TYPE_CHECKING:  # any attribute may be set and read (``ctx.alpha``)
+        def __getattr__(self, name: str) -> Any: ...
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
     def __init__(self) -> None:
         self._to_save: tuple[Tensor | None, ...] | None = None
         self._saved: list[tuple[Tensor | None, int]] | None = None
@@ -310,6 +314,8 @@ def _fresh(output: Any, args: tuple[Any, ...], ctx: FunctionCtx) -> Any:
     if isinstance(output, Tensor) and any(output is a for a in args) and id(output) not in ctx._dirty:
         alias = Tensor._wrap(output._data)
         alias._version_counter = output._version_counter
+        if id(output) in ctx._non_differentiable:
+            ctx._non_differentiable.add(id(alias))
         return alias
     return output
 

@@ -8,7 +8,7 @@ counter that views share, so backward can detect saved values that were overwrit
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -23,8 +23,13 @@ if TYPE_CHECKING:
     from .types import ArrayLike
 
 
-def apply_inplace(self: Tensor, op_name: str, out_of_place: Callable[..., Tensor], *args: Any) -> Tensor:
-    """Run an in-place op: with autograd when it must record, else straight on the data."""
+def apply_inplace(self: Tensor, op_name: str, out_of_place: Callable[..., Tensor], *args: Any,
+                  casting: Literal["same_kind", "unsafe"] = "same_kind") -> Tensor:
+    """Run an in-place op: with autograd when it must record, else straight on the data.
+
+    Arithmetic keeps the dtype's kind (float into an int tensor is refused, as in PyTorch);
+    ``copy_``, ``fill_`` and ``x[i] = v`` convert any value (``casting="unsafe"``: 2.7 -> 2).
+    """
     if not self._data.flags.writeable:
         raise RuntimeError(f"{op_name}: this tensor's memory is read-only or shared by "
                            "several elements (an expand/broadcast view). Hint: .clone() it first")
@@ -42,10 +47,10 @@ def apply_inplace(self: Tensor, op_name: str, out_of_place: Callable[..., Tensor
     else:
         with grad_mode.no_grad():
             result = out_of_place(self, *args)
-    if not np.can_cast(result._data.dtype, self._data.dtype, "same_kind"):
+    if not np.can_cast(result._data.dtype, self._data.dtype, casting):
         raise RuntimeError(f"{op_name}: result type {dtypes.name(result.dtype)} can't be cast "
                            f"to the tensor's dtype {dtypes.name(self.dtype)} in place")
-    np.copyto(self._data, result._data, casting="same_kind")
+    np.copyto(self._data, result._data, casting=casting)
     increment_version(self)
     return self
 
@@ -124,13 +129,13 @@ def clamp_(self: Tensor, min: Tensor | float | None = None,  # noqa: A002 - PyTo
 
 def copy_(self: Tensor, src: Tensor | ArrayLike) -> Tensor:
     """Copy ``src`` (broadcast to this shape) into this tensor."""
-    return apply_inplace(self, "copy_", _copy_from, src)
+    return apply_inplace(self, "copy_", _copy_from, src, casting="unsafe")
 
 
 def fill_(self: Tensor, value: Tensor | float) -> Tensor:
     """In place: set every element to ``value``."""
     name = "FillBackward3" if isinstance(value, Tensor) else "FillBackward2"
-    return apply_inplace(self, "fill_", partial(_copy_from, node_name=name), value)
+    return apply_inplace(self, "fill_", partial(_copy_from, node_name=name), value, casting="unsafe")
 
 
 def zero_(self: Tensor) -> Tensor:
@@ -140,7 +145,7 @@ def zero_(self: Tensor) -> Tensor:
 
 def setitem(self: Tensor, index: Any, value: Tensor | ArrayLike) -> None:
     """``self[index] = value``, in place (recorded in the graph when it must be)."""
-    apply_inplace(self, "__setitem__", _index_put, index, value)
+    apply_inplace(self, "__setitem__", _index_put, index, value, casting="unsafe")
 
 
 def _index_put(input: Tensor, index: Any, value: Tensor | ArrayLike) -> Tensor:

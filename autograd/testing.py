@@ -16,6 +16,9 @@ Domains keep inputs where finite differences are reliable:
     "probability" values in [0.05, 0.95]
     "distinct"  values on a 0.02-spaced lattice, no two equal (max, min, sort: no ties)
     "distinct_offset" like "distinct" but shifted by 0.01, so it never ties with "distinct"
+    "distinct_sums" like "distinct_offset" plus a jitter below 0.001 that differs per position,
+                so sums of magnitudes (row and column sums: matrix norms with ord=±1, ±inf)
+                do not tie either
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ _RANGES = {
     "unit": (-0.9, 0.9),
     "probability": (0.05, 0.95),
 }
-DOMAINS = tuple(_RANGES) + ("distinct", "distinct_offset")
+DOMAINS = tuple(_RANGES) + ("distinct", "distinct_offset", "distinct_sums")
+_GOLDEN = (5 ** 0.5 - 1) / 2  # position k's jitter is frac(k * golden) / 1000: no two sums agree
 
 
 def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1,
@@ -59,11 +63,13 @@ def arrays(draw: st.DrawFn, shape: Shape | st.SearchStrategy[Shape], domain: str
     """NumPy arrays of ``shape`` with finite values from a named domain."""
     if isinstance(shape, st.SearchStrategy):
         shape = draw(shape)
-    if domain in ("distinct", "distinct_offset"):
+    if domain in ("distinct", "distinct_offset", "distinct_sums"):
         size = int(np.prod(shape))
         ticks = draw(st.lists(st.integers(-200, 200), min_size=size, max_size=size, unique=True))
-        offset = 0.01 if domain == "distinct_offset" else 0.0
-        return (np.asarray(ticks, dtype=np.float64) * 0.02 + offset).reshape(shape).astype(dtype)
+        values = np.asarray(ticks, dtype=np.float64) * 0.02 + (0.0 if domain == "distinct" else 0.01)
+        if domain == "distinct_sums":
+            values += np.sign(values) * (np.arange(size) * _GOLDEN % 1.0) / 1000
+        return values.reshape(shape).astype(dtype)
     if domain not in _RANGES:
         raise ValueError(f"unknown domain {domain!r}; choose one of {DOMAINS}")
     low, high = _RANGES[domain]

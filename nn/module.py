@@ -2,34 +2,31 @@
 
 Assigning a Parameter, a Module or (after ``register_buffer``) a Tensor to an attribute
 registers it; ``named_parameters()``, ``state_dict()``, ``train()``/``eval()``, ``to()`` and
-``zero_grad()`` then walk the tree. Unknown attributes raise AttributeError.
+``zero_grad()`` then walk the tree. Unknown attributes raise AttributeError. This file holds
+registration and traversal; the call and its hooks are in ``module_hooks``, the state dict in
+``module_state``, dtype and device conversions in ``module_casts``.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import autograd as ag
-from autograd import RemovableHandle, Tensor
-from autograd.types import DTypeLike
-from autograd.viz import record_module_call
+from autograd import Tensor
 
+from .module_casts import ModuleCasts
+from .module_hooks import ModuleHooks
+from .module_state import IncompatibleKeys, ModuleState
 from .parameter import Parameter
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-
-class IncompatibleKeys(NamedTuple):
-    """What ``load_state_dict(strict=False)`` could not match."""
-
-    missing_keys: list[str]
-    unexpected_keys: list[str]
+__all__ = ["IncompatibleKeys", "Module"]
 
 
-class Module:
+class Module(ModuleHooks, ModuleState, ModuleCasts):
     """Base class of every layer: subclasses set attributes in ``__init__`` and define ``forward``.
 
     Attributes are set after ``super().__init__()``; calling the module runs ``forward``. Example:
@@ -41,13 +38,13 @@ class Module:
         ...         return self.fc(x).sigmoid()
     """
 
+    dump_patches: bool = False  # torch's flags, for scripts that read them
+    call_super_init: bool = False
     training: bool  # these are set by __init__ (declared here for the type checker)
     _parameters: dict[str, Parameter | None]
     _buffers: dict[str, Tensor | None]
     _non_persistent_buffers: set[str]
     _modules: dict[str, Any]  # Module, or None for a declared but absent child
-    _forward_pre_hooks: dict[int, Callable[..., Any]]
-    _forward_hooks: dict[int, Callable[..., Any]]
 
     def __init__(self) -> None:
         object.__setattr__(self, "training", True)
@@ -55,38 +52,19 @@ class Module:
         object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "_non_persistent_buffers", set())
         object.__setattr__(self, "_modules", {})
-        object.__setattr__(self, "_forward_pre_hooks", {})
-        object.__setattr__(self, "_forward_hooks", {})
+        self._init_hooks()
+        self._init_state_hooks()
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickle, adding the registries an older pickle lacks."""
+        self.__dict__.update(state)
+        for name, value in Module().__dict__.items():
+            self.__dict__.setdefault(name, value)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation of the module, defined by every subclass (call the module, not this)."""
         raise NotImplementedError(f"{type(self).__name__} has no forward(). Hint: define "
                                   "`def forward(self, x):` in the subclass")
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """Run the forward pre-hooks, ``forward(*args, **kwargs)``, then the forward hooks."""
-        if self._forward_pre_hooks:  # (the common case has no hooks: skip the copies)
-            for hook in tuple(self._forward_pre_hooks.values()):
-                replaced = hook(self, args)
-                if replaced is not None:
-                    args = replaced if isinstance(replaced, tuple) else (replaced,)
-        output = self.forward(*args, **kwargs)
-        if self._forward_hooks:
-            for hook in tuple(self._forward_hooks.values()):
-                replaced = hook(self, args, output)
-                if replaced is not None:
-                    output = replaced
-        if isinstance(output, Tensor) and output.grad_fn is not None:
-            record_module_call(self, args, kwargs, output)  # for ag.draw_graph's module clusters
-        return output
-
-    def register_forward_pre_hook(self, hook: Callable[[Module, tuple[Any, ...]], Any]) -> RemovableHandle:
-        """``hook(module, args)`` runs before forward; it may return replacement args."""
-        return RemovableHandle(self._forward_pre_hooks, hook)
-
-    def register_forward_hook(self, hook: Callable[[Module, tuple[Any, ...], Any], Any]) -> RemovableHandle:
-        """``hook(module, args, output)`` runs after forward; it may return a new output."""
-        return RemovableHandle(self._forward_hooks, hook)
 
     # ---- registration ----------------------------------------------------------------
     def _store(self, name: str) -> dict[str, Any]:
@@ -188,12 +166,46 @@ class Module:
 
     def get_submodule(self, target: str) -> Module:
         """The descendant at the dotted path ``target`` (``''`` is this module), e.g. ``'enc.0'``."""
-        module = self
+        module: Any = self
         for part in target.split(".") if target else ():
-            if part not in module._modules:
-                raise AttributeError(f"{type(module).__name__} has no submodule {part!r}")
-            module = module._modules[part]
+            if not hasattr(module, part):
+                raise AttributeError(f"{module._get_name()} has no attribute `{part}`")
+            module = getattr(module, part)
+            if not isinstance(module, Module):
+                raise AttributeError(f"`{part}` is not an nn.Module")
         return module
+
+    def set_submodule(self, target: str, module: Module, strict: bool = False) -> None:
+        """Put ``module`` at the dotted path ``target`` (with ``strict``, only replacing one)."""
+        if not target:
+            raise ValueError("Cannot set the submodule without a target name!")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        parent_path, _, name = target.rpartition(".")
+        parent = self.get_submodule(parent_path)
+        if strict and name not in parent._modules:
+            raise AttributeError(f"{parent._get_name()} has no attribute `{name}`")
+        if name in parent._modules or not hasattr(parent, name):
+            parent.add_module(name, module)
+        else:
+            raise AttributeError(f"`{name}` is not an nn.Module")
+
+    def _get_member(self, target: str, store: str, kind: str) -> Any:
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{module._get_name()} has no attribute `{name}`")
+        if name not in module.__dict__[store]:
+            raise AttributeError(f"`{name}` is not {kind}")
+        return module.__dict__[store][name]
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at the dotted path ``target``, e.g. ``'fc1.weight'``."""
+        return self._get_member(target, "_parameters", "an nn.Parameter")
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at the dotted path ``target``, e.g. ``'bn.running_mean'``."""
+        return self._get_member(target, "_buffers", "a buffer")
 
     # ---- traversal ---------------------------------------------------------------------
     def named_modules(self, memo: set[int] | None = None, prefix: str = "",
@@ -212,9 +224,9 @@ class Module:
                         if m is not None]
             stack.extend(reversed(children))
 
-    def modules(self) -> Iterator[Module]:
-        """This module and every descendant, each once, in pre-order."""
-        for _, module in self.named_modules():
+    def modules(self, remove_duplicate: bool = True) -> Iterator[Module]:
+        """This module and every descendant in pre-order (each once unless not remove_duplicate)."""
+        for _, module in self.named_modules(remove_duplicate=remove_duplicate):
             yield module
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
@@ -233,8 +245,9 @@ class Module:
     def _named_members(self, store: str, prefix: str, recurse: bool,
                        remove_duplicate: bool) -> Iterator[tuple[str, Any]]:
         seen: set[int] = set()
-        modules: Iterable[tuple[str, Module]] = (self.named_modules(prefix=prefix) if recurse
-                                                 else [(prefix, self)])
+        modules: Iterable[tuple[str, Module]] = (
+            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse
+            else [(prefix, self)])
         for module_name, module in modules:
             for name, value in module.__dict__[store].items():
                 if value is None or (remove_duplicate and id(value) in seen):
@@ -267,8 +280,9 @@ class Module:
         """Set training mode here and in every descendant (Dropout, BatchNorm read it)."""
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
-        for module in self.modules():
-            object.__setattr__(module, "training", mode)
+        object.__setattr__(self, "training", mode)
+        for child in self.children():  # each child's own train() (a subclass may extend it)
+            child.train(mode)
         return self
 
     def eval(self) -> Self:
@@ -292,106 +306,24 @@ class Module:
         fn(self)
         return self
 
-    def _cast_floats(self, dtype: DTypeLike) -> Self:
-        with ag.no_grad():
-            for tensor in [*self.parameters(), *self.buffers()]:
-                if tensor.is_floating_point():
-                    tensor.data = tensor.data.to(dtype)
-                    if tensor.grad is not None:
-                        tensor.grad = tensor.grad.to(dtype)
-        return self
-
-    def to(self, *args: DTypeLike | Tensor | ag.device, dtype: DTypeLike | None = None,
-           device: ag.device | str | None = None, non_blocking: bool = False) -> Self:
-        """Cast floating parameters and buffers in place: ``model.to(ag.float64)``.
-
-        The CPU (``'cpu'``, ``torch.device('cpu')``) is accepted; other devices are refused.
-        """
-        ag.zeros(()).to(device=device)  # validates the device like Tensor.to
-        for arg in args:
-            if isinstance(arg, (str, ag.device)):
-                ag.zeros(()).to(arg)
-            else:
-                dtype = arg.dtype if isinstance(arg, Tensor) else arg
-        return self if dtype is None else self._cast_floats(ag.dtypes.as_dtype(dtype))
-
-    def float(self) -> Self:
-        """Cast floating parameters and buffers to float32 in place."""
-        return self._cast_floats(ag.float32)
-
-    def double(self) -> Self:
-        """Cast floating parameters and buffers to float64 in place."""
-        return self._cast_floats(ag.float64)
-
-    def cpu(self) -> Self:
-        """Return the module unchanged (ndgrad runs on the CPU)."""
-        return self
-
-    # ---- state -------------------------------------------------------------------------
-    def state_dict(self, destination: dict[str, Tensor] | None = None, prefix: str = "",
-                   keep_vars: bool = False) -> dict[str, Tensor]:
-        """Parameters and persistent buffers by qualified name (``'0.weight'``, ``'bn.running_mean'``).
-
-        Values are detached tensors sharing memory unless keep_vars. The result is an OrderedDict
-        unless ``destination`` is given (then entries are added to it and it is returned).
-        """
-        out: dict[str, Tensor] = OrderedDict() if destination is None else destination
-        for module_name, module in self.named_modules(prefix=prefix.rstrip("."),
-                                                      remove_duplicate=False):
-            entries = [*module._parameters.items(),
-                       *((k, v) for k, v in module._buffers.items()
-                         if k not in module._non_persistent_buffers)]
-            for name, value in entries:
-                if value is not None:
-                    key = f"{module_name}.{name}" if module_name else name
-                    out[key] = value if keep_vars else value.detach()
-        return out
-
-    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
-        """Copy values into the parameters and buffers with the same names.
-
-        Every key and shape is checked before anything changes, so a failed load leaves the
-        model as it was.
-        """
-        own = self.state_dict(keep_vars=True)
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
-        problems: list[str] = []
-        for key, target in own.items():
-            if key in state_dict:
-                shape = ag.Size(getattr(state_dict[key], "shape", ()))
-                if shape != target.shape:
-                    problems.append(f"size mismatch for {key}: copying a param with shape {shape} "
-                                    f"from checkpoint, the shape in current model is {target.shape}.")
-        if strict and unexpected:
-            problems.insert(0, "Unexpected key(s) in state_dict: " + ", ".join(map(repr, unexpected)))
-        if strict and missing:
-            problems.insert(0, "Missing key(s) in state_dict: " + ", ".join(map(repr, missing)))
-        if problems:
-            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
-                               + "\n\t".join(problems))
-        with ag.no_grad():
-            for key, target in own.items():
-                if key in state_dict:
-                    value = state_dict[key]
-                    target.copy_(value)
-        return IncompatibleKeys(missing, unexpected)
-
     # ---- printing ----------------------------------------------------------------------
+    def _get_name(self) -> str:
+        return type(self).__name__
+
     def extra_repr(self) -> str:
         """The text inside the parentheses of this module's repr (e.g. layer sizes)."""
         return ""
 
     def __repr__(self) -> str:
-        lines: list[str] = []
-        for name, module in self._modules.items():
-            child = repr(module).replace("\n", "\n  ")
-            lines.append(f"({name}): {child}")
         extra = self.extra_repr()
-        if not lines:
-            return f"{type(self).__name__}({extra})"
-        body = "\n  ".join(([extra] if extra else []) + lines)
-        return f"{type(self).__name__}(\n  {body}\n)"
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [f"({name}): " + repr(module).replace("\n", "\n  ")
+                       for name, module in self._modules.items()]
+        if len(extra_lines) == 1 and not child_lines:
+            return f"{self._get_name()}({extra_lines[0]})"
+        if not extra_lines and not child_lines:
+            return f"{self._get_name()}()"
+        return f"{self._get_name()}(\n  " + "\n  ".join(extra_lines + child_lines) + "\n)"
 
     def __dir__(self) -> list[str]:
         names = set(super().__dir__())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import autograd as ag
 from autograd import Tensor
@@ -43,6 +44,19 @@ class BatchNorm1d(Module):
         else:
             for name in ("running_mean", "running_var", "num_batches_tracked"):
                 self.register_buffer(name, None)
+
+    _version = 2  # version 2 added num_batches_tracked
+
+    def _load_from_state_dict(self, state_dict: dict[str, Any], prefix: str,
+                              local_metadata: dict[str, Any], *args: Any) -> None:
+        """A checkpoint older than version 2 (or without metadata) may lack num_batches_tracked.
+
+        It then keeps its current value, as in PyTorch.
+        """
+        key = prefix + "num_batches_tracked"
+        if (local_metadata.get("version") or 1) < 2 and self.track_running_stats:
+            state_dict.setdefault(key, self.num_batches_tracked)
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, *args)
 
     def reset_running_stats(self) -> None:
         """Reset running_mean to 0, running_var to 1 and num_batches_tracked to 0 (if tracked)."""

@@ -28,6 +28,20 @@ except ImportError:  # the oracle is optional: tests that need it skip
 requires_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
 
 
+class _Ours:
+    """ndgrad under torch's names (``lib.nn``, ``lib.autograd``, ``lib.tensor``...), so one test
+    function builds the same thing with ``lib=OURS`` and ``lib=torch``."""
+
+    def __getattr__(self, name):
+        import autograd
+        import nn
+
+        return {"nn": nn, "autograd": autograd}.get(name) or getattr(autograd, name)
+
+
+OURS = _Ours()
+
+
 def to_torch(value, requires_grad: bool = False):
     """An ndgrad Tensor or NumPy array as a torch tensor (same dtype, values copied)."""
     array = np.array(getattr(value, "data", value))

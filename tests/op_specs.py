@@ -24,6 +24,7 @@ from op_specs_functional import (
     cross_entropy_reference,
     elu_reference,
     functional,
+    hooked_module,
     softplus_reference,
 )
 
@@ -402,6 +403,7 @@ SPECS = [
                slice(None) if d == dim else slice(n) for d, n in enumerate(index.shape))],
                index, dim), unary_shapes(min_dims=1), params=gather_args),
     OpSpec("clone", lambda lib, x: x.clone() * 2, lambda x: x * 2),
+    OpSpec("module_backward_hooks", hooked_module, lambda a, b: a * np.sin(b), BINARY),
 ]
 
 

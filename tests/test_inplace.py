@@ -96,6 +96,18 @@ def test_inplace_into_an_int_tensor_refuses_a_float_result():
     np.testing.assert_array_equal(t.detach().numpy(), [1, 2])
 
 
+def test_copy_fill_and_setitem_convert_any_value_as_pytorch():
+    t = ag.zeros(3, dtype=ag.int64)
+    t.copy_(ag.tensor([1.7, -1.7, 2.0]))  # toward zero, as torch converts
+    np.testing.assert_array_equal(t.numpy(), [1, -1, 2])
+    t.fill_(2.7)
+    t[0] = -3.9
+    np.testing.assert_array_equal(t.numpy(), [-3, 2, 2])
+    flags = ag.zeros(2, dtype=ag.bool)
+    flags.copy_(ag.tensor([0.5, 0.0]))
+    np.testing.assert_array_equal(flags.numpy(), [True, False])
+
+
 # ---- detection of modified saved values ----------------------------------------------------
 def test_modified_saved_input_is_detected_naming_op_and_versions():
     x = leaf()

@@ -153,8 +153,8 @@ def test_failed_load_names_every_problem_and_changes_nothing():
     with pytest.raises(RuntimeError) as info:
         model.load_state_dict(state)
     message = str(info.value)
-    assert "Missing key(s) in state_dict: 'fc2.bias'" in message
-    assert "Unexpected key(s) in state_dict: 'extra'" in message
+    assert 'Missing key(s) in state_dict: "fc2.bias".' in message
+    assert 'Unexpected key(s) in state_dict: "extra".' in message
     assert "size mismatch for fc1.weight" in message
     assert "torch.Size([5, 5])" in message and "torch.Size([3, 2])" in message
     for key, value in model.state_dict().items():
