@@ -9,7 +9,17 @@ Example:
     tensor([2., 4., 6.])
 """
 
-from . import accelerator, allocator, backends, cuda, data, dtypes, linalg, utils
+from . import (
+    accelerator,
+    allocator,
+    backends,
+    cuda,
+    data,
+    dtypes,
+    hooks,
+    linalg,
+    utils,
+)
 from ._tensor import Tensor
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .attributes import Variable, is_tensor, numel, t
