@@ -43,6 +43,7 @@ from typing import IO, Any
 from . import _checkpoint, _safetensors
 from ._checkpoint import FORMAT_VERSION, SerializationError
 from ._tensor import Tensor
+from ._untrusted import ArchiveReader
 from .atomic_write import write_atomically
 from .device import check_cpu, device
 
@@ -52,6 +53,8 @@ __all__ = ["FORMAT_VERSION", "SerializationError", "load", "load_safetensors", "
 FileLike = str | os.PathLike[str] | IO[bytes]
 MapLocation = str | device | Mapping[str, Any] | Callable[[Tensor, str], Any] | None
 _LOAD_KEYWORDS = ("pickle_module", "mmap", "encoding", "errors", "fix_imports")
+_INFLATION_HINT = (" ndgrad writes its checkpoints uncompressed; if you trust this file, store "
+                   "it without compression (e.g. `zip -0`) and load that")
 
 PYTORCH_HINT = (
     "ndgrad never unpickles: loading a pickle can run arbitrary code. Convert the file once in "
@@ -258,6 +261,9 @@ def _load_stream(fh: IO[bytes], name: str, place: Callable[[Tensor], Tensor] | N
 
 
 def _load_zip(fh: IO[bytes], name: str, place: Callable[[Tensor], Tensor] | None) -> Any:
+    start = fh.tell()
+    size = fh.seek(0, io.SEEK_END) - start
+    fh.seek(start)
     try:
         archive = zipfile.ZipFile(fh)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
@@ -268,7 +274,8 @@ def _load_zip(fh: IO[bytes], name: str, place: Callable[[Tensor], Tensor] | None
         if _checkpoint.MANIFEST not in names and _checkpoint.V1_MANIFEST not in names:
             raise SerializationError(f"load: {name} is not an ndgrad checkpoint: {_foreign_zip(names)}")
         try:
-            manifest, entry = _checkpoint.read_manifest(archive)
+            reader = ArchiveReader(archive, size, hint=_INFLATION_HINT)
+            manifest, entry = _checkpoint.read_manifest(reader)
             if manifest["version"] > FORMAT_VERSION:
                 from . import __version__
 
@@ -276,7 +283,7 @@ def _load_zip(fh: IO[bytes], name: str, place: Callable[[Tensor], Tensor] | None
                     f"load: {name} uses format version {manifest['version']}, written by a newer "
                     f"ndgrad ({manifest.get('ndgrad_version', '?')}); this ndgrad ({__version__}) "
                     f"reads versions up to {FORMAT_VERSION}. Hint: upgrade ndgrad")
-            return _checkpoint.Decoder(archive, entry, place).decode(manifest["root"])
+            return _checkpoint.Decoder(reader, entry, place).decode(manifest["root"])
         except SerializationError:
             raise
         except _checkpoint.PlacementError as err:  # the user's map_location raised
@@ -284,7 +291,7 @@ def _load_zip(fh: IO[bytes], name: str, place: Callable[[Tensor], Tensor] | None
         except _checkpoint.CorruptError as err:
             raise SerializationError(f"load: {name} is corrupt: {err}") from err
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
-                TypeError, IndexError, RecursionError) as err:
+                TypeError, IndexError) as err:
             raise SerializationError(f"load: {name} is truncated or corrupt "
                                      f"({type(err).__name__}: {err})") from err
 
