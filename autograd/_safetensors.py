@@ -7,7 +7,6 @@ It holds no code, which makes it the format to move weights between PyTorch and 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +14,7 @@ import numpy as np
 
 from ._checkpoint import SerializationError
 from ._tensor import Tensor
+from ._untrusted import CorruptError, parse_json
 from .factories import from_numpy
 from .types import Array
 
@@ -76,8 +76,8 @@ def read_header(data: bytes, name: str) -> dict[str, Any]:
     """
     size = int.from_bytes(data[:8], "little")
     try:
-        header = json.loads(data[8:8 + size].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        header = parse_json(data[8:8 + size], "header")
+    except CorruptError as err:
         raise SerializationError(f"load: {name} is a truncated or corrupt safetensors file "
                                  f"({err})") from err
     if not isinstance(header, dict):

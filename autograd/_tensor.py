@@ -180,12 +180,11 @@ class Tensor:
         return self._grad
 
     @grad.setter
-    def grad(self, value: Tensor | ArrayLike | None) -> None:
-        if value is not None:
-            value = value if isinstance(value, Tensor) else Tensor(value)
-            if value.shape != self.shape:
-                raise RuntimeError(f"assigned grad has shape {value.shape}, but the tensor has "
-                                   f"shape {self.shape}")
+    def grad(self, value: Tensor | None) -> None:
+        """Set the gradient: None, or a Tensor of this shape and dtype (as PyTorch checks)."""
+        from .grad_checks import check_assigned_grad
+
+        check_assigned_grad(self, value)
         self._grad = value
 
     def retain_grad(self) -> None:

@@ -23,6 +23,7 @@ import numpy as np
 
 from . import anomaly, grad_mode
 from ._tensor import Tensor
+from .grad_checks import check_hook_result
 from .primitive import Primitive
 
 if TYPE_CHECKING:
@@ -145,11 +146,12 @@ def _as_tensor(grad: Value) -> Tensor:
 
 def _run_hooks(hooks: dict[int, Callable[[Tensor], Any]], grad: Value, owned: bool,
                create_graph: bool) -> tuple[Value, bool]:
-    """Call each hook with the gradient as a Tensor; a returned value replaces it."""
+    """Call each hook with the gradient as a Tensor; a returned Tensor of its shape and dtype replaces it."""
     replaced = False
     for hook in list(hooks.values()):
         result = hook(_as_tensor(grad))
         if result is not None:
+            check_hook_result(hook, grad, result)
             grad, replaced = result, True
     if replaced and not create_graph:
         grad = grad._data if isinstance(grad, Tensor) else np.asarray(grad)
