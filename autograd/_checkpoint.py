@@ -36,6 +36,7 @@ from typing import IO, Any
 import numpy as np
 
 from ._tensor import Tensor
+from .conversion import tensor_array
 from .factories import from_numpy
 from .types import Array
 
@@ -47,7 +48,6 @@ MANIFEST = "ndgrad.json"
 V1_MANIFEST = "__ndgrad_manifest__.npy"
 _NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the zip timestamp of every entry (reproducible files)
-_TENSOR_KINDS = "biuf"  # NumPy dtype kinds a Tensor may hold
 
 
 class SerializationError(ValueError):
@@ -262,9 +262,10 @@ class Decoder:
     def _tensor(self, node: dict[str, Any]) -> Any:
         def build() -> Tensor:
             array = self._array(node["k"])
-            if array.dtype.kind not in _TENSOR_KINDS:
-                raise CorruptError(f"a Tensor entry holds an array of dtype {array.dtype}")
-            tensor = from_numpy(array)
+            try:  # the dtype gate; a file's byte order is converted, not refused
+                tensor = from_numpy(tensor_array(array, "load", byteswap=True))
+            except TypeError:
+                raise CorruptError(f"a Tensor entry holds an array of dtype {array.dtype}") from None
             if node.get("rg", False):
                 tensor.requires_grad_(True)
             if self.place is None:

@@ -20,6 +20,9 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     The expectation is unchanged; outside training (or with p = 0) it is the identity.
     """
     check_probability(p)
+    if training is not True and training is not False:
+        raise TypeError(f"dropout(): argument 'training' must be bool, not "
+                        f"{type(training).__name__}")
     if not training or p == 0.0:
         return input
     if p == 1.0:
