@@ -66,14 +66,18 @@ def _call(op: str) -> str:
     return op if op.endswith(")") else f"{op}()"
 
 
-def flag(op: str, name: str, value: Any) -> bool:
+def flag(op: str, name: str, value: Any, default: bool | None = None) -> bool:
     """``value`` if it is a bool, else torch's TypeError (``requires_grad="no"``, ``keepdim=1``).
 
+    ``None`` means ``default`` where one is given, as torch reads None for an optional flag.
+
     Raises:
-        TypeError: ``value`` is not a Python bool.
+        TypeError: ``value`` is not a Python bool (nor None with a default).
     """
     if value is True or value is False:
         return value
+    if value is None and default is not None:
+        return default
     raise TypeError(f"{_call(op)}: argument '{name}' must be bool, not {type_name(value)}")
 
 

@@ -85,7 +85,8 @@ def from_data(data: ArrayLike, dtype: DTypeLike | None, op: str) -> Array:
     target = None if dtype is None else dtypes.as_dtype(dtype)
     if isinstance(data, (np.ndarray, np.generic)):
         source = tensor_array(np.asarray(data), op)
-        return np.array(source, dtype=target)
+        with np.errstate(over="ignore", invalid="ignore"):  # nan -> int wraps silently, as in PyTorch
+            return np.array(source, dtype=target)
     try:
         raw = np.array(data)
     except (ValueError, TypeError) as err:
@@ -136,7 +137,8 @@ def check_fits(raw: Array, target: np.dtype[Any], op: str,
     info = np.iinfo(target)
     low = -int(info.max) if target.kind == "u" and raw.dtype.kind == "i" else int(info.min)
     if raw.dtype.kind == "f":
-        bad = raw[~((raw >= float(low)) & (raw < float(int(info.max) + 1)))]  # nan fails both
+        high = (raw <= float(info.max)) & (raw < float(int(info.max) + 1))  # int64's max rounds up
+        bad = raw[~((raw >= float(low)) & high)]  # nan fails both
     else:
         bad = raw[(raw < low) | (raw > int(info.max))]
     if bad.size:

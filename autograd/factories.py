@@ -34,6 +34,7 @@ def tensor(data: ArrayLike, dtype: DTypeLike | None = None, requires_grad: bool 
     Python values must fit an integer ``dtype`` and arrays must have a dtype a Tensor holds
     (``autograd.conversion``).
     """
+    checks.flag("tensor()", "requires_grad", requires_grad)  # None too, as torch.tensor
     array = from_data(data._data if isinstance(data, Tensor) else data, dtype, "tensor()")
     return _new(array, requires_grad, device, "tensor()")
 
@@ -74,7 +75,7 @@ def _new(array: Array, requires_grad: bool, device: DeviceLike | int | None = No
          op: str = "tensor") -> Tensor:
     check_cpu(op, device)
     t = Tensor._wrap(array)
-    if checks.flag(op, "requires_grad", requires_grad):
+    if checks.flag(op, "requires_grad", requires_grad, default=False):
         t.requires_grad = True
     return t
 

@@ -162,9 +162,10 @@ class Primitive:
             raise type(err)(node._describe_failure(err, arrays)) from None
         if type(out) is not np.ndarray:
             out = np.asarray(out)
-        if out.dtype not in HELD:  # e.g. from an object or long double NumPy operand: refused
+        dtype = out.dtype
+        if dtype not in HELD:  # e.g. from an object or long double NumPy operand: refused
             out = tensor_array(out, f"{node.op_name} (inputs: {_inputs_text(arrays)})")
-        record = (cls.differentiable and out.dtype.kind == "f" and grad_mode._state.enabled
+        record = (cls.differentiable and dtype.kind == "f" and grad_mode._state.enabled
                   and any(isinstance(x, Tensor) and x._requires_grad for x in inputs))
         if anomaly._state.enabled:
             node.creation_site = anomaly.user_call_site()

@@ -26,7 +26,9 @@ def pick(op: str, torch_value: Any, numpy_value: Any, torch_name: str, numpy_nam
 
 def keep_flag(op: str, keepdim: Any, keepdims: Any) -> bool:
     """The ``keepdim`` flag (or NumPy's ``keepdims``), which must be a bool, as in PyTorch."""
-    return flag(op, "keepdim", pick(op, keepdim, keepdims, "keepdim", "keepdims", default=False))
+    if keepdims is None:
+        return flag(op, "keepdim", keepdim)
+    return flag(op, "keepdims", pick(op, keepdim, keepdims, "keepdim", "keepdims", default=False))
 
 
 def normalize_dim(op: str, dim: int, ndim: int) -> int:

@@ -267,6 +267,8 @@ def gather(input: Tensor, dim: int, index: Any, *, out: Tensor | None = None) ->
         raise IndexError(f"gather: index shape {index.shape} exceeds input shape {input.shape} "
                          f"outside dim {dim}")
     check_bounds("gather", index, input.shape[axis] if input.ndim else 1, dim)
+    if input.ndim == 0:  # NumPy has no axis 0 here; PyTorch reads the one element
+        return gather(input.reshape(1), 0, index.reshape(1), out=out).reshape(())
     window = gather_window(index.shape, axis)
     if any(i != n for d, (i, n) in enumerate(zip(index.shape, input.shape)) if d != axis):
         input = getitem(input, window)
