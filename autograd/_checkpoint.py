@@ -37,6 +37,7 @@ import numpy as np
 
 from ._tensor import Tensor
 from ._untrusted import ArchiveReader, CorruptError, parse_json
+from .conversion import tensor_array
 from .factories import from_numpy
 from .types import Array
 
@@ -48,7 +49,6 @@ MANIFEST = "ndgrad.json"
 V1_MANIFEST = "__ndgrad_manifest__.npy"
 _NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the zip timestamp of every entry (reproducible files)
-_TENSOR_KINDS = "biuf"  # NumPy dtype kinds a Tensor may hold
 MAX_DEPTH = 100  # containers (and tuple keys) nested deeper are refused by save and load
 
 
@@ -270,9 +270,10 @@ class Decoder:
     def _tensor(self, node: dict[str, Any]) -> Any:
         def build() -> Tensor:
             array = self._array(node["k"])
-            if array.dtype.kind not in _TENSOR_KINDS:
-                raise CorruptError(f"a Tensor entry holds an array of dtype {array.dtype}")
-            tensor = from_numpy(array)
+            try:  # the dtype gate; a file's byte order is converted, not refused
+                tensor = from_numpy(tensor_array(array, "load", byteswap=True))
+            except TypeError:
+                raise CorruptError(f"a Tensor entry holds an array of dtype {array.dtype}") from None
             if node.get("rg", False):
                 tensor.requires_grad_(True)
             if self.place is None:

@@ -15,6 +15,7 @@ import numpy as np
 from ._checkpoint import SerializationError
 from ._tensor import Tensor
 from ._untrusted import CorruptError, parse_json
+from .conversion import tensor_array
 from .factories import from_numpy
 from .types import Array
 
@@ -89,7 +90,8 @@ def from_bytes(data: bytes, name: str) -> dict[str, Tensor]:
     """The Tensors of safetensors ``data`` (writable, not sharing the buffer), by name.
 
     Raises:
-        SerializationError: truncated or corrupt, or holding a dtype NumPy lacks (bfloat16).
+        SerializationError: truncated or corrupt, or holding a dtype NumPy lacks (bfloat16) or
+            a Tensor can't hold (complex64).
     """
     from safetensors import SafetensorError
     from safetensors.numpy import load
@@ -107,4 +109,11 @@ def from_bytes(data: bytes, name: str) -> dict[str, Tensor]:
     except (SafetensorError, ValueError, KeyError, TypeError) as err:
         raise SerializationError(f"load: {name} is a truncated or corrupt safetensors file "
                                  f"({err})") from err
-    return {key: from_numpy(array.copy()) for key, array in arrays.items()}
+    tensors = {}
+    for key, array in arrays.items():
+        try:  # the dtype gate (complex64 is refused); a file's byte order is converted
+            tensors[key] = from_numpy(tensor_array(array.copy(), "load", byteswap=True))
+        except TypeError as err:
+            raise SerializationError(f"load: {name} holds {key!r} of dtype {array.dtype}, which "
+                                     f"ndgrad can't hold ({err})") from None
+    return tensors

@@ -23,6 +23,7 @@ import numpy as np
 
 from . import anomaly, grad_mode
 from ._tensor import Tensor
+from .conversion import tensor_array
 from .grad_checks import check_hook_result
 from .primitive import Primitive
 
@@ -130,7 +131,8 @@ def _root_gradient(root: Tensor, gradient: Value | ArrayLike | None,
                 "loss.mean()) or pass gradient= with the same shape")
         grad, owned = np.ones_like(root._data), True
     else:
-        grad = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient)
+        grad = (gradient._data if isinstance(gradient, Tensor)
+                else tensor_array(np.asarray(gradient), "backward"))
         if grad.shape != root.shape:
             raise RuntimeError(f"backward: gradient has shape {grad.shape} but the output has "
                                f"shape {root.shape}; they must match")

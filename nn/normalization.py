@@ -10,6 +10,7 @@ from autograd import Tensor
 from autograd.types import DTypeLike, Shape
 
 from . import functional as F
+from ._sizes import layer_size
 from .module import Module
 from .parameter import Parameter
 
@@ -33,6 +34,7 @@ class BatchNorm1d(Module):
                  affine: bool = True, track_running_stats: bool = True, device: str | None = None,
                  dtype: DTypeLike | None = None, *, bias: bool = True) -> None:
         super().__init__()
+        num_features = layer_size(type(self).__name__, "num_features", num_features)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         dtype = ag.float32 if dtype is None else dtype
@@ -99,7 +101,8 @@ class LayerNorm(Module):
                  elementwise_affine: bool = True, bias: bool = True, device: str | None = None,
                  dtype: DTypeLike | None = None) -> None:
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        shape = tuple(layer_size("LayerNorm", "normalized_shape", n) for n in (
+            (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape))
         self.normalized_shape, self.eps = shape, eps
         self.elementwise_affine = elementwise_affine
         dtype = ag.float32 if dtype is None else dtype

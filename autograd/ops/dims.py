@@ -1,9 +1,13 @@
-"""Argument handling shared by ops: PyTorch's dim/keepdim with NumPy's axis/keepdims aliases."""
+"""Argument handling shared by ops: PyTorch's dim/keepdim with NumPy's axis/keepdims aliases.
+
+A dim is an int (a float or a string is a TypeError naming the op); ``keepdim`` is a bool.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..checks import flag
 from ..primitive import OpError
 
 if TYPE_CHECKING:
@@ -20,6 +24,13 @@ def pick(op: str, torch_value: Any, numpy_value: Any, torch_name: str, numpy_nam
     return default if torch_value is None else torch_value
 
 
+def keep_flag(op: str, keepdim: Any, keepdims: Any) -> bool:
+    """The ``keepdim`` flag (or NumPy's ``keepdims``), which must be a bool, as in PyTorch."""
+    if keepdims is None:
+        return flag(op, "keepdim", keepdim)
+    return flag(op, "keepdims", pick(op, keepdim, keepdims, "keepdim", "keepdims", default=False))
+
+
 def normalize_dim(op: str, dim: int, ndim: int) -> int:
     """A dim in [-ndim, ndim) as a non-negative int; 0-d tensors accept 0 and -1."""
     size = max(ndim, 1)
@@ -31,6 +42,21 @@ def normalize_dim(op: str, dim: int, ndim: int) -> int:
     return dim % size
 
 
+def dim_tuple(op: str, dim: int | tuple[int, ...] | list[int]) -> tuple[Any, ...]:
+    """``dim`` as a tuple of dims (each checked later by ``normalize_dim``).
+
+    Raises:
+        TypeError: neither an int nor a sequence (``x.sum(1.0)``).
+    """
+    if isinstance(dim, int):
+        return (dim,)
+    try:
+        return tuple(dim)
+    except TypeError:
+        raise TypeError(f"{op}(): argument 'dim' must be an int or a tuple of ints, not "
+                        f"{type(dim).__name__} ({dim!r})") from None
+
+
 def reduction_axes(op: str, dim: Dims, ndim: int) -> tuple[int, ...] | None:
     """None (all dims) or a sorted tuple of non-negative dims.
 
@@ -38,7 +64,7 @@ def reduction_axes(op: str, dim: Dims, ndim: int) -> tuple[int, ...] | None:
     """
     if dim is None:
         return None
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    dims = dim_tuple(op, dim)
     if not dims:
         return None
     axes = tuple(sorted({normalize_dim(op, d, ndim) for d in dims}))

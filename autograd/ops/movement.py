@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .. import dtypes
+from .. import checks, dtypes
 from .._tensor import Tensor
+from ..checks import infer_shape
 from ..device import DEVICE_TYPES, check_cpu
 from ..device import device as device_type
 from ..out import write_out
 from ..primitive import OpError, Primitive
-from .dims import normalize_dim
+from .dims import dim_tuple, normalize_dim
 from .indexing import GetItem
 
 if TYPE_CHECKING:
@@ -168,12 +169,13 @@ def _shape_args(op: str, args: tuple[Any, ...]) -> Shape:
 
 def reshape(input: Tensor, *shape: int | Sequence[int]) -> Tensor:
     """The same elements in a new shape (one dim may be -1)."""
-    return Reshape.apply(input, shape=_shape_args("reshape", shape))
+    return Reshape.apply(input, shape=infer_shape("reshape", _shape_args("reshape", shape),
+                                                  input.shape))
 
 
 def view(input: Tensor, *shape: int | Sequence[int]) -> Tensor:
     """Like reshape (NumPy arrays need no contiguity check)."""
-    return View.apply(input, shape=_shape_args("view", shape))
+    return View.apply(input, shape=infer_shape("view", _shape_args("view", shape), input.shape))
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -195,8 +197,7 @@ def squeeze(input: Tensor, dim: Dims = None) -> Tensor:
     if dim is None:
         dims = {d for d, n in enumerate(input.shape) if n == 1}
     else:
-        dims = {normalize_dim("squeeze", d, input.ndim)
-                for d in ((dim,) if isinstance(dim, int) else dim)}
+        dims = {normalize_dim("squeeze", d, input.ndim) for d in dim_tuple("squeeze", dim)}
     shape = tuple(n for d, n in enumerate(input.shape) if not (d in dims and n == 1))
     op = Squeeze if dim is None else _SQUEEZE_DIM if isinstance(dim, int) else _SQUEEZE_DIMS
     return op.apply(input, shape=shape)
@@ -204,9 +205,8 @@ def squeeze(input: Tensor, dim: Dims = None) -> Tensor:
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """Insert a size-1 dim at ``dim`` (negative dims count from the new end)."""
-    position = normalize_dim("unsqueeze", dim, input.ndim + 1)
-    shape = input.shape[:position] + (1,) + input.shape[position:]
-    return Unsqueeze.apply(input, shape=shape)
+    position = normalize_dim("unsqueeze", dim, checks.dims("unsqueeze", input.ndim + 1))
+    return Unsqueeze.apply(input, shape=input.shape[:position] + (1,) + input.shape[position:])
 
 
 def permute(input: Tensor, *dims: int | Sequence[int]) -> Tensor:

@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import dtypes
 from .._tensor import Tensor
+from ..checks import flag
 from ..out import write_out
 from ..primitive import OpError, name_node
 from .arithmetic import sub
@@ -129,7 +130,8 @@ def _vector_norm(op: str, x: Tensor, ord: float, dim: Dims, keepdim: bool, dtype
             where = "the tensor is empty" if axes is None else f"dim {empty[0]} is empty"
             raise OpError(f"{op}: cannot compute the {_ord_name(ord)} norm: {where} (shape "
                           f"{tuple(x.shape)}) and the operation has no identity")
-    return VectorNorm.apply(x, ord=float(ord), axes=axes, keepdims=bool(keepdim), split_ties=split_ties)
+    return VectorNorm.apply(x, ord=float(ord), axes=axes, keepdims=flag(op, "keepdim", keepdim),
+                             split_ties=split_ties)
 
 
 def vector_norm(x: Tensor, ord: float = 2, dim: Dims = None, keepdim: bool = False, *,
