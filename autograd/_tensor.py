@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import dtypes, legacy, printing
+from . import dtypes, legacy, printing, views
 from .device import CPU, DeviceLike, check_cpu, device
 from .handle import RemovableHandle
 from .size import Size
@@ -40,7 +40,7 @@ class Tensor:
         tensor([2., 4.])
     """
 
-    __slots__ = ("_data", "_grad", "_requires_grad", "grad_fn", "_version_counter", "_view",
+    __slots__ = ("_data", "_grad", "_requires_grad", "_grad_fn", "_version_counter", "_view",
                  "_hooks", "__weakref__")
     is_parameter = False  # True on nn.Parameter (and its subclasses)
 
@@ -107,8 +107,8 @@ class Tensor:
                 (data[0]._data,) if len(data) == 1 and isinstance(data[0], Tensor) else data, dtype)
         self._grad: Tensor | None = None
         self._requires_grad: bool = False
-        self.grad_fn: Primitive | None = None
-        self._view: tuple[Tensor, Any] | None = None  # (base, index) when this tensor is a view of base
+        self._grad_fn: Primitive | None = None
+        self._view: views.ViewMeta | None = None  # set when this tensor is a view of a base
         self._hooks: dict[int, Callable[[Tensor], Any]] | None = None
         if requires_grad:
             self.requires_grad = True
@@ -120,7 +120,7 @@ class Tensor:
         t._data = data
         t._grad = None
         t._requires_grad = grad_fn is not None
-        t.grad_fn = grad_fn
+        t._grad_fn = grad_fn
         t._version_counter = [0]
         t._view = None
         t._hooks = None
@@ -139,13 +139,33 @@ class Tensor:
 
     @data.setter
     def data(self, value: Tensor | ArrayLike) -> None:
-        """``t.data = other`` makes ``t`` hold ``other``'s memory (any shape), unrecorded."""
+        """``t.data = other`` makes ``t`` hold ``other``'s memory (any shape), unrecorded.
+
+        A view then stops being a view of its base (it no longer shares its memory).
+        """
         self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        self._view = None
+
+    @property
+    def grad_fn(self) -> Primitive | None:
+        """The node that made this tensor (None for a leaf).
+
+        For a view whose base (or another view of it) changed in place since, the node is
+        rebuilt first, as ``AsStridedBackward0`` on the base's current graph (see
+        ``autograd.views``).
+        """
+        if self._view is not None:
+            views.refresh(self)
+        return self._grad_fn
+
+    @grad_fn.setter
+    def grad_fn(self, node: Primitive | None) -> None:
+        self._grad_fn = node
 
     @property
     def requires_grad(self) -> bool:
         """Whether ops on this tensor are recorded and backward fills its ``.grad``."""
-        return self._requires_grad
+        return self._requires_grad if self._view is None else views.requires_grad(self)
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
@@ -243,10 +263,27 @@ class Tensor:
         return self
 
     def detach_(self) -> Tensor:
-        """Cut this tensor from the graph in place (it becomes a leaf that needs no grad)."""
-        self.grad_fn = None
+        """Cut this tensor from the graph in place (it becomes a leaf that needs no grad).
+
+        Raises:
+            RuntimeError: on a view (PyTorch's rule: detach the base, or use ``detach()``).
+        """
+        if self._view is not None:
+            raise RuntimeError("detach_(): Can't detach views in-place. Use detach() instead. "
+                               f"(this tensor of shape {tuple(self.shape)} is a view of a tensor "
+                               f"of shape {tuple(self._view.base.shape)})")
+        self._grad_fn = None
         self._requires_grad = False
         return self
+
+    @property
+    def _base(self) -> Tensor | None:
+        """The tensor this one is a view of (the root of a chain of views), else None."""
+        return self._view.base if self._view is not None else None
+
+    def _is_view(self) -> bool:
+        """Whether this tensor is a view of another (``_base`` is set)."""
+        return self._view is not None
 
     # ---- shape and conversion --------------------------------------------------------
     @property

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, views
 from .._tensor import Tensor
 from ..device import DEVICE_TYPES, check_cpu
 from ..device import device as device_type
@@ -30,7 +30,7 @@ class Reshape(Primitive):
     """Same elements, new shape;  d/dx = the gradient reshaped back.
 
     Named as PyTorch names it: ``ViewBackward0``, or ``UnsafeViewBackward0`` where the
-    elements had to be copied (a reshape of a transposed tensor).
+    elements had to be copied (a reshape of a transposed tensor: then not a view).
     """
 
     node_name = "ViewBackward0"
@@ -43,6 +43,7 @@ class Reshape(Primitive):
         if not x.flags.c_contiguous and out.size and not np.may_share_memory(out, x):
             # it had to copy: PyTorch's clone + _unsafe_view
             self.__class__ = type(self).named("UnsafeViewBackward0")
+            self.is_view = False
         return out
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
@@ -50,7 +51,16 @@ class Reshape(Primitive):
 
 
 class View(Reshape):
-    """``x.view(shape)``: a reshape that shares memory."""
+    """``x.view(shape)``: a reshape that shares memory; refused where it would have to copy."""
+
+    def forward(self, x: Array, shape: Shape) -> Array:
+        out = super().forward(x, shape)
+        if not self.is_view:
+            raise OpError(f"view: view size is not compatible with input tensor's size and stride "
+                          f"(at least one dimension spans across two contiguous subspaces): shape "
+                          f"{x.shape} with strides {tuple(s // x.itemsize for s in x.strides)} as "
+                          f"{shape}. Use .reshape(...) instead")
+        return out
 
 
 class Flatten(Reshape):
@@ -87,14 +97,17 @@ class Transpose(Permute):
 class Expand(Primitive):
     """Broadcast to a larger shape without copying;  d/dx = the gradient summed over the broadcast dims.
 
-    The base's un-broadcast does the sum.
+    The base's un-broadcast does the sum. Writable as its input is; where a dim is
+    stretched, several elements share one memory location, and in-place ops other than
+    ``fill_``/``zero_`` refuse it, as in PyTorch.
     """
 
     is_view = True
     hint = "each dim must equal the target or be 1; new dims go on the left"
 
     def forward(self, x: Array, shape: Shape) -> Array:
-        return np.broadcast_to(x, shape)
+        out = np.broadcast_to(x, shape)
+        return np.lib.stride_tricks.as_strided(x, out.shape, out.strides)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (g,)
@@ -297,7 +310,8 @@ def split(input: Tensor, split_size_or_sections: int | Sequence[int], dim: int =
     """Split along ``dim`` into pieces of ``split_size`` or of the given sizes.
 
     With an int ``split_size_or_sections`` each piece has that size (the last may be smaller);
-    with a list, the pieces have the given list of sizes.
+    with a list, the pieces have the given list of sizes. The pieces are views that, as in
+    PyTorch, may not be changed in place while they take part in autograd.
     """
     axis = normalize_dim("split", dim, input.ndim)
     length = input.shape[axis]
@@ -316,7 +330,7 @@ def split(input: Tensor, split_size_or_sections: int | Sequence[int], dim: int =
     for n in sizes:
         pieces.append(op.apply(input, index=lead + (slice(start, start + n),)))
         start += n
-    return tuple(pieces)
+    return views.mark_multi_output(tuple(pieces))
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import views
 from .._tensor import Tensor
 from ..primitive import OpError, Primitive, name_node
 from .dims import normalize_dim
@@ -217,12 +218,17 @@ def narrow(input: Tensor, dim: int, start: int | Tensor, length: int) -> Tensor:
 
 
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
-    """The slices along ``dim`` (views), with that dim removed."""
+    """The slices along ``dim`` (views), with that dim removed.
+
+    As in PyTorch, they may not be changed in place while they take part in autograd
+    (``unbind`` returns several views; see ``autograd.views``).
+    """
     if input.ndim == 0:
         raise IndexError("unbind: a 0-d tensor has no dim to unbind")
     axis = normalize_dim("unbind", dim, input.ndim)
     lead = (slice(None),) * axis
-    return tuple(_UNBIND.apply(input, index=lead + (i,)) for i in range(input.shape[axis]))
+    return views.mark_multi_output(
+        tuple(_UNBIND.apply(input, index=lead + (i,)) for i in range(input.shape[axis])))
 
 
 def movedim(input: Tensor, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
