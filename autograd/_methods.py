@@ -79,7 +79,7 @@ METHODS = (  # (space-separated method names, function)
     ("transpose swapaxes", movement.transpose), ("permute", movement.permute),
     ("T", property(movement.reverse_dims)), ("mT", property(movement.swap_last_two)),
     ("expand", movement.expand), ("broadcast_to", movement.broadcast_to),
-    ("expand_as", movement.expand_as), ("split", movement.split), ("chunk", movement.chunk),
+    ("expand_as", movement.expand_as), ("split", rearrange.split), ("chunk", rearrange.chunk),
     ("clone", movement.clone), ("contiguous", movement.contiguous),
     ("to astype", movement.to), ("type_as", movement.type_as), ("float", movement.to_float),
     ("double", movement.to_double), ("long", movement.to_long), ("int", movement.to_int),

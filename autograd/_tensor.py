@@ -141,10 +141,10 @@ class Tensor:
     def data(self, value: Tensor | ArrayLike) -> None:
         """``t.data = other`` makes ``t`` hold ``other``'s memory (any shape), unrecorded.
 
-        A view then stops being a view of its base (it no longer shares its memory).
+        A view of a base whose memory it no longer shares can't be replayed from it: once the
+        base changes in place, using the view raises.
         """
         self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
-        self._view = None
 
     @property
     def grad_fn(self) -> Primitive | None:

@@ -147,13 +147,15 @@ def refresh(view: Tensor) -> None:
     if meta is None or meta.version == view._version_counter[0]:
         return
     base = meta.base
-    if view._data.size and not np.may_share_memory(view._data, base._data):
-        # ``base.data = ...`` gave the base other memory: the view is a tensor of its own now
-        view._view = None
-        return
     if view._grad_fn is None and not base._requires_grad:
         return
     refuse(view, None)
+    if view._data.size and not np.may_share_memory(view._data, base._data):
+        raise RuntimeError(f"a view of shape {tuple(view._data.shape)} whose base (shape "
+                           f"{tuple(base._data.shape)}) changed in place no longer shares its "
+                           "base's memory (`.data = ...` replaced one of them), so its graph "
+                           "can't be rebuilt from the base. Hint: .clone() the view before "
+                           "assigning .data, or make the view again")
     from .ops.strided import AsStrided
 
     with grad_mode.enable_grad():
@@ -254,7 +256,7 @@ def positions(view: Array, base: Array) -> Array:
 
 def overlaps(a: Array) -> bool:
     """Whether several elements of ``a`` share one memory location (an expanded view)."""
-    return any(s == 0 and n > 1 for n, s in zip(a.shape, a.strides))
+    return a.size > 1 and any(s == 0 and n > 1 for n, s in zip(a.shape, a.strides))
 
 
 def _address(a: Array) -> int:

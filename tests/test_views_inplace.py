@@ -257,6 +257,15 @@ def test_inference_mode_views_are_refused_like_no_grad_views():
         view.mul_(2)
 
 
+def test_a_view_whose_memory_was_replaced_is_not_replayed_silently():
+    b = OURS.tensor([1.0, 2.0, 3.0], requires_grad=True) * 1
+    view = b[0:2]
+    view.data = OURS.zeros(2)
+    b.mul_(2)
+    with pytest.raises(RuntimeError, match=r"no longer shares its base's memory \(`.data = \.\.\.`"):
+        view.sum()
+
+
 # ---- custom Functions --------------------------------------------------------------------
 def _functions(lib):
     class First(lib.autograd.Function):

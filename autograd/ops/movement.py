@@ -1,4 +1,4 @@
-"""Shape ops: reshape and its friends, permute/transpose, expand, cat, stack, split, casts.
+"""Shape ops: reshape and its friends, permute/transpose, expand, cat, stack, casts.
 
 Each gradient is the inverse movement: reshape back, permute back, sum over expanded dims
 (done by the base's un-broadcast), split a concatenation.
@@ -11,14 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .. import dtypes, views
+from .. import dtypes
 from .._tensor import Tensor
 from ..device import DEVICE_TYPES, check_cpu
 from ..device import device as device_type
 from ..out import write_out
 from ..primitive import OpError, Primitive
 from .dims import normalize_dim
-from .indexing import GetItem
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -167,8 +166,6 @@ class Clone(Primitive):
 # PyTorch's squeeze(), squeeze(int) and squeeze(dims) overloads
 _SQUEEZE_DIM = Squeeze.named("SqueezeBackward1")
 _SQUEEZE_DIMS = Squeeze.named("SqueezeBackward2")
-_SPLIT = GetItem.named("SplitBackward0")
-_SPLIT_WITH_SIZES = GetItem.named("SplitWithSizesBackward0")
 
 
 def _shape_args(op: str, args: tuple[Any, ...]) -> Shape:
@@ -304,41 +301,6 @@ def stack(tensors: Sequence[Tensor | ArrayLike], dim: int = 0, *, axis: int | No
     dim = dim if axis is None else axis
     result = Stack.apply(*tensors, axis=normalize_dim("stack", dim, tensors[0].ndim + 1))
     return write_out(_castable("stack", result, out), out, "stack", *tensors)
-
-
-def split(input: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
-    """Split along ``dim`` into pieces of ``split_size`` or of the given sizes.
-
-    With an int ``split_size_or_sections`` each piece has that size (the last may be smaller);
-    with a list, the pieces have the given list of sizes. The pieces are views that, as in
-    PyTorch, may not be changed in place while they take part in autograd.
-    """
-    axis = normalize_dim("split", dim, input.ndim)
-    length = input.shape[axis]
-    if isinstance(split_size_or_sections, int):
-        if split_size_or_sections <= 0:
-            raise OpError(f"split: split_size must be positive, got {split_size_or_sections}")
-        sizes = [builtins.min(split_size_or_sections, length - s)
-                 for s in range(0, length, split_size_or_sections)] or [0]
-    else:
-        sizes = list(split_size_or_sections)
-        if builtins.sum(sizes) != length:
-            raise OpError(f"split: sizes {sizes} sum to {builtins.sum(sizes)}, but dim {dim} "
-                          f"has length {length}")
-    lead, start, pieces = (slice(None),) * axis, 0, []
-    op = _SPLIT if isinstance(split_size_or_sections, int) else _SPLIT_WITH_SIZES
-    for n in sizes:
-        pieces.append(op.apply(input, index=lead + (slice(start, start + n),)))
-        start += n
-    return views.mark_multi_output(tuple(pieces))
-
-
-def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-    """Split into ``chunks`` pieces of ceil(length / chunks) (fewer if it does not divide)."""
-    if chunks <= 0:
-        raise OpError(f"chunk: chunks must be positive, got {chunks}")
-    length = input.shape[normalize_dim("chunk", dim, input.ndim)]
-    return split(input, builtins.max(-(-length // chunks), 1), dim)
 
 
 def clone(input: Tensor) -> Tensor:
