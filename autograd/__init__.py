@@ -109,12 +109,10 @@ from .ops.matmul import linear, matmul, mm
 from .ops.movement import (
     broadcast_to,
     cat,
-    chunk,
     clone,
     flatten,
     permute,
     reshape,
-    split,
     squeeze,
     stack,
     transpose,
@@ -122,7 +120,19 @@ from .ops.movement import (
 )
 from .ops.norms import cdist, dist, norm
 from .ops.onehot import one_hot
-from .ops.rearrange import flip, moveaxis, movedim, narrow, repeat_interleave, roll, swapdims, tile, unbind
+from .ops.rearrange import (
+    chunk,
+    flip,
+    moveaxis,
+    movedim,
+    narrow,
+    repeat_interleave,
+    roll,
+    split,
+    swapdims,
+    tile,
+    unbind,
+)
 from .ops.reduce import (
     all,
     amax,

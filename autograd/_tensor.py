@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import conversion, dtypes, legacy, printing
+from . import conversion, dtypes, legacy, printing, views
 from .checks import flag, type_name
 from .device import CPU, DeviceLike, check_cpu, device
 from .handle import RemovableHandle
@@ -41,7 +41,7 @@ class Tensor:
         tensor([2., 4.])
     """
 
-    __slots__ = ("_data", "_grad", "_requires_grad", "grad_fn", "_version_counter", "_view",
+    __slots__ = ("_data", "_grad", "_requires_grad", "_grad_fn", "_version_counter", "_view",
                  "_hooks", "__weakref__")
     is_parameter = False  # True on nn.Parameter (and its subclasses)
 
@@ -109,8 +109,8 @@ class Tensor:
                 (data[0]._data,) if len(data) == 1 and isinstance(data[0], Tensor) else data, dtype)
         self._grad: Tensor | None = None
         self._requires_grad: bool = False
-        self.grad_fn: Primitive | None = None
-        self._view: tuple[Tensor, Any] | None = None  # (base, index) when this tensor is a view of base
+        self._grad_fn: Primitive | None = None
+        self._view: views.ViewMeta | None = None  # set when this tensor is a view of a base
         self._hooks: dict[int, Callable[[Tensor], Any]] | None = None
         if requires_grad:
             self.requires_grad = True
@@ -122,7 +122,7 @@ class Tensor:
         t._data = data
         t._grad = None
         t._requires_grad = grad_fn is not None
-        t.grad_fn = grad_fn
+        t._grad_fn = grad_fn
         t._version_counter = [0]
         t._view = None
         t._hooks = None
@@ -143,7 +143,9 @@ class Tensor:
     def data(self, value: Tensor | Array) -> None:
         """``t.data = other`` makes ``t`` hold ``other``'s memory (any shape), unrecorded.
 
-        ``other`` is a Tensor or (ndgrad's extension) an ndarray of a dtype a Tensor holds.
+        ``other`` is a Tensor or (ndgrad's extension) an ndarray of a dtype a Tensor holds. A view
+        of a base whose memory it no longer shares can't be replayed from it: once the base
+        changes in place, using the view raises.
         """
         if isinstance(value, Tensor):
             self._data = value._data
@@ -153,9 +155,25 @@ class Tensor:
             raise TypeError(f"data: Variable data has to be a tensor, but got {type_name(value)}")
 
     @property
+    def grad_fn(self) -> Primitive | None:
+        """The node that made this tensor (None for a leaf).
+
+        For a view whose base (or another view of it) changed in place since, the node is
+        rebuilt first, as ``AsStridedBackward0`` on the base's current graph (see
+        ``autograd.views``).
+        """
+        if self._view is not None:
+            views.refresh(self)
+        return self._grad_fn
+
+    @grad_fn.setter
+    def grad_fn(self, node: Primitive | None) -> None:
+        self._grad_fn = node
+
+    @property
     def requires_grad(self) -> bool:
         """Whether ops on this tensor are recorded and backward fills its ``.grad``."""
-        return self._requires_grad
+        return self._requires_grad if self._view is None else views.requires_grad(self)
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
@@ -244,22 +262,14 @@ class Tensor:
         out._version_counter = self._version_counter
         return out
 
-    def set_(self, source: Tensor) -> Tensor:
-        """Share ``source``'s memory and version counter from now on (as a view does).
+    @property
+    def _base(self) -> Tensor | None:
+        """The tensor this one is a view of (the root of a chain of views), else None."""
+        return self._view.base if self._view is not None else None
 
-        An in-place change of either is then seen by both; ``nn.Parameter(t)`` is built this way.
-        """
-        if not isinstance(source, Tensor):
-            raise TypeError(f"set_(): expected a Tensor source, got {type_name(source)}. Hint: "
-                            "wrap an array first, e.g. t.set_(ag.from_numpy(array))")
-        self._data, self._version_counter = source._data, source._version_counter
-        return self
-
-    def detach_(self) -> Tensor:
-        """Cut this tensor from the graph in place (it becomes a leaf that needs no grad)."""
-        self.grad_fn = None
-        self._requires_grad = False
-        return self
+    def _is_view(self) -> bool:
+        """Whether this tensor is a view of another (``_base`` is set)."""
+        return self._view is not None
 
     # ---- shape and conversion --------------------------------------------------------
     @property

@@ -286,10 +286,10 @@ def zero_grads(tensors: Iterable[Tensor], set_to_none: bool = True) -> None:
             continue
         if set_to_none:
             t.grad = None
-        elif grad._data.flags.writeable:
+        elif grad._data.flags.writeable and grad._view is None:
             grad.detach_()
             grad._data[...] = 0
-        else:  # e.g. a broadcast view: replace it
+        else:  # e.g. a broadcast view, or a view (create_graph=True): replace it
             t.grad = Tensor._wrap(np.zeros_like(t._data))
 
 

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from . import grad_mode
+from . import grad_mode, views
 from ._tensor import Tensor
 from .primitive import Primitive
 
@@ -142,10 +142,10 @@ class _CustomNode(Primitive):
                       for t in (ctx._to_save or ())]
         if not differentiable:
             return
-        if len(outputs) == 1:
+        if len(outputs) == 1:  # wired after recording: a dirty output is also an input
             result = outputs[0]
-            result.grad_fn, result._requires_grad = node, True
             node._record(tensors, [t._data for t in tensors], result)
+            result.grad_fn, result._requires_grad = node, True
             return
         packed = Tensor._wrap(np.concatenate([outputs[i]._data.ravel().astype(np.float64)
                                               for i in differentiable]), node)
@@ -289,8 +289,8 @@ class Function(metaclass=_FunctionMeta):
         ctx = FunctionCtx()
         ctx._node_name = cls._node_class.node_name
         recording = grad_mode._state.enabled
-        ctx.needs_input_grad = tuple(recording and isinstance(a, Tensor) and a._requires_grad
-                                     for a in args)
+        ctx.needs_input_grad = tuple(recording and isinstance(a, Tensor) and (
+            a._requires_grad if a._view is None else views.fresh_requires_grad(a)) for a in args)
         with grad_mode.no_grad():
             if cls.setup_context is Function.setup_context:
                 output = cls.forward(ctx, *args, **kwargs)
@@ -303,6 +303,7 @@ class Function(metaclass=_FunctionMeta):
         outputs = [_fresh(o, args, ctx) for o in ((output,) if single else output)]
         if any(ctx.needs_input_grad):
             _CustomNode.record(cls._node_class, ctx, cls, args, outputs)
+            _rebase_dirty_views(outputs, ctx)
         else:
             ctx._saved = [(t, t._version_counter[0] if t is not None else 0)
                           for t in (ctx._to_save or ())]
@@ -310,14 +311,31 @@ class Function(metaclass=_FunctionMeta):
 
 
 def _fresh(output: Any, args: tuple[Any, ...], ctx: FunctionCtx) -> Any:
-    """An output that is an (unmarked) input is returned as a new tensor sharing its memory."""
-    if isinstance(output, Tensor) and any(output is a for a in args) and id(output) not in ctx._dirty:
+    """An output that is an (unmarked) input is returned as a new view of it, as in PyTorch.
+
+    Outputs that are views (that one, or views made in ``forward``) may not be changed in
+    place, nor used after their base changed (see ``autograd.views``): autograd could not
+    replay them without overriding the Function's backward.
+    """
+    if not isinstance(output, Tensor) or id(output) in ctx._dirty:
+        return output
+    if any(output is a for a in args):
         alias = Tensor._wrap(output._data)
-        alias._version_counter = output._version_counter
+        views.track(alias, output)
         if id(output) in ctx._non_differentiable:
             ctx._non_differentiable.add(id(alias))
-        return alias
+        output = alias
+    views.mark_custom_function_output(output)
     return output
+
+
+def _rebase_dirty_views(outputs: list[Any], ctx: FunctionCtx) -> None:
+    """A view changed in place by ``forward`` (``mark_dirty``) writes through to its base."""
+    for output in outputs:
+        if isinstance(output, Tensor) and id(output) in ctx._dirty and output._view is not None \
+                and output._grad_fn is not None:
+            views.check_inplace(output, ctx._node_name)
+            views.write_through_base(output, output)
 
 
 def once_differentiable(backward: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,8 +1,9 @@
 """In-place ops on Tensors: ``+= -= *= /=``, ``add_``..., ``copy_ fill_ zero_``, ``t[i] = v``.
 
 Each one computes the out-of-place result, records it in the graph when it must (the tensor
-then points at the new node), copies it into the tensor's memory and bumps the version
-counter that views share, so backward can detect saved values that were overwritten.
+then points at the new node; on a view, its base does: see ``autograd.views``), copies it
+into the tensor's memory and bumps the version counter that views share, so backward can
+detect saved values that were overwritten and views rebuild their nodes.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from . import dtypes, grad_mode
+from . import dtypes, grad_mode, views
 from ._tensor import Tensor
-from .checks import OpError, broadcast_shape
+from .checks import OpError, broadcast_shape, type_name
 from .conversion import scalar
 from .ops import arithmetic, indexing, select, unary
 from .primitive import name_node
@@ -26,32 +27,32 @@ if TYPE_CHECKING:
 
 
 def apply_inplace(self: Tensor, op_name: str, out_of_place: Callable[..., Tensor], *args: Any,
-                  casting: Literal["same_kind", "unsafe"] = "same_kind") -> Tensor:
+                  casting: Literal["same_kind", "unsafe"] = "same_kind",
+                  overlap_ok: bool = False) -> Tensor:
     """Run an in-place op: with autograd when it must record, else straight on the data.
 
     Arithmetic keeps the dtype's kind (float into an int tensor is refused, as in PyTorch);
     ``copy_``, ``fill_`` and ``x[i] = v`` convert any value (``casting="unsafe"``: 2.7 -> 2).
+    On a view, a recorded op writes through to the base (``CopySlices``, see ``autograd.views``).
+    Memory that several elements share (an expanded view) only takes a fill (``overlap_ok``).
     """
-    if not self._data.flags.writeable:
-        raise RuntimeError(f"{op_name}: this tensor's memory is read-only or shared by "
-                           "several elements (an expand/broadcast view). Hint: .clone() it first")
-    others_need_grad = any(isinstance(a, Tensor) and a._requires_grad for a in args)
-    if grad_mode._state.enabled and (self._requires_grad or others_need_grad):
-        if self.grad_fn is None and self._requires_grad:
-            raise RuntimeError(
-                f"{op_name}: a leaf Tensor that requires grad is being used in an in-place "
-                "operation. Hint: wrap parameter updates in `with ag.no_grad():`")
-        if self._view is not None:
-            return _apply_through_base(self, op_name, out_of_place, *args)
-        result = _same_shape(op_name, self, out_of_place(_snapshot(self), *args))
-        self.grad_fn = result.grad_fn
-        self._requires_grad = result._requires_grad
+    recording = grad_mode._state.enabled and (
+        views.needs_grad(self) or any(isinstance(a, Tensor) and a.requires_grad for a in args))
+    if recording:
+        views.check_inplace(self, op_name)
+    _check_writable(self, op_name, overlap_ok)
+    if recording:
+        result = _same_shape(op_name, self, out_of_place(views.snapshot(self), *args))
     else:
         with grad_mode.no_grad():
             result = _same_shape(op_name, self, out_of_place(self, *args))
     if not np.can_cast(result._data.dtype, self._data.dtype, casting):
         raise RuntimeError(f"{op_name}: result type {dtypes.name(result.dtype)} can't be cast "
                            f"to the tensor's dtype {dtypes.name(self.dtype)} in place")
+    if recording and self._view is not None:
+        views.write_through_base(self, result)
+    elif recording:
+        self._grad_fn, self._requires_grad = result._grad_fn, result._requires_grad
     np.copyto(self._data, result._data, casting=casting)
     increment_version(self)
     return self
@@ -66,38 +67,25 @@ def _same_shape(op_name: str, self: Tensor, result: Tensor) -> Tensor:
     return result
 
 
+def _check_writable(t: Tensor, op_name: str, overlap_ok: bool) -> None:
+    """Refuse to write into an expanded view (as PyTorch, but for a fill) or read-only memory."""
+    data = t._data
+    if not overlap_ok and views.overlaps(data):
+        raise RuntimeError(f"{op_name}: {views.OVERLAP_MESSAGE} (shape {tuple(data.shape)}, "
+                           f"strides {tuple(s // data.itemsize for s in data.strides)})")
+    if not data.flags.writeable:
+        raise RuntimeError(f"{op_name}: this tensor's memory is read-only (shape "
+                           f"{tuple(data.shape)}). Hint: .clone() it first")
+
+
 def increment_version(tensor: Tensor) -> None:
     """Count an in-place change made to ``tensor``'s memory outside ndgrad's ops.
 
     For example an optimizer writing NumPy into ``param.detach().numpy()``: a graph that saved the old
-    values then refuses to backward, as ``torch.autograd.graph.increment_version`` does.
+    values then refuses to backward, as ``torch.autograd.graph.increment_version`` does. Views of
+    the same memory rebuild their nodes on their next use (see ``autograd.views``).
     """
     tensor._version_counter[0] += 1
-
-
-def _snapshot(t: Tensor) -> Tensor:
-    """A copy of t's current value that stands for it in the graph (t is about to change)."""
-    before = Tensor._wrap(t._data.copy(), t.grad_fn)
-    before._requires_grad = t._requires_grad
-    return before
-
-
-def _apply_through_base(self: Tensor, op_name: str, out_of_place: Callable[..., Tensor],
-                        *args: Any) -> Tensor:
-    """In-place op on a view ``v = base[index]`` of a graph tensor.
-
-    ``base[index] = op(v)`` records the write on the base, then v becomes ``base[index]`` of
-    the new base (PyTorch's CopySlices). Only indexing views can be replayed this way.
-    """
-    base, index = self._view  # type: ignore[misc]  # the caller checked that it is a view
-    if index is None:
-        raise RuntimeError(f"{op_name}: in-place ops on a reshaped, transposed or expanded "
-                           "view of a tensor in the graph are not supported. Hint: use an "
-                           "out-of-place op, or .clone() the view first")
-    base[index] = out_of_place(_snapshot(self), *args)
-    self.grad_fn = name_node(indexing.getitem(base, index), "AsStridedBackward0").grad_fn  # as PyTorch
-    self._requires_grad = base._requires_grad
-    return self
 
 
 def _copy_from(target: Tensor, src: Tensor | ArrayLike,
@@ -151,19 +139,25 @@ def fill_(self: Tensor, value: Tensor | float) -> Tensor:
                       f"{value.ndim} dimensions. Hint: use copy_ to write a tensor of values")
     name = "FillBackward3" if isinstance(value, Tensor) else "FillBackward2"
     return apply_inplace(self, "fill_", partial(_copy_from, node_name=name, op="fill_"),
-                         scalar(value, self._data.dtype, "fill_"), casting="unsafe")
+                         scalar(value, self._data.dtype, "fill_"), casting="unsafe", overlap_ok=True)
 
 
 def zero_(self: Tensor) -> Tensor:
     """In place: set every element to 0."""
-    return apply_inplace(self, "zero_", partial(_copy_from, node_name="ZeroBackward0", op="zero_"), 0)
+    return apply_inplace(self, "zero_", partial(_copy_from, node_name="ZeroBackward0", op="zero_"), 0,
+                         overlap_ok=True)
 
 
 def setitem(self: Tensor, index: Any, value: Tensor | ArrayLike) -> None:
     """``self[index] = value``, in place (recorded in the graph when it must be).
 
-    A number must fit the dtype (``int8_tensor[0] = 200`` is an error, as in PyTorch).
+    A number must fit the dtype (``int8_tensor[0] = 200`` is an error, as in PyTorch). A basic
+    index writes through the view ``self[index]``, as in PyTorch: on a leaf that requires grad,
+    the error is the one for a view of a leaf.
     """
+    if (grad_mode._state.enabled and self._requires_grad and self._grad_fn is None
+            and indexing._is_basic(indexing.normalize_index(index))):
+        views.check_inplace(indexing.getitem(self, index), "__setitem__")
     apply_inplace(self, "__setitem__", _index_put, index, scalar(value, self._data.dtype, "__setitem__"),
                   casting="unsafe")
 
@@ -174,3 +168,29 @@ def _index_put(input: Tensor, index: Any, value: Tensor | ArrayLike) -> Tensor:
     if indexing._is_basic(indexing.normalize_index(index)):
         name_node(result, "torch::autograd::CopySlices")
     return result
+
+
+def set_(self: Tensor, source: Tensor) -> Tensor:
+    """Share ``source``'s memory and version counter from now on (as a view does).
+
+    An in-place change of either is then seen by both; ``nn.Parameter(t)`` is built this way.
+    """
+    if not isinstance(source, Tensor):
+        raise TypeError(f"set_(): expected a Tensor source, got {type_name(source)}. Hint: "
+                        "wrap an array first, e.g. t.set_(ag.from_numpy(array))")
+    self._data, self._version_counter = source._data, source._version_counter
+    return self
+
+def detach_(self: Tensor) -> Tensor:
+    """Cut this tensor from the graph in place (it becomes a leaf that needs no grad).
+
+    Raises:
+        RuntimeError: on a view (PyTorch's rule: detach the base, or use ``detach()``).
+    """
+    if self._view is not None:
+        raise RuntimeError("detach_(): Can't detach views in-place. Use detach() instead. "
+                           f"(this tensor of shape {tuple(self.shape)} is a view of a tensor "
+                           f"of shape {tuple(self._view.base.shape)})")
+    self._grad_fn = None
+    self._requires_grad = False
+    return self

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
-from . import anomaly, grad_mode
+from . import anomaly, grad_mode, views
 from ._tensor import Tensor
 from .checks import OpError as OpError  # re-exported: ops import it from here
 from .checks import OpTypeError
@@ -58,9 +58,9 @@ class Primitive:
         saved_inputs: indices of the inputs whose values ``backward`` reads.
         saves_output: whether ``backward`` reads the output.
         differentiable: False for ops whose output never requires grad (argmax, ==).
-        is_view: True when the output shares memory (and version counter) with input 0.
-        view_key: for a view, the parameter that replays it as ``input0[params[view_key]]``
-            (lets in-place ops on the view write through to the base).
+        is_view: True when the output shares memory (and version counter) with input 0: it
+            is then a view of input 0's base (see ``autograd.views``). A node whose forward
+            had to copy after all sets ``self.is_view = False``.
         node_name: PyTorch's name of the node for the op's usual call (default
             ``<Class>Backward0``).
         shown_inputs: the inputs ``next_functions`` lists, in PyTorch's order (None: all).
@@ -89,7 +89,6 @@ class Primitive:
     saves_output = False
     differentiable = True
     is_view = False
-    view_key: str | None = None
     hint = ""
     # the slots' types: a node is made by __new__, then _record and _run_backward set them
     next_edges: tuple[Primitive | Tensor | None, ...]  # per input: its node, its leaf, or None
@@ -166,14 +165,15 @@ class Primitive:
         if dtype not in HELD:  # e.g. from an object or long double NumPy operand: refused
             out = tensor_array(out, f"{node.op_name} (inputs: {_inputs_text(arrays)})")
         record = (cls.differentiable and dtype.kind == "f" and grad_mode._state.enabled
-                  and any(isinstance(x, Tensor) and x._requires_grad for x in inputs))
+                  and any(isinstance(x, Tensor) and (
+                      x._requires_grad if x._view is None else views.fresh_requires_grad(x))
+                      for x in inputs))
         if anomaly._state.enabled:
             node.creation_site = anomaly.user_call_site()
             anomaly.check_finite(out, "the forward output", node)
         result = Tensor._wrap(out, node if record else None)
-        if cls.is_view:
-            result._version_counter = inputs[0]._version_counter
-            result._view = (inputs[0], params[cls.view_key] if cls.view_key else None)
+        if cls.is_view and node.is_view:
+            views.track(result, inputs[0])
         if record:
             node._record(inputs, arrays, result)
         return result
@@ -185,8 +185,9 @@ class Primitive:
         versions: list[tuple[list[int], int, int | str]]
         edges, needs, meta, saved, versions = [], [], [], [None] * len(inputs), []
         for x, a in zip(inputs, arrays):
-            if isinstance(x, Tensor) and x._requires_grad:
-                edges.append(x.grad_fn if x.grad_fn is not None else x)
+            if isinstance(x, Tensor) and (
+                    x._requires_grad if x._view is None else views.fresh_requires_grad(x)):
+                edges.append(x._grad_fn if x._grad_fn is not None else x)
                 needs.append(True)
                 meta.append((a.shape, a.dtype))
             else:
@@ -343,7 +344,7 @@ def name_node(result: Tensor, node_name: str, shown_inputs: tuple[int, ...] | No
     Returns:
         ``result`` itself.
     """
-    node = result.grad_fn
+    node = result._grad_fn
     if node is not None:
         node.__class__ = node.primitive.named(node_name, shown_inputs)
     return result

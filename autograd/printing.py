@@ -141,8 +141,12 @@ def format_tensor(t: Tensor) -> str:
         extras.append(f"dtype={dtypes.of(data.dtype)!r}")
     if not data.size and data.shape != (0,):
         extras.insert(0, f"size={data.shape}")
-    if t.grad_fn is not None:
-        extras.append(f"grad_fn={t.grad_fn!r}")
+    try:
+        node = None if t.grad_fn is None else repr(t.grad_fn)
+    except RuntimeError:  # a view whose base changed in place and that cannot be replayed
+        node = "<Invalid>"
+    if node is not None:
+        extras.append(f"grad_fn={node}")
     elif t._requires_grad:
         extras.append("requires_grad=True")
     text = "tensor(" + body

@@ -283,6 +283,15 @@ def _unbind_reference(x, dim):
     return np.stack(pieces, dim)
 
 
+def _through_a_view(lib, x):
+    """In-place changes through a view (CopySlices), read back by that view (AsStrided)."""
+    y = x * 1
+    flat = y.reshape(-1)
+    flat.mul_(flat.clone())
+    y.add_(1)
+    return flat * 2
+
+
 def _reduce_spec(reduce, include_self):
     domains = {"amax": ("distinct", "distinct_offset"), "amin": ("distinct", "distinct_offset"),
                "prod": ("nonzero",)}.get(reduce, ("real",))
@@ -324,6 +333,8 @@ SPECS = [
            params=narrow_args),
     OpSpec("unbind", _unbind, _unbind_reference, ONE_PLUS,
            params=lambda s: st.integers(0, len(s[0]) - 1).map(lambda d: {"dim": d})),
+    OpSpec("inplace_through_a_view", _through_a_view,
+           lambda x: (x.reshape(-1) ** 2 + 1) * 2),
     OpSpec("movedim", lambda lib, x, **p: lib.movedim(x, **p),
            lambda x, source, destination: np.moveaxis(x, source, destination), ONE_PLUS,
            params=movedim_args),

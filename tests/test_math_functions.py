@@ -414,7 +414,7 @@ def test_inplace_round_with_decimals_and_errors():
     with pytest.raises(RuntimeError,
                        match="exp_: result type float32 can't be cast to the tensor's dtype int64"):
         ag.tensor([1, 2]).exp_()
-    with pytest.raises(RuntimeError, match="floor_: a leaf Tensor that requires grad"):
+    with pytest.raises(RuntimeError, match="floor_: a leaf Variable that requires grad"):
         ag.tensor([1.5], requires_grad=True).floor_()
     y = ag.tensor([1.5, -2.5])
     y.floor_()

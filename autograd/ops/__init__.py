@@ -50,7 +50,7 @@ Rules are written once for both modes; ``Prod`` is the one that branches on the 
 un-broadcasting each gradient to its input's shape and dtype, skipping inputs that need no
 gradient, version checks on saved values, releasing them after backward. Class attributes a
 primitive may set: ``saved_inputs``, ``saves_output``, ``differentiable = False`` (comparisons,
-argmax), ``is_view``/``view_key`` (outputs sharing memory), ``op_name`` (default: the class
+argmax), ``is_view`` (outputs sharing memory), ``op_name`` (default: the class
 name lowercased), ``hint`` (added to error messages), ``node_name`` (PyTorch's name of the node,
 ``<Class>Backward0`` by default: check ``type(torch_out.grad_fn).__name__``) and ``shown_inputs``
 (the inputs ``next_functions`` lists). Where PyTorch's name depends on the call, apply a preset

@@ -29,12 +29,14 @@ class GetItem(Primitive):
     """
 
     is_view = True
-    view_key = "index"
     hint = _INDEX_HINT
 
     def forward(self, x: Array, index: Any) -> Array:
         self.shape, self.index = x.shape, index
-        return x[index]
+        out = x[index]
+        if not isinstance(out, np.ndarray):  # an element: NumPy copies it out, a view keeps it
+            out = x[(index if isinstance(index, tuple) else (index,)) + (Ellipsis,)]
+        return out
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         return self.call(IndexAdd, g, index=self.index, shape=self.shape), None

@@ -1,4 +1,4 @@
-"""Shape ops: reshape and its friends, permute/transpose, expand, cat, stack, split, casts.
+"""Shape ops: reshape and its friends, permute/transpose, expand, cat, stack, casts.
 
 Each gradient is the inverse movement: reshape back, permute back, sum over expanded dims
 (done by the base's un-broadcast), split a concatenation.
@@ -19,7 +19,6 @@ from ..device import device as device_type
 from ..out import write_out
 from ..primitive import OpError, Primitive
 from .dims import dim_tuple, normalize_dim
-from .indexing import GetItem
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -31,7 +30,7 @@ class Reshape(Primitive):
     """Same elements, new shape;  d/dx = the gradient reshaped back.
 
     Named as PyTorch names it: ``ViewBackward0``, or ``UnsafeViewBackward0`` where the
-    elements had to be copied (a reshape of a transposed tensor).
+    elements had to be copied (a reshape of a transposed tensor: then not a view).
     """
 
     node_name = "ViewBackward0"
@@ -44,6 +43,7 @@ class Reshape(Primitive):
         if not x.flags.c_contiguous and out.size and not np.may_share_memory(out, x):
             # it had to copy: PyTorch's clone + _unsafe_view
             self.__class__ = type(self).named("UnsafeViewBackward0")
+            self.is_view = False
         return out
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
@@ -51,7 +51,16 @@ class Reshape(Primitive):
 
 
 class View(Reshape):
-    """``x.view(shape)``: a reshape that shares memory."""
+    """``x.view(shape)``: a reshape that shares memory; refused where it would have to copy."""
+
+    def forward(self, x: Array, shape: Shape) -> Array:
+        out = super().forward(x, shape)
+        if not self.is_view:
+            raise OpError(f"view: view size is not compatible with input tensor's size and stride "
+                          f"(at least one dimension spans across two contiguous subspaces): shape "
+                          f"{x.shape} with strides {tuple(s // x.itemsize for s in x.strides)} as "
+                          f"{shape}. Use .reshape(...) instead")
+        return out
 
 
 class Flatten(Reshape):
@@ -88,14 +97,17 @@ class Transpose(Permute):
 class Expand(Primitive):
     """Broadcast to a larger shape without copying;  d/dx = the gradient summed over the broadcast dims.
 
-    The base's un-broadcast does the sum.
+    The base's un-broadcast does the sum. Writable as its input is; where a dim is
+    stretched, several elements share one memory location, and in-place ops other than
+    ``fill_``/``zero_`` refuse it, as in PyTorch.
     """
 
     is_view = True
     hint = "each dim must equal the target or be 1; new dims go on the left"
 
     def forward(self, x: Array, shape: Shape) -> Array:
-        return np.broadcast_to(x, shape)
+        out = np.broadcast_to(x, shape)
+        return np.lib.stride_tricks.as_strided(x, out.shape, out.strides)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (g,)
@@ -155,8 +167,6 @@ class Clone(Primitive):
 # PyTorch's squeeze(), squeeze(int) and squeeze(dims) overloads
 _SQUEEZE_DIM = Squeeze.named("SqueezeBackward1")
 _SQUEEZE_DIMS = Squeeze.named("SqueezeBackward2")
-_SPLIT = GetItem.named("SplitBackward0")
-_SPLIT_WITH_SIZES = GetItem.named("SplitWithSizesBackward0")
 
 
 def _shape_args(op: str, args: tuple[Any, ...]) -> Shape:
@@ -291,40 +301,6 @@ def stack(tensors: Sequence[Tensor | ArrayLike], dim: int = 0, *, axis: int | No
     dim = dim if axis is None else axis
     result = Stack.apply(*tensors, axis=normalize_dim("stack", dim, tensors[0].ndim + 1))
     return write_out(_castable("stack", result, out), out, "stack", *tensors)
-
-
-def split(input: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
-    """Split along ``dim`` into pieces of ``split_size`` or of the given sizes.
-
-    With an int ``split_size_or_sections`` each piece has that size (the last may be smaller);
-    with a list, the pieces have the given list of sizes.
-    """
-    axis = normalize_dim("split", dim, input.ndim)
-    length = input.shape[axis]
-    if isinstance(split_size_or_sections, int):
-        if split_size_or_sections <= 0:
-            raise OpError(f"split: split_size must be positive, got {split_size_or_sections}")
-        sizes = [builtins.min(split_size_or_sections, length - s)
-                 for s in range(0, length, split_size_or_sections)] or [0]
-    else:
-        sizes = list(split_size_or_sections)
-        if builtins.sum(sizes) != length:
-            raise OpError(f"split: sizes {sizes} sum to {builtins.sum(sizes)}, but dim {dim} "
-                          f"has length {length}")
-    lead, start, pieces = (slice(None),) * axis, 0, []
-    op = _SPLIT if isinstance(split_size_or_sections, int) else _SPLIT_WITH_SIZES
-    for n in sizes:
-        pieces.append(op.apply(input, index=lead + (slice(start, start + n),)))
-        start += n
-    return tuple(pieces)
-
-
-def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-    """Split into ``chunks`` pieces of ceil(length / chunks) (fewer if it does not divide)."""
-    if chunks <= 0:
-        raise OpError(f"chunk: chunks must be positive, got {chunks}")
-    length = input.shape[normalize_dim("chunk", dim, input.ndim)]
-    return split(input, builtins.max(-(-length // chunks), 1), dim)
 
 
 def clone(input: Tensor) -> Tensor:

@@ -1,4 +1,4 @@
-"""Rearranging elements: flip, roll, repeat/tile, repeat_interleave, narrow, unbind, movedim.
+"""Rearranging elements: flip, roll, repeat/tile, repeat_interleave, narrow, unbind, split, movedim.
 
 ``flip``, ``roll`` and ``repeat`` are primitives (their gradients: flip back, roll back, sum
 the tiles); the rest compose from indexing and permute. ``Tensor.repeat`` follows
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import views
 from .._tensor import Tensor
 from ..primitive import OpError, Primitive, name_node
 from .dims import normalize_dim
@@ -191,6 +192,8 @@ def _counts(repeats: Tensor | int, length: int | None) -> Array:
 
 _NARROW = GetItem.named("SliceBackward0")  # narrow is a slice, also of a whole dim
 _UNBIND = GetItem.named("UnbindBackward0")
+_SPLIT = GetItem.named("SplitBackward0")
+_SPLIT_WITH_SIZES = GetItem.named("SplitWithSizesBackward0")
 
 
 def narrow(input: Tensor, dim: int, start: int | Tensor, length: int) -> Tensor:
@@ -217,12 +220,52 @@ def narrow(input: Tensor, dim: int, start: int | Tensor, length: int) -> Tensor:
 
 
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
-    """The slices along ``dim`` (views), with that dim removed."""
+    """The slices along ``dim`` (views), with that dim removed.
+
+    As in PyTorch, they may not be changed in place while they take part in autograd
+    (``unbind`` returns several views; see ``autograd.views``).
+    """
     if input.ndim == 0:
         raise IndexError("unbind: a 0-d tensor has no dim to unbind")
     axis = normalize_dim("unbind", dim, input.ndim)
     lead = (slice(None),) * axis
-    return tuple(_UNBIND.apply(input, index=lead + (i,)) for i in range(input.shape[axis]))
+    return views.mark_multi_output(
+        tuple(_UNBIND.apply(input, index=lead + (i,)) for i in range(input.shape[axis])))
+
+
+def split(input: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+    """Split along ``dim`` into pieces of ``split_size`` or of the given sizes.
+
+    With an int ``split_size_or_sections`` each piece has that size (the last may be smaller);
+    with a list, the pieces have the given list of sizes. The pieces are views that, as in
+    PyTorch, may not be changed in place while they take part in autograd.
+    """
+    axis = normalize_dim("split", dim, input.ndim)
+    length = input.shape[axis]
+    if isinstance(split_size_or_sections, int):
+        if split_size_or_sections <= 0:
+            raise OpError(f"split: split_size must be positive, got {split_size_or_sections}")
+        sizes = [builtins.min(split_size_or_sections, length - s)
+                 for s in range(0, length, split_size_or_sections)] or [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if builtins.sum(sizes) != length:
+            raise OpError(f"split: sizes {sizes} sum to {builtins.sum(sizes)}, but dim {dim} "
+                          f"has length {length}")
+    lead, start, pieces = (slice(None),) * axis, 0, []
+    op = _SPLIT if isinstance(split_size_or_sections, int) else _SPLIT_WITH_SIZES
+    for n in sizes:
+        pieces.append(op.apply(input, index=lead + (slice(start, start + n),)))
+        start += n
+    return views.mark_multi_output(tuple(pieces))
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """Split into ``chunks`` pieces of ceil(length / chunks) (fewer if it does not divide)."""
+    if chunks <= 0:
+        raise OpError(f"chunk: chunks must be positive, got {chunks}")
+    length = input.shape[normalize_dim("chunk", dim, input.ndim)]
+    return split(input, builtins.max(-(-length // chunks), 1), dim)
 
 
 def movedim(input: Tensor, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
