@@ -96,6 +96,7 @@ from .ops.indexing import gather
 from .ops.linalg import addmm, bmm, dot, einsum, ger, mv, outer
 from .ops.loss import binary_cross_entropy, cross_entropy
 from .ops.matmul import linear, matmul, mm
+from .ops.moments import std, std_mean, var, var_mean
 from .ops.movement import (
     broadcast_to,
     cat,
@@ -125,9 +126,7 @@ from .ops.reduce import (
     mean,
     min,
     prod,
-    std,
     sum,
-    var,
 )
 from .ops.rounding import ceil, fix, floor, fmod, frac, remainder, round, trunc
 from .ops.scatter import (
@@ -257,7 +256,8 @@ __all__ = [  # the public names (strict type checkers see only these as re-expor
     "binary_cross_entropy", "cross_entropy", "linear", "matmul", "mm", "broadcast_to", "cat",
     "chunk", "clone", "flatten", "permute", "reshape", "split", "squeeze", "stack", "transpose",
     "unsqueeze", "all", "amax", "amin", "any", "argmax", "argmin", "logsumexp", "max", "mean",
-    "min", "prod", "std", "sum", "var", "eq", "ge", "gt", "le", "logical_and", "logical_not",
+    "min", "prod", "std", "std_mean", "sum", "var", "var_mean", "eq", "ge", "gt", "le", "logical_and",
+    "logical_not",
     "logical_or", "lt", "maximum", "minimum", "ne", "where", "log_softmax", "softmax", "abs",
     "clamp", "cos", "erf", "exp", "expm1", "log", "log1p", "relu", "sigmoid", "sign", "sin",
     "sqrt", "tanh", "manual_seed", "backward_steps", "draw_graph", "to_dot", "clip",

@@ -29,6 +29,7 @@ from .ops import (
     inplace_math,  # noqa: I001
     linalg,  # noqa: I001
     matmul,
+    moments,  # noqa: I001
     movement,
     norms,  # noqa: I001
     products,  # noqa: I001
@@ -70,7 +71,7 @@ METHODS = (  # (space-separated method names, function)
     ("__and__ logical_and", select.logical_and), ("__or__ logical_or", select.logical_or),
     ("__xor__", select.logical_xor), ("__invert__ logical_not", select.logical_not),
     ("maximum", select.maximum), ("minimum", select.minimum), ("where", select.tensor_where),
-    ("sum", reduce.sum), ("mean", reduce.mean), ("var", reduce.var), ("std", reduce.std),
+    ("sum", reduce.sum), ("mean", reduce.mean), ("var", moments.var), ("std", moments.std),
     ("prod", reduce.prod), ("max", reduce.max), ("min", reduce.min), ("amax", reduce.amax),
     ("amin", reduce.amin), ("logsumexp", reduce.logsumexp), ("argmax", reduce.argmax),
     ("argmin", reduce.argmin), ("all", reduce.all), ("any", reduce.any),

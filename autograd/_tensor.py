@@ -279,7 +279,13 @@ class Tensor:
 
     def size(self, dim: int | None = None) -> Any:  # Size, or an int for one dim
         """The shape (a ``Size``), or the length of one dim."""
-        return Size(self._data.shape) if dim is None else self._data.shape[dim]
+        if dim is None:
+            return Size(self._data.shape)
+        from .ops.dims import normalize_dim
+
+        if not self._data.ndim:
+            raise IndexError(f"size: dimension specified as {dim} but the tensor has no dimensions")
+        return self._data.shape[normalize_dim("size", dim, self._data.ndim)]
 
     def numel(self) -> int:
         """The number of elements."""

@@ -15,6 +15,7 @@ import numpy as np
 from . import dtypes, random
 from ._tensor import Tensor
 from .device import DeviceLike, check_cpu
+from .ops.dims import as_int, int_args
 from .out import write_out
 from .primitive import OpError
 
@@ -46,10 +47,10 @@ def _size(op: str, sizes: tuple[Any, ...], size: Any = None) -> Shape:
         if sizes:
             raise TypeError(f"{op}: pass the sizes either as arguments or as size=, not both")
         sizes = (size,)
-    shape = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
-    if not all(isinstance(n, (int, np.integer)) and n >= 0 for n in shape):
+    shape = int_args(op, sizes, "size")
+    if not all(n >= 0 for n in shape):
         raise ValueError(f"{op}: sizes must be non-negative ints, got {shape!r}")
-    return tuple(int(n) for n in shape)
+    return shape
 
 
 def _new(array: Array, requires_grad: bool, device: DeviceLike | int | None = None,
@@ -111,6 +112,7 @@ def eye(n: int, m: int | None = None, dtype: DTypeLike | None = None,
         device: DeviceLike | int | None = None,
         out: Tensor | None = None) -> Tensor:
     """The n x m identity matrix."""
+    n, m = as_int("eye", n, "n"), None if m is None else as_int("eye", m, "m")
     array = np.eye(n, m, dtype=dtypes.as_dtype(dtype or dtypes.default_float()))
     return write_out(_new(array, requires_grad, device, "eye"), out, "eye")
 
@@ -133,6 +135,7 @@ def linspace(start: float, end: float, steps: int, dtype: DTypeLike | None = Non
              device: DeviceLike | int | None = None,
              out: Tensor | None = None) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
+    steps = as_int("linspace", steps, "steps")
     array = np.linspace(start, end, steps).astype(_float_dtype("linspace", dtype))
     return write_out(_new(array, requires_grad, device, "linspace"), out, "linspace")
 

@@ -17,7 +17,7 @@ from ..device import DEVICE_TYPES, check_cpu
 from ..device import device as device_type
 from ..out import write_out
 from ..primitive import OpError, Primitive
-from .dims import normalize_dim
+from .dims import as_int, as_ints, dim_list, int_args, is_int, normalize_dim
 from .indexing import GetItem
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ class Cat(Primitive):
 
     def forward(self, *xs: Array, axis: int) -> Array:
         self.axis, self.sizes = axis, [x.shape[axis] for x in xs]
-        return np.concatenate([x.astype(dtypes.result_type(*xs), copy=False) for x in xs], axis)
+        return np.concatenate(xs, axis, dtype=dtypes.result_type(*xs), casting="unsafe")
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         lead = (slice(None),) * self.axis
@@ -122,7 +122,7 @@ class Stack(Primitive):
 
     def forward(self, *xs: Array, axis: int) -> Array:
         self.axis = axis
-        return np.stack([x.astype(dtypes.result_type(*xs), copy=False) for x in xs], axis)
+        return np.stack(xs, axis, dtype=dtypes.result_type(*xs), casting="unsafe")
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         lead = (slice(None),) * self.axis
@@ -160,10 +160,7 @@ _SPLIT_WITH_SIZES = GetItem.named("SplitWithSizesBackward0")
 
 def _shape_args(op: str, args: tuple[Any, ...]) -> Shape:
     """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])``."""
-    shape = tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
-    if not builtins.all(isinstance(n, (int, np.integer)) for n in shape):
-        raise TypeError(f"{op}: shape must be ints, got {shape!r}")
-    return tuple(int(n) for n in shape)
+    return int_args(op, args, "shape")
 
 
 def reshape(input: Tensor, *shape: int | Sequence[int]) -> Tensor:
@@ -195,10 +192,9 @@ def squeeze(input: Tensor, dim: Dims = None) -> Tensor:
     if dim is None:
         dims = {d for d, n in enumerate(input.shape) if n == 1}
     else:
-        dims = {normalize_dim("squeeze", d, input.ndim)
-                for d in ((dim,) if isinstance(dim, int) else dim)}
+        dims = {normalize_dim("squeeze", d, input.ndim) for d in dim_list("squeeze", dim)}
     shape = tuple(n for d, n in enumerate(input.shape) if not (d in dims and n == 1))
-    op = Squeeze if dim is None else _SQUEEZE_DIM if isinstance(dim, int) else _SQUEEZE_DIMS
+    op = Squeeze if dim is None else _SQUEEZE_DIM if is_int(dim) else _SQUEEZE_DIMS
     return op.apply(input, shape=shape)
 
 
@@ -301,18 +297,19 @@ def split(input: Tensor, split_size_or_sections: int | Sequence[int], dim: int =
     """
     axis = normalize_dim("split", dim, input.ndim)
     length = input.shape[axis]
-    if isinstance(split_size_or_sections, int):
-        if split_size_or_sections <= 0:
-            raise OpError(f"split: split_size must be positive, got {split_size_or_sections}")
-        sizes = [builtins.min(split_size_or_sections, length - s)
-                 for s in range(0, length, split_size_or_sections)] or [0]
+    by_size = is_int(split_size_or_sections)
+    if by_size:
+        size = as_int("split", split_size_or_sections, "split_size")
+        if size <= 0:
+            raise OpError(f"split: split_size must be positive, got {size}")
+        sizes = [builtins.min(size, length - s) for s in range(0, length, size)] or [0]
     else:
-        sizes = list(split_size_or_sections)
+        sizes = list(as_ints("split", split_size_or_sections, "split_size_or_sections"))
         if builtins.sum(sizes) != length:
             raise OpError(f"split: sizes {sizes} sum to {builtins.sum(sizes)}, but dim {dim} "
                           f"has length {length}")
     lead, start, pieces = (slice(None),) * axis, 0, []
-    op = _SPLIT if isinstance(split_size_or_sections, int) else _SPLIT_WITH_SIZES
+    op = _SPLIT if by_size else _SPLIT_WITH_SIZES
     for n in sizes:
         pieces.append(op.apply(input, index=lead + (slice(start, start + n),)))
         start += n
@@ -321,6 +318,7 @@ def split(input: Tensor, split_size_or_sections: int | Sequence[int], dim: int =
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into ``chunks`` pieces of ceil(length / chunks) (fewer if it does not divide)."""
+    chunks = as_int("chunk", chunks, "chunks")
     if chunks <= 0:
         raise OpError(f"chunk: chunks must be positive, got {chunks}")
     length = input.shape[normalize_dim("chunk", dim, input.ndim)]

@@ -8,7 +8,6 @@ NumPy's ``axis``/``keepdims`` are accepted as aliases.
 
 from __future__ import annotations
 
-import builtins
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -16,7 +15,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..out import write_out
 from ..primitive import OpError, Primitive, name_node
-from .dims import pick, reduced_count, reduction_axes
+from .dims import is_int, pick, reduced_count, reduction_axes
 from .indexing import Gather
 from .softmax import shifted
 
@@ -70,37 +69,6 @@ class Mean(_Reduction):
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         n = reduced_count(self.shape, self.axes)
         return (self.xp.broadcast_to(self.unreduce(g) / n, self.shape),)
-
-
-class Var(_Reduction):
-    """var = sum((x - mean)^2) / (n - correction);  d/dx = 2 (x - mean) / (n - correction)."""
-
-    saved_inputs = (0,)
-
-    def forward(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool, correction: float) -> Array:
-        if x.dtype.kind != "f":
-            raise OpError(f"{self.op_name}: input dtype must be floating point, got {x.dtype}")
-        self._setup(x, axes, keepdims)
-        self.correction = correction
-        return np.var(x, axis=axes, ddof=correction, keepdims=keepdims)
-
-    def backward(self, g: Value) -> tuple[Value | None, ...]:
-        x = self.input(0)
-        centered = x - x.mean(axis=self.axes, keepdims=True)
-        n = reduced_count(self.shape, self.axes)
-        return (self.unreduce(g) * centered * (2 / (n - self.correction)),)
-
-
-class Std(Var):
-    """std = sqrt(var);  d/dx = (d var/dx) / (2 std)."""
-
-    saves_output = True
-
-    def forward(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool, correction: float) -> Array:
-        return np.sqrt(super().forward(x, axes, keepdims, correction))
-
-    def backward(self, g: Value) -> tuple[Value | None, ...]:
-        return super().backward(g / (2 * self.output()))
 
 
 class Prod(_Reduction):
@@ -252,36 +220,6 @@ def mean(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims =
     return write_out(result, out, "mean", input)
 
 
-def _correction(op: str, unbiased: bool | None, correction: float | None, ddof: float | None) -> float:
-    if builtins.sum(v is not None for v in (unbiased, correction, ddof)) > 1:
-        raise OpError(f"{op}: pass only one of unbiased=, correction= and ddof=")
-    if unbiased is not None:
-        return 1 if unbiased else 0
-    # never None: one of correction and ddof is set when not both are None
-    return 1 if correction is None and ddof is None else (correction if ddof is None else ddof)  # type: ignore[return-value]
-
-
-def var(input: Tensor, dim: Dims = None, unbiased: bool | None = None, keepdim: bool = False, *,
-        correction: float | None = None, axis: Dims = None, keepdims: bool | None = None,
-        ddof: float | None = None, out: Tensor | None = None) -> Tensor:
-    """Variance over ``dim``; unbiased (divides by n - 1) by default.
-
-    ``correction=0`` gives the population variance.
-    """
-    axes, keep = _args("var", input, dim, axis, keepdim, keepdims)
-    return write_out(Var.apply(input, axes=axes, keepdims=keep,
-                     correction=_correction("var", unbiased, correction, ddof)), out, "var", input)
-
-
-def std(input: Tensor, dim: Dims = None, unbiased: bool | None = None, keepdim: bool = False, *,
-        correction: float | None = None, axis: Dims = None, keepdims: bool | None = None,
-        ddof: float | None = None, out: Tensor | None = None) -> Tensor:
-    """Standard deviation over ``dim``; unbiased by default like ``var``."""
-    axes, keep = _args("std", input, dim, axis, keepdim, keepdims)
-    return write_out(Std.apply(input, axes=axes, keepdims=keep,
-                     correction=_correction("std", unbiased, correction, ddof)), out, "std", input)
-
-
 def prod(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
          keepdims: bool | None = None, out: Tensor | None = None) -> Tensor:
     """Product over ``dim``."""
@@ -313,7 +251,7 @@ def _extreme(op: str, amax_or_amin: Callable[[Tensor], Tensor], pairwise: Callab
     keep = bool(pick(op, keepdim, keepdims, "keepdim", "keepdims", default=False))
     if dim is None:
         return name_node(amax_or_amin(input), _WHOLE[op])
-    if not isinstance(dim, int):
+    if not is_int(dim):
         raise TypeError(f"{op}: dim must be an int (use amax/amin for several dims), got {dim!r}")
     (axis,) = reduction_axes(op, dim, input.ndim) or (0,)
     if input.ndim == 0:  # a 0-d tensor reduces over dim 0 to a 0-d result, keepdim or not
