@@ -16,6 +16,7 @@ inputs (``ag.grad``). ``reachable`` is the one graph walk of the drawing code.
 
 from __future__ import annotations
 
+import warnings
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
@@ -289,6 +290,13 @@ def zero_grads(tensors: Iterable[Tensor], set_to_none: bool = True) -> None:
             t.grad = Tensor._wrap(np.zeros_like(t._data))
 
 
+_CREATE_GRAPH_CYCLE = (
+    "Using backward() with create_graph=True will create a reference cycle between the parameter "
+    "and its gradient which can cause a memory leak. We recommend using autograd.grad when "
+    "creating the graph to avoid this. If you have to use this function, make sure to reset the "
+    ".grad fields of your parameters to None after use to break the cycle and avoid the leak.")
+
+
 def backward(tensors: Tensor | Iterable[Tensor], grad_tensors: Any = None,
              retain_graph: bool | None = None, create_graph: bool = False,
              inputs: Tensor | Iterable[Tensor] | None = None) -> None:
@@ -299,6 +307,8 @@ def backward(tensors: Tensor | Iterable[Tensor], grad_tensors: Any = None,
     """
     roots = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     grads = _per_root(grad_tensors, len(roots), "grad_tensors")
+    if create_graph:
+        warnings.warn(_CREATE_GRAPH_CYCLE, UserWarning, stacklevel=3)
     if inputs is None:
         deque(accumulate(roots, grads, retain_graph, create_graph), maxlen=0)  # run it through
         return

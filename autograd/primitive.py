@@ -20,6 +20,7 @@ import numpy as np
 
 from . import anomaly, grad_mode
 from ._tensor import Tensor
+from .dtypes import OperandError
 
 if TYPE_CHECKING:
     import weakref
@@ -151,6 +152,8 @@ class Primitive:
             out = node.forward(*arrays, **params)
         except OpError:
             raise
+        except OperandError as err:  # names the operand; the op's hint is about something else
+            raise OperandError(f"{node.op_name}: {err}") from None
         except (ValueError, IndexError, TypeError) as err:
             raise type(err)(node._describe_failure(err, arrays)) from None
         if type(out) is not np.ndarray:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
+from ..dtypes import type_name
 from ..primitive import OpError
 
 if TYPE_CHECKING:
@@ -25,14 +26,6 @@ def is_int(value: Any) -> bool:
     if isinstance(value, numbers.Integral):
         return not isinstance(value, (bool, np.bool_))
     return isinstance(value, Tensor) and value._data.dtype.kind in "iu" and not value._data.ndim
-
-
-def type_name(value: Any) -> str:
-    """How PyTorch names an argument's type: ``bool``, ``float``, ``numpy.float64``, ``Tensor``."""
-    cls = type(value)
-    if isinstance(value, Tensor):
-        return "Tensor"
-    return f"numpy.{cls.__name__}" if cls.__module__ == "numpy" else cls.__name__
 
 
 def as_int(op: str, value: Any, label: str = "dim") -> int:

@@ -50,7 +50,7 @@ class Sum(_Reduction):
 
     def forward(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool) -> Array:
         self._setup(x, axes, keepdims)
-        return np.sum(x, axis=axes, keepdims=keepdims)
+        return np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype)  # NumPy would widen int8
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (self.xp.broadcast_to(self.unreduce(g), self.shape),)
@@ -64,6 +64,9 @@ class Mean(_Reduction):
             raise OpError(f"mean: input dtype must be floating point, got {x.dtype}. "
                           "Hint: call .float() first")
         self._setup(x, axes, keepdims)
+        if x.size == 0:  # NaN where nothing is averaged, as in PyTorch (NumPy would warn)
+            with np.errstate(invalid="ignore"):
+                return np.sum(x, axis=axes, keepdims=keepdims) / x.dtype.type(reduced_count(x.shape, axes))
         return np.mean(x, axis=axes, keepdims=keepdims)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
@@ -72,41 +75,37 @@ class Mean(_Reduction):
 
 
 class Prod(_Reduction):
-    """prod of x over axes;  d/dx_i = prod of the other elements (exact with zeros)."""
+    """prod of x over axes;  d/dx_i = prod of the other elements (exact with zeros).
+
+    The products of the others are exclusive cumulative products from both sides (PyTorch's
+    ``prod_safe_zeros_backward``): no division, so zeros are fine, and built from ``Cumprod``
+    and concatenations, so double backward works through zeros too.
+    """
 
     saved_inputs = (0,)
-    saves_output = True
 
     def forward(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool) -> Array:
         self._setup(x, axes, keepdims)
-        return np.prod(x, axis=axes, keepdims=keepdims)
+        return np.prod(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
-        x = self.input(0)
-        # The one rule that branches on the mode (see autograd/ops/__init__.py): the exclusive
-        # products have no Tensor form yet, so the graph path divides by x instead.
-        if self._create_graph:
-            if (x._data == 0).any():
-                raise OpError("prod: create_graph=True through a product containing zeros is "
-                              "not supported")
-            return (self.unreduce(g) * self.unreduce(self.output()) / x,)
-        return (self.unreduce(g) * _products_of_others(x, self.axes),)
+        x, g = self.input(0), self.unreduce(g)
+        if x.size == 0:
+            return (self.xp.broadcast_to(g, x.shape),)
+        return (g * self._products_of_others(x),)
 
+    def _products_of_others(self, x: Value) -> Value:
+        from .cumulative import Cumprod  # cumulative imports this module
 
-def _products_of_others(x: Array, axes: tuple[int, ...] | None) -> Array:
-    """For each element, the product of the other elements it was reduced with.
-
-    Computed from exclusive cumulative products from both sides (no division, so zeros are fine).
-    """
-    axes = tuple(range(x.ndim)) if axes is None else axes
-    kept = x.ndim - len(axes)
-    moved = np.moveaxis(x, axes, range(kept, x.ndim))
-    flat = moved.reshape(moved.shape[:kept] + (-1,))
-    ones = np.ones(flat.shape[:-1] + (1,), dtype=x.dtype)
-    left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
-    right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
-    others = (left * right).reshape(moved.shape)
-    return np.moveaxis(others, range(kept, x.ndim), axes)
+        xp = self.xp
+        axes = tuple(range(x.ndim)) if self.axes is None else self.axes
+        last = tuple(range(x.ndim - len(axes), x.ndim))
+        moved = xp.moveaxis(x, axes, last)
+        flat = moved.reshape(tuple(moved.shape[:x.ndim - len(axes)]) + (-1,))
+        ones = np.ones(tuple(flat.shape[:-1]) + (1,), dtype=x.dtype)
+        before = self.call(Cumprod, xp.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+        after = self.call(Cumprod, xp.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)
+        return xp.moveaxis((before * after[..., ::-1]).reshape(moved.shape), last, axes)
 
 
 class Amax(_Reduction):
@@ -192,6 +191,18 @@ _SUM_DIMS, _MEAN_DIMS, _PROD_DIM = (op.named(f"{op.__name__}Backward1") for op i
 _WHOLE = {"max": "MaxBackward1", "min": "MinBackward1"}
 
 
+def accumulating(input: Tensor, dtype: DTypeLike | None) -> Tensor:
+    """``input`` in the dtype its sum or product accumulates in, as PyTorch's sum/prod/cumsum.
+
+    That is ``dtype`` if given, else int64 for bool and integer tensors (uint8 too).
+    """
+    if dtype is not None:
+        return input.to(dtype)
+    if input.dtype.kind in "biu" and input.dtype != np.int64:
+        return input.to(np.int64)
+    return input
+
+
 def _args(op: str, input: Tensor, dim: Dims, axis: Dims, keepdim: bool,
           keepdims: bool | None) -> tuple[tuple[int, ...] | None, bool]:
     dim = pick(op, dim, axis, "dim", "axis")
@@ -203,10 +214,7 @@ def sum(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = 
         keepdims: bool | None = None, dtype: DTypeLike | None = None, out: Tensor | None = None) -> Tensor:
     """Sum over ``dim`` (all dims by default). Bool and integer tensors sum to int64."""
     axes, keep = _args("sum", input, dim, axis, keepdim, keepdims)
-    if dtype is not None:
-        input = input.to(dtype)
-    elif input.dtype.kind in "bi" and input.dtype != np.int64:
-        input = input.to(np.int64)
+    input = accumulating(input, dtype)
     op = Sum if axes is None and not keep else _SUM_DIMS
     return write_out(op.apply(input, axes=axes, keepdims=keep), out, "sum", input)
 
@@ -221,9 +229,11 @@ def mean(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims =
 
 
 def prod(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
-         keepdims: bool | None = None, out: Tensor | None = None) -> Tensor:
-    """Product over ``dim``."""
+         keepdims: bool | None = None, dtype: DTypeLike | None = None,
+         out: Tensor | None = None) -> Tensor:
+    """Product over ``dim``. Bool and integer tensors multiply in int64."""
     axes, keep = _args("prod", input, dim, axis, keepdim, keepdims)
+    input = accumulating(input, dtype)
     op = Prod if axes is None and not keep else _PROD_DIM
     return write_out(op.apply(input, axes=axes, keepdims=keep), out, "prod", input)
 
