@@ -16,6 +16,7 @@ from .attributes import Variable, is_tensor, numel, t
 from .device import DeviceError, device, get_default_device, set_default_device
 from .dtypes import (
     DType,
+    OperandError,
     bool_,
     finfo,
     float16,
@@ -250,6 +251,7 @@ __all__ = [  # the public names (strict type checkers see only these as re-expor
     "empty", "empty_like", "eye", "from_numpy", "full", "full_like", "linspace", "ones",
     "ones_like", "rand", "rand_like", "randint", "randn", "randn_like", "randperm", "tensor",
     "zeros", "zeros_like", "Function", "FunctionCtx", "once_differentiable", "Primitive", "OpError",
+    "OperandError",
     "name_node", "enable_grad", "is_grad_enabled", "no_grad",
     "set_grad_enabled", "gradcheck", "gradgradcheck", "RemovableHandle", "increment_version",
     "elu", "leaky_relu", "softplus", "add", "div", "mul", "neg", "pow", "sub", "gather",

@@ -129,11 +129,15 @@ def clamp_(self: Tensor, min: Tensor | float | None = None,  # noqa: A002 - PyTo
 
 def copy_(self: Tensor, src: Tensor | ArrayLike) -> Tensor:
     """Copy ``src`` (broadcast to this shape) into this tensor."""
+    if not isinstance(src, Tensor):
+        dtypes.check_operand("copy_", src)
     return apply_inplace(self, "copy_", _copy_from, src, casting="unsafe")
 
 
 def fill_(self: Tensor, value: Tensor | float) -> Tensor:
     """In place: set every element to ``value``."""
+    if not isinstance(value, Tensor):
+        dtypes.check_operand("fill_", value)
     name = "FillBackward3" if isinstance(value, Tensor) else "FillBackward2"
     return apply_inplace(self, "fill_", partial(_copy_from, node_name=name), value, casting="unsafe")
 

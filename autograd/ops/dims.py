@@ -42,9 +42,15 @@ def as_int(op: str, value: Any, label: str = "dim") -> int:
 
 def as_ints(op: str, values: Any, label: str) -> tuple[int, ...]:
     """A sequence of integer arguments (a list, tuple, ``Size`` or 1-d int tensor) as ints."""
-    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+    if not _is_sequence(values):
         raise TypeError(f"{op}: {label} must be a tuple of ints, got {type_name(values)}")
     return tuple(as_int(op, v, label) for v in values)
+
+
+def _is_sequence(value: Any) -> bool:
+    if isinstance(value, Tensor):
+        return value._data.ndim > 0
+    return hasattr(value, "__iter__") and not isinstance(value, (str, bytes))
 
 
 def int_args(op: str, args: tuple[Any, ...], label: str) -> tuple[int, ...]:
@@ -76,7 +82,12 @@ def normalize_dim(op: str, dim: Any, ndim: int) -> int:
 
 def dim_list(op: str, dim: Any) -> tuple[int, ...]:
     """One dim or several (a tuple, list or 1-d int tensor) as a tuple of ints, unchecked."""
-    return (as_int(op, dim),) if is_int(dim) else as_ints(op, dim, "dim")
+    if is_int(dim):
+        return (int(dim),)
+    if not _is_sequence(dim):
+        raise TypeError(f"{op}: dim must be an int or a tuple of ints, got {type_name(dim)}. "
+                        "Hint: pass a Python or NumPy integer")
+    return as_ints(op, dim, "dim")
 
 
 def reduction_axes(op: str, dim: Any, ndim: int) -> tuple[int, ...] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -40,7 +41,8 @@ class Var(_Reduction):
                           "Hint: call .float() first")
         self._setup(x, axes, keepdims)
         self.correction = correction
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's own "Degrees of freedom"
             return np.var(x, axis=axes, ddof=correction, keepdims=keepdims)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
@@ -77,12 +79,16 @@ def _correction(op: str, unbiased: bool | None, correction: float | None, ddof: 
 
 def _moment(op: str, primitive: type[Var], input: Tensor, dim: Any, unbiased: bool | None,
             keepdim: bool, correction: float | None, axis: Dims, keepdims: bool | None,
-            ddof: float | None) -> Tensor:
+            ddof: float | None, stacklevel: int = 3) -> Tensor:
     if isinstance(dim, bool) and unbiased is None:  # PyTorch's legacy overload: x.std(True)
         dim, unbiased = None, dim
     axes, keep = _args(op, input, dim, axis, keepdim, keepdims)
-    return primitive.apply(input, axes=axes, keepdims=keep,
-                           correction=_correction(op, unbiased, correction, ddof))
+    correction = _correction(op, unbiased, correction, ddof)
+    if reduced_count(input.shape, axes) - correction <= 0:
+        warnings.warn(f"{op}(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=stacklevel)
+    return primitive.apply(input, axes=axes, keepdims=keep, correction=correction)
 
 
 def var(input: Tensor, dim: Dims = None, unbiased: bool | None = None, keepdim: bool = False, *,
@@ -106,7 +112,7 @@ def std(input: Tensor, dim: Dims = None, unbiased: bool | None = None, keepdim: 
 
 def _with_mean(op: str, primitive: type[Var], input: Tensor, dim: Any, unbiased: bool | None,
                keepdim: bool, correction: float | None) -> tuple[Tensor, Tensor]:
-    spread = _moment(op, primitive, input, dim, unbiased, keepdim, correction, None, None, None)
+    spread = _moment(op, primitive, input, dim, unbiased, keepdim, correction, None, None, None, 4)
     center = mean(input, None if isinstance(dim, bool) else dim, keepdim)
     node_name = "StdMeanBackward0" if primitive is Std else "VarMeanBackward0"  # PyTorch's one node
     return name_node(spread, node_name), name_node(center, node_name)

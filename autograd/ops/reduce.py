@@ -168,12 +168,14 @@ class LogSumExp(_Reduction):
     def forward(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool) -> Array:
         self._setup(x, axes, keepdims)
         z, m = shifted(x, axes)
-        out = np.log(np.sum(np.exp(z), axis=axes, keepdims=True)) + m
+        with np.errstate(divide="ignore", invalid="ignore"):  # a row of -inf: -inf, silently
+            out = np.log(np.sum(np.exp(z), axis=axes, keepdims=True)) + m
         return out if keepdims else out.squeeze(axes)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         x, out = self.input(0), self.unreduce(self.output())
-        return (self.unreduce(g) * self.xp.exp(x - out),)
+        with np.errstate(invalid="ignore"):  # -inf - -inf: NaN, as in PyTorch
+            return (self.unreduce(g) * self.xp.exp(x - out),)
 
 
 class ArgReduce(Primitive):
