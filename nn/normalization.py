@@ -10,6 +10,7 @@ from autograd import Tensor
 from autograd.types import DTypeLike, Shape
 
 from . import functional as F
+from .functional.normalization import normalized_shape_of
 from .module import Module
 from .parameter import Parameter
 
@@ -99,7 +100,7 @@ class LayerNorm(Module):
                  elementwise_affine: bool = True, bias: bool = True, device: str | None = None,
                  dtype: DTypeLike | None = None) -> None:
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        shape = normalized_shape_of(normalized_shape)
         self.normalized_shape, self.eps = shape, eps
         self.elementwise_affine = elementwise_affine
         dtype = ag.float32 if dtype is None else dtype

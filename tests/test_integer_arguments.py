@@ -69,6 +69,14 @@ CALLS = {  # name -> fn(lib, x, one) with x = arange(24.).reshape(2, 3, 4) and o
         x, lib.zeros(2, 4, dtype=lib.long), ignore_index=d),
     "bincount(minlength)": lambda lib, x, d: lib.tensor([0, 1]).bincount(minlength=d),
     "histc(bins)": lambda lib, x, d: lib.histc(x, d),
+    "Linear": lambda lib, x, d: lib.nn.Linear(d * 4, d * 2)(x).shape,
+}
+# PyTorch is stricter here (F.layer_norm wants a tuple, LayerNorm cannot take a 0-d tensor,
+# Unflatten refuses NumPy integers); ndgrad takes any integral in these too
+NDGRAD_ALSO = {
+    "layer_norm(normalized_shape)": lambda lib, x, d: functional(lib).layer_norm(x, d * 4),
+    "LayerNorm": lambda lib, x, d: lib.nn.LayerNorm(d * 4)(x),
+    "Unflatten": lambda lib, x, d: lib.nn.Unflatten(2, (d * 2, d * 2))(x),
 }
 
 
@@ -79,16 +87,16 @@ def _result(value):
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
-@pytest.mark.parametrize("call", list(CALLS))
 class TestIntegralArguments:
+    @pytest.mark.parametrize("call", list(CALLS) + list(NDGRAD_ALSO))
     def test_any_integral_gives_what_the_int_gives(self, call, kind):
-        x = ag.arange(24.0).reshape(2, 3, 4)
-        expected = _result(CALLS[call](ag, x, 1))
-        np.testing.assert_array_equal(_result(CALLS[call](ag, x, KINDS[kind](ag, 1))), expected)
+        fn, x = {**CALLS, **NDGRAD_ALSO}[call], ag.arange(24.0).reshape(2, 3, 4)
+        np.testing.assert_array_equal(_result(fn(OURS, x, KINDS[kind](ag, 1))), _result(fn(OURS, x, 1)))
 
     @requires_torch
+    @pytest.mark.parametrize("call", list(CALLS))
     def test_same_value_as_torch(self, call, kind):
-        ours = CALLS[call](ag, ag.arange(24.0).reshape(2, 3, 4), KINDS[kind](ag, 1))
+        ours = CALLS[call](OURS, ag.arange(24.0).reshape(2, 3, 4), KINDS[kind](ag, 1))
         theirs = CALLS[call](torch, torch.arange(24.0).reshape(2, 3, 4), KINDS[kind](torch, 1))
         np.testing.assert_allclose(_result(ours), _result(theirs), rtol=1e-6)
 

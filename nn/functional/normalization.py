@@ -68,11 +68,17 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     return name_node(out, "NativeBatchNormBackward0")  # PyTorch's one node
 
 
+def normalized_shape_of(normalized_shape: int | Sequence[int]) -> tuple[int, ...]:
+    """``normalized_shape`` as a tuple of ints: one integral (a NumPy integer too) or several."""
+    if isinstance(normalized_shape, Sequence):
+        return tuple(int(n) for n in normalized_shape)
+    return (int(normalized_shape),)  # an int, or another integral (numbers.Integral)
+
+
 def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalize over the last ``len(normalized_shape)`` dims of each sample."""
-    normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) \
-        else tuple(normalized_shape)
+    normalized_shape = normalized_shape_of(normalized_shape)
     k = len(normalized_shape)
     if k == 0 or tuple(input.shape[input.ndim - k:]) != normalized_shape or input.ndim < k:
         raise ValueError(f"layer_norm: given normalized_shape={list(normalized_shape)}, expected "
