@@ -9,7 +9,17 @@ Example:
     tensor([2., 4., 6.])
 """
 
-from . import accelerator, allocator, backends, cuda, data, dtypes, linalg, utils
+from . import (
+    accelerator,
+    allocator,
+    backends,
+    cuda,
+    data,
+    dtypes,
+    hooks,
+    linalg,
+    utils,
+)
 from ._tensor import Tensor
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .attributes import Variable, is_tensor, numel, t
@@ -294,3 +304,7 @@ from .ops.binary_math import xlogy, xlogy_, float_power, copysign, signbit  # no
 __all__ += ["xlogy", "xlogy_", "float_power", "copysign", "signbit"]
 from .ops.products import inner, tensordot, baddbmm, addbmm, addmv, addmv_, addr  # noqa: E402, I001
 __all__ += ["inner", "tensordot", "baddbmm", "addbmm", "addmv", "addmv_", "addr"]
+from .ops.select import bitwise_and, bitwise_not, bitwise_or, bitwise_xor, logical_xor  # noqa: E402, I001
+__all__ += ["bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "logical_xor"]
+from .factories import as_tensor  # noqa: E402, I001
+__all__ += ["as_tensor"]

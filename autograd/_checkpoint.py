@@ -36,26 +36,24 @@ from typing import IO, Any
 import numpy as np
 
 from ._tensor import Tensor
+from ._untrusted import ArchiveReader, CorruptError, parse_json
+from .conversion import tensor_array
 from .factories import from_numpy
 from .types import Array
 
-__all__ = ["FORMAT_VERSION", "MANIFEST", "V1_MANIFEST", "CorruptError", "Decoder", "Encoder",
-           "PlacementError", "SerializationError", "read_manifest", "write_archive"]
+__all__ = ["FORMAT_VERSION", "MANIFEST", "MAX_DEPTH", "V1_MANIFEST", "CorruptError", "Decoder",
+           "Encoder", "PlacementError", "SerializationError", "read_manifest", "write_archive"]
 
 FORMAT_VERSION = 2
 MANIFEST = "ndgrad.json"
 V1_MANIFEST = "__ndgrad_manifest__.npy"
 _NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # the zip timestamp of every entry (reproducible files)
-_TENSOR_KINDS = "biuf"  # NumPy dtype kinds a Tensor may hold
+MAX_DEPTH = 100  # containers (and tuple keys) nested deeper are refused by save and load
 
 
 class SerializationError(ValueError):
     """A file that ``torch.load`` cannot read: foreign (a PyTorch pickle...), corrupt or too new."""
-
-
-class CorruptError(ValueError):
-    """The manifest or an entry is malformed (the caller names the file)."""
 
 
 class PlacementError(Exception):
@@ -121,6 +119,8 @@ class Encoder:
         if isinstance(obj, (dict, list, tuple)):
             if id(obj) in self._active:
                 raise ValueError(f"save: the structure contains itself at {path}")
+            if len(self._active) == MAX_DEPTH:
+                raise ValueError(_too_deep("save: the structure", path))
             self._active.add(id(obj))
             try:
                 return self._container(obj, path)
@@ -130,13 +130,13 @@ class Encoder:
 
     def _container(self, obj: dict[Any, Any] | list[Any] | tuple[Any, ...], path: str) -> Any:
         if isinstance(obj, dict):
-            items = [[self._key(key, path), self.encode(value, f"{path}[{key!r}]")]
+            items = [[self._key(key, path, 0), self.encode(value, f"{path}[{key!r}]")]
                      for key, value in obj.items()]
             return {"t": "odict" if isinstance(obj, OrderedDict) else "dict", "items": items}
         kind = "tuple" if isinstance(obj, tuple) else "list"
         return {"t": kind, "items": [self.encode(v, f"{path}[{i}]") for i, v in enumerate(obj)]}
 
-    def _key(self, key: object, path: str) -> Any:
+    def _key(self, key: object, path: str, depth: int) -> Any:
         if key is None or isinstance(key, (bool, str)):
             return key if not isinstance(key, str) else str(key)
         if isinstance(key, (np.bool_, np.integer, int)):
@@ -144,9 +144,16 @@ class Encoder:
         if isinstance(key, (float, np.floating)):
             return _float(float(key))
         if isinstance(key, tuple):
-            return {"t": "tuple", "items": [self._key(k, path) for k in key]}
+            if depth == MAX_DEPTH:
+                raise ValueError(_too_deep("save: a tuple key", path))
+            return {"t": "tuple", "items": [self._key(k, path, depth + 1) for k in key]}
         raise TypeError(f"save: dict keys must be str, int, float, bool, None or tuples of them; "
                         f"got a key of type {type(key).__name__} ({key!r:.60}) in {path}")
+
+
+def _too_deep(what: str, path: str) -> str:
+    return (f"{what} nests more than {MAX_DEPTH} levels deep at {path:.120}; a checkpoint "
+            "holds a few levels (e.g. {'model': state_dict, 'optim': ...}). Hint: flatten it")
 
 
 def _float(value: float) -> Any:
@@ -168,22 +175,18 @@ def write_archive(fh: IO[bytes], root: Any, arrays: dict[str, Array], ndgrad_ver
 
 
 # ---- load ----------------------------------------------------------------------------------
-def read_manifest(archive: zipfile.ZipFile) -> tuple[dict[str, Any], Callable[[str], str]]:
+def read_manifest(reader: ArchiveReader) -> tuple[dict[str, Any], Callable[[str], str]]:
     """The manifest (a dict with ``version`` and ``root``) and the entry name of an array key."""
-    if MANIFEST in archive.namelist():
-        text = archive.read(MANIFEST)
+    if MANIFEST in reader.archive.namelist():
+        text = reader.read(MANIFEST)
         entry: Callable[[str], str] = str
     else:  # version 1: the manifest is a uint8 array
-        with archive.open(V1_MANIFEST) as fh:
-            array = np.lib.format.read_array(fh, allow_pickle=False)
+        array = reader.read_npy(V1_MANIFEST)
         if array.dtype != np.uint8 or array.ndim != 1:
             raise CorruptError("malformed manifest")
         text = array.tobytes()
         entry = "{}.npy".format
-    try:
-        manifest = json.loads(text.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise CorruptError(f"corrupt manifest ({err})") from err
+    manifest = parse_json(text, "manifest")
     if not isinstance(manifest, dict) or manifest.get("format") != "ndgrad":
         raise CorruptError("unknown manifest (not an ndgrad checkpoint)")
     version = manifest.get("version")
@@ -195,31 +198,35 @@ def read_manifest(archive: zipfile.ZipFile) -> tuple[dict[str, Any], Callable[[s
 class Decoder:
     """Rebuilds the structure from manifest nodes, reading the arrays from the archive.
 
+    Containers nested more than ``MAX_DEPTH`` levels deep are refused.
+
     Args:
-        archive: the open zip.
+        reader: the open zip, read within its inflation budget.
         entry: the entry name of an array key (``str`` in version 2).
         place: applied to each loaded Tensor (``map_location``), or None.
     """
 
-    def __init__(self, archive: zipfile.ZipFile, entry: Callable[[str], str],
+    def __init__(self, reader: ArchiveReader, entry: Callable[[str], str],
                  place: Callable[[Tensor], Tensor] | None = None) -> None:
-        self.archive, self.entry, self.place = archive, entry, place
-        self._names = set(archive.namelist())
+        self.reader, self.entry, self.place = reader, entry, place
+        self._names = set(reader.archive.namelist())
         self._arrays: dict[str, Array] = {}  # entry -> array (read once)
         self._objects: dict[tuple[str, object], object] = {}  # (kind, id) -> loaded object
 
-    def decode(self, node: Any) -> Any:
-        """The object that the manifest ``node`` describes."""
+    def decode(self, node: Any, depth: int = 0) -> Any:
+        """The object that the manifest ``node`` (``depth`` containers deep) describes."""
         if node is None or isinstance(node, (bool, int, float, str)):
             return node
         if not isinstance(node, dict) or "t" not in node:
             raise CorruptError(f"unexpected node {node!r:.80}")
         kind = node["t"]
+        if kind in ("dict", "odict", "list", "tuple") and depth == MAX_DEPTH:
+            raise CorruptError(f"the manifest nests containers more than {MAX_DEPTH} levels deep")
         if kind in ("dict", "odict"):
-            pairs = [(self._key(k), self.decode(v)) for k, v in node["items"]]
+            pairs = [(self._key(k, 0), self.decode(v, depth + 1)) for k, v in node["items"]]
             return OrderedDict(pairs) if kind == "odict" else dict(pairs)
         if kind in ("list", "tuple"):
-            items = [self.decode(v) for v in node["items"]]
+            items = [self.decode(v, depth + 1) for v in node["items"]]
             return tuple(items) if kind == "tuple" else items
         if kind == "float":
             return _NONFINITE[node["v"]]
@@ -231,13 +238,15 @@ class Decoder:
             return self._array(node["k"])[()]
         raise CorruptError(f"unknown node type {kind!r:.40}")
 
-    def _key(self, key: Any) -> Any:
+    def _key(self, key: Any, depth: int) -> Any:
         if isinstance(key, list):  # version 1: ["s", name] or ["i", n]
             if len(key) == 2 and (key[0], type(key[1])) in (("s", str), ("i", int)):
                 return key[1]
             raise CorruptError(f"bad dict key {key!r:.40}")
         if isinstance(key, dict) and key.get("t") == "tuple":
-            return tuple(self._key(k) for k in key["items"])
+            if depth == MAX_DEPTH:
+                raise CorruptError(f"a tuple key nests more than {MAX_DEPTH} levels deep")
+            return tuple(self._key(k, depth + 1) for k in key["items"])
         if isinstance(key, dict) and key.get("t") == "float" or key is None or isinstance(
                 key, (bool, int, float, str)):
             return self.decode(key)
@@ -255,16 +264,16 @@ class Decoder:
         if name not in self._arrays:
             if name in (MANIFEST, V1_MANIFEST) or name not in self._names:
                 raise CorruptError(f"missing array entry {name!r}")
-            with self.archive.open(name) as fh:
-                self._arrays[name] = np.lib.format.read_array(fh, allow_pickle=False)
+            self._arrays[name] = self.reader.read_npy(name)
         return self._arrays[name]
 
     def _tensor(self, node: dict[str, Any]) -> Any:
         def build() -> Tensor:
             array = self._array(node["k"])
-            if array.dtype.kind not in _TENSOR_KINDS:
-                raise CorruptError(f"a Tensor entry holds an array of dtype {array.dtype}")
-            tensor = from_numpy(array)
+            try:  # the dtype gate; a file's byte order is converted, not refused
+                tensor = from_numpy(tensor_array(array, "load", byteswap=True))
+            except TypeError:
+                raise CorruptError(f"a Tensor entry holds an array of dtype {array.dtype}") from None
             if node.get("rg", False):
                 tensor.requires_grad_(True)
             if self.place is None:

@@ -7,7 +7,6 @@ It holds no code, which makes it the format to move weights between PyTorch and 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +14,8 @@ import numpy as np
 
 from ._checkpoint import SerializationError
 from ._tensor import Tensor
+from ._untrusted import CorruptError, parse_json
+from .conversion import tensor_array
 from .factories import from_numpy
 from .types import Array
 
@@ -76,8 +77,8 @@ def read_header(data: bytes, name: str) -> dict[str, Any]:
     """
     size = int.from_bytes(data[:8], "little")
     try:
-        header = json.loads(data[8:8 + size].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        header = parse_json(data[8:8 + size], "header")
+    except CorruptError as err:
         raise SerializationError(f"load: {name} is a truncated or corrupt safetensors file "
                                  f"({err})") from err
     if not isinstance(header, dict):
@@ -89,7 +90,8 @@ def from_bytes(data: bytes, name: str) -> dict[str, Tensor]:
     """The Tensors of safetensors ``data`` (writable, not sharing the buffer), by name.
 
     Raises:
-        SerializationError: truncated or corrupt, or holding a dtype NumPy lacks (bfloat16).
+        SerializationError: truncated or corrupt, or holding a dtype NumPy lacks (bfloat16) or
+            a Tensor can't hold (complex64).
     """
     from safetensors import SafetensorError
     from safetensors.numpy import load
@@ -107,4 +109,11 @@ def from_bytes(data: bytes, name: str) -> dict[str, Tensor]:
     except (SafetensorError, ValueError, KeyError, TypeError) as err:
         raise SerializationError(f"load: {name} is a truncated or corrupt safetensors file "
                                  f"({err})") from err
-    return {key: from_numpy(array.copy()) for key, array in arrays.items()}
+    tensors = {}
+    for key, array in arrays.items():
+        try:  # the dtype gate (complex64 is refused); a file's byte order is converted
+            tensors[key] = from_numpy(tensor_array(array.copy(), "load", byteswap=True))
+        except TypeError as err:
+            raise SerializationError(f"load: {name} holds {key!r} of dtype {array.dtype}, which "
+                                     f"ndgrad can't hold ({err})") from None
+    return tensors

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import dtypes, legacy, printing
+from . import conversion, dtypes, legacy, printing
+from .checks import flag, type_name
 from .device import CPU, DeviceLike, check_cpu, device
 from .handle import RemovableHandle
 from .size import Size
@@ -101,6 +102,7 @@ class Tensor:
         ``dtype=`` and ``requires_grad=`` are ndgrad's additions.
         """
         check_cpu("Tensor", device)
+        flag("Tensor", "requires_grad", requires_grad)
         self._version_counter: list[int] = [0]  # a list so that views can share one counter
         if not (len(data) == 1 and isinstance(data[0], Tensor) and legacy.alias(self, data[0], dtype)):
             self._data: Array = legacy.legacy_array(
@@ -138,9 +140,17 @@ class Tensor:
         return Tensor._wrap(self._data)
 
     @data.setter
-    def data(self, value: Tensor | ArrayLike) -> None:
-        """``t.data = other`` makes ``t`` hold ``other``'s memory (any shape), unrecorded."""
-        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+    def data(self, value: Tensor | Array) -> None:
+        """``t.data = other`` makes ``t`` hold ``other``'s memory (any shape), unrecorded.
+
+        ``other`` is a Tensor or (ndgrad's extension) an ndarray of a dtype a Tensor holds.
+        """
+        if isinstance(value, Tensor):
+            self._data = value._data
+        elif isinstance(value, np.ndarray):
+            self._data = conversion.tensor_array(np.asarray(value), "data")
+        else:
+            raise TypeError(f"data: Variable data has to be a tensor, but got {type_name(value)}")
 
     @property
     def requires_grad(self) -> bool:
@@ -149,7 +159,8 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
-        value = bool(value)
+        if value is not True and value is not False:
+            raise RuntimeError(f"requires_grad must be a bool, got {type_name(value)} {value!r:.40}")
         if self.grad_fn is not None:
             if not value:
                 raise RuntimeError("you can only change requires_grad of leaf tensors; use "
@@ -162,7 +173,7 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place (leaves only) and return this tensor."""
-        self.requires_grad = requires_grad
+        self.requires_grad = flag("requires_grad_", "requires_grad", requires_grad)
         return self
 
     @property
@@ -180,12 +191,11 @@ class Tensor:
         return self._grad
 
     @grad.setter
-    def grad(self, value: Tensor | ArrayLike | None) -> None:
-        if value is not None:
-            value = value if isinstance(value, Tensor) else Tensor(value)
-            if value.shape != self.shape:
-                raise RuntimeError(f"assigned grad has shape {value.shape}, but the tensor has "
-                                   f"shape {self.shape}")
+    def grad(self, value: Tensor | None) -> None:
+        """Set the gradient: None, or a Tensor of this shape and dtype (as PyTorch checks)."""
+        from .grad_checks import check_assigned_grad
+
+        check_assigned_grad(self, value)
         self._grad = value
 
     def retain_grad(self) -> None:
@@ -239,6 +249,9 @@ class Tensor:
 
         An in-place change of either is then seen by both; ``nn.Parameter(t)`` is built this way.
         """
+        if not isinstance(source, Tensor):
+            raise TypeError(f"set_(): expected a Tensor source, got {type_name(source)}. Hint: "
+                            "wrap an array first, e.g. t.set_(ag.from_numpy(array))")
         self._data, self._version_counter = source._data, source._version_counter
         return self
 

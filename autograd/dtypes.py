@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .checks import type_name
+
 if TYPE_CHECKING:
     from .types import Array, ArrayLike, DTypeLike
 
@@ -84,13 +86,8 @@ _SUPPORTED = frozenset(np.dtype(t) for t in (np.float16, np.float32, np.float64,
 
 
 def of(numpy_dtype: np.dtype[Any]) -> DType:
-    """The ``DType`` of a NumPy dtype (what ``Tensor.dtype`` returns)."""
-    try:
-        return _DTYPES[numpy_dtype]
-    except KeyError:  # e.g. a big-endian '>f4' read from a file: named as its native twin
-        native = _DTYPES.get(numpy_dtype.newbyteorder("="))
-        return _DTYPES.setdefault(numpy_dtype, DType(numpy_dtype, native._name if native
-                                                     else str(numpy_dtype)))
+    """The ``DType`` of a NumPy dtype a Tensor holds (what ``Tensor.dtype`` returns)."""
+    return _DTYPES[numpy_dtype]
 
 
 float16, float32, float64 = of(np.dtype(np.float16)), of(np.dtype(np.float32)), of(np.dtype(np.float64))
@@ -98,6 +95,9 @@ uint8, int8, int16 = of(np.dtype(np.uint8)), of(np.dtype(np.int8)), of(np.dtype(
 int32, int64, bool_ = of(np.dtype(np.int32)), of(np.dtype(np.int64)), of(np.dtype(np.bool_))
 
 _default_float = [np.dtype(np.float32)]  # set_default_dtype's setting
+_INT_RANGES = {np.dtype(t): (int(np.iinfo(t).min), int(np.iinfo(t).max))
+               for t in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
+                         np.uint64)}
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}  # category order used by promotion: bool < int < float
 _PYTHON_TYPES = {float: np.dtype(np.float64), int: np.dtype(np.int64), bool: np.dtype(np.bool_)}
 
@@ -152,36 +152,6 @@ def as_float(array: Array) -> Array:
     return array if array.dtype.kind == "f" else array.astype(_default_float[0])
 
 
-def as_array(data: ArrayLike, dtype: DTypeLike | None = None) -> Array:
-    """Convert user data (nested lists, NumPy arrays, Python numbers) to a new ndarray.
-
-    PyTorch's dtype inference: Python floats become float32, arrays keep their dtype; in lists,
-    tensors count as numbers of their dtype (``autograd/nested.py``).
-    """
-    if dtype is not None:
-        dtype = as_dtype(dtype)
-    if isinstance(data, (np.ndarray, np.generic)):
-        array = np.array(data, dtype=dtype)
-    else:
-        inferred = None
-        if isinstance(data, (list, tuple)):  # tensors in it are numbers (see autograd/nested.py)
-            from .nested import read_nested
-
-            data, inferred = read_nested(data)
-        try:
-            array = np.array(data)
-        except ValueError as err:
-            raise ValueError(f"tensor(): cannot convert the data to a tensor ({err}). Hint: "
-                             "nested lists must be rectangular") from None
-        if dtype is None:
-            dtype = default_for(array) if inferred is None else inferred
-        array = array.astype(dtype, copy=False)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"tensor(): can't make a tensor from data of type {array.dtype}; "
-                        "ndgrad holds bool, integer and float numbers")
-    return array
-
-
 def default_for(array: Array) -> np.dtype[Any]:
     """The dtype PyTorch infers for data given as Python scalars or lists."""
     return _default_for_kind(array.dtype.kind) if array.dtype.kind in "biuf" else array.dtype
@@ -205,12 +175,6 @@ def is_operand(value: Any) -> bool:
     its ``unsupported operand type(s)`` TypeError, and ``t == None`` is False, as in PyTorch.
     """
     return isinstance(value, (bool, int, float, complex, np.ndarray, np.generic))
-
-
-def type_name(value: Any) -> str:
-    """How PyTorch names an argument's type: ``bool``, ``float``, ``numpy.float64``, ``Tensor``."""
-    cls = type(value)
-    return f"numpy.{cls.__name__}" if cls.__module__ == "numpy" else cls.__name__
 
 
 def check_operand(op: str, value: Any) -> None:
@@ -266,19 +230,28 @@ def promote(a: ArrayLike, b: ArrayLike) -> tuple[Any, Any]:
     """Cast two operands (arrays or Python scalars) to their PyTorch-promoted dtype.
 
     Python scalars stay scalars when the array's dtype already holds them (NumPy 2 keeps
-    ``float32 * 2.5`` in float32), so the common case costs two type checks.
+    ``float32 * 2.5`` in float32), so the common case costs two type checks. A Python int
+    outside an integer dtype's range wraps into it, as in PyTorch (``int8 * 200`` multiplies
+    by -56); one beyond 64 bits is an OverflowError.
     """
     if type(a) is np.ndarray:
         if type(b) is np.ndarray:
             if a.dtype == b.dtype:
                 return a, b
-        elif type(b) is float and a.dtype.kind == "f" or type(b) is int and a.dtype.kind in "fiu":
+        elif type(b) is float and a.dtype.kind == "f" or type(b) is int and (
+                a.dtype.kind == "f" or _holds(a.dtype, b)):
             return a, b
-    elif type(b) is np.ndarray and (
-            type(a) is float and b.dtype.kind == "f" or type(a) is int and b.dtype.kind in "fiu"):
+    elif type(b) is np.ndarray and (type(a) is float and b.dtype.kind == "f" or type(a) is int and (
+            b.dtype.kind == "f" or _holds(b.dtype, a))):
         return a, b
     dtype = result_type(a, b)
     return _cast(a, dtype), _cast(b, dtype)
+
+
+def promoted_arrays(a: ArrayLike, b: ArrayLike) -> tuple[Array, Array]:
+    """Both operands as arrays of their PyTorch-promoted dtype (Python ints wrap, as in ``promote``)."""
+    dtype = result_type(a, b)
+    return np.asarray(_cast(a, dtype)), np.asarray(_cast(b, dtype))
 
 
 def float_operands(a: ArrayLike, b: ArrayLike) -> tuple[Array, Array]:
@@ -293,9 +266,19 @@ def float_operands(a: ArrayLike, b: ArrayLike) -> tuple[Array, Array]:
     return _cast(a, dtype), _cast(b, dtype)
 
 
+def _holds(dtype: np.dtype[Any], value: int) -> bool:
+    """Whether the integer (or bool) ``dtype`` holds the Python int ``value`` as it is."""
+    limits = _INT_RANGES.get(dtype)
+    return limits is not None and limits[0] <= value <= limits[1]
+
+
 def _cast(x: ArrayLike, dtype: np.dtype[Any]) -> Array:
     if isinstance(x, (np.ndarray, np.generic)):
         return x.astype(dtype, copy=False)
+    if type(x) is int and dtype.kind in "iu" and not _holds(dtype, x):
+        if not -2**63 <= x < 2**64:
+            raise OverflowError(f"Python int {x} too big to convert")
+        return np.asarray(x).astype(dtype)  # wraps (two's complement), as PyTorch does
     return np.asarray(x, dtype=dtype)
 
 

@@ -24,6 +24,8 @@ import numpy as np
 
 from . import anomaly, grad_mode
 from ._tensor import Tensor
+from .conversion import tensor_array
+from .grad_checks import check_hook_result
 from .primitive import Primitive
 
 if TYPE_CHECKING:
@@ -147,7 +149,8 @@ def _root_gradient(root: Tensor, gradient: Value | ArrayLike | None,
                 "loss.mean()) or pass gradient= with the same shape")
         grad, owned = np.ones_like(root._data), True
     else:
-        grad = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient)
+        grad = (gradient._data if isinstance(gradient, Tensor)
+                else tensor_array(np.asarray(gradient), "backward"))
         if grad.shape != root.shape:
             raise RuntimeError(f"backward: gradient has shape {grad.shape} but the output has "
                                f"shape {root.shape}; they must match")
@@ -163,11 +166,12 @@ def _as_tensor(grad: Value) -> Tensor:
 
 def _run_hooks(hooks: dict[int, Callable[[Tensor], Any]], grad: Value, owned: bool,
                create_graph: bool) -> tuple[Value, bool]:
-    """Call each hook with the gradient as a Tensor; a returned value replaces it."""
+    """Call each hook with the gradient as a Tensor; a returned Tensor of its shape and dtype replaces it."""
     replaced = False
     for hook in list(hooks.values()):
         result = hook(_as_tensor(grad))
         if result is not None:
+            check_hook_result(hook, grad, result)
             grad, replaced = result, True
     if replaced and not create_graph:
         grad = grad._data if isinstance(grad, Tensor) else np.asarray(grad)

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import dtypes, random
+from . import checks, dtypes, random
 from ._tensor import Tensor
+from .checks import type_name
+from .conversion import from_data, scalar, tensor_array
 from .device import DeviceLike, check_cpu
-from .ops.dims import as_int, int_args
 from .out import write_out
 from .primitive import OpError
 
@@ -28,17 +29,37 @@ if TYPE_CHECKING:
 
 def tensor(data: ArrayLike, dtype: DTypeLike | None = None, requires_grad: bool = False,
            device: DeviceLike | int | None = None) -> Tensor:
-    """A new tensor holding a copy of ``data`` (Python floats -> float32; arrays keep dtype)."""
-    check_cpu("tensor", device)
-    out = Tensor._wrap(dtypes.as_array(data._data if isinstance(data, Tensor) else data, dtype))
-    return out.requires_grad_() if requires_grad else out
+    """A new tensor holding a copy of ``data`` (Python floats -> float32; arrays keep dtype).
+
+    Python values must fit an integer ``dtype`` and arrays must have a dtype a Tensor holds
+    (``autograd.conversion``).
+    """
+    checks.flag("tensor()", "requires_grad", requires_grad)  # None too, as torch.tensor
+    array = from_data(data._data if isinstance(data, Tensor) else data, dtype, "tensor()")
+    return _new(array, requires_grad, device, "tensor()")
+
+
+def as_tensor(data: ArrayLike, dtype: DTypeLike | None = None,
+              device: DeviceLike | int | None = None) -> Tensor:
+    """``data`` as a tensor, sharing memory when it already is one (or an array) of ``dtype``.
+
+    As ``torch.as_tensor``: a Tensor of that dtype is returned itself, an ndarray of that
+    dtype is shared as by ``from_numpy``; anything else is converted as by ``tensor``.
+    """
+    check_cpu("as_tensor", device)
+    target = None if dtype is None else dtypes.as_dtype(dtype)
+    if isinstance(data, Tensor):
+        return data if target is None or data._data.dtype == target else data.to(target)
+    if isinstance(data, np.ndarray) and (target is None or data.dtype == target):
+        return Tensor._wrap(tensor_array(data, "as_tensor"))
+    return Tensor._wrap(from_data(data, target, "as_tensor"))
 
 
 def from_numpy(array: Array) -> Tensor:
-    """A tensor sharing memory with ``array`` (dtype kept)."""
+    """A tensor sharing memory with ``array`` (dtype kept; it must be one a Tensor holds)."""
     if not isinstance(array, np.ndarray):
-        raise TypeError(f"from_numpy: expected an np.ndarray, got {type(array).__name__}")
-    return Tensor._wrap(array)
+        raise TypeError(f"from_numpy: expected np.ndarray (got {type_name(array)})")
+    return Tensor._wrap(tensor_array(array, "from_numpy"))
 
 
 def _size(op: str, sizes: tuple[Any, ...], size: Any = None) -> Shape:
@@ -47,17 +68,14 @@ def _size(op: str, sizes: tuple[Any, ...], size: Any = None) -> Shape:
         if sizes:
             raise TypeError(f"{op}: pass the sizes either as arguments or as size=, not both")
         sizes = (size,)
-    shape = int_args(op, sizes, "size")
-    if not all(n >= 0 for n in shape):
-        raise ValueError(f"{op}: sizes must be non-negative ints, got {shape!r}")
-    return shape
+    return checks.shape(op, sizes)
 
 
 def _new(array: Array, requires_grad: bool, device: DeviceLike | int | None = None,
          op: str = "tensor") -> Tensor:
     check_cpu(op, device)
     t = Tensor._wrap(array)
-    if requires_grad:
+    if checks.flag(op, "requires_grad", requires_grad, default=False):
         t.requires_grad = True
     return t
 
@@ -101,9 +119,8 @@ def full(size: int | Sequence[int], fill_value: float, dtype: DTypeLike | None =
          device: DeviceLike | int | None = None,
          out: Tensor | None = None) -> Tensor:
     """A tensor filled with ``fill_value``; the dtype follows the value (float -> float32)."""
-    if dtype is None:
-        dtype = dtypes.default_for(np.asarray(fill_value))
-    array = np.full(_size("full", (size,)), fill_value, dtypes.as_dtype(dtype))
+    dtype = dtypes.default_for(np.asarray(fill_value)) if dtype is None else dtypes.as_dtype(dtype)
+    array = np.full(_size("full", (size,)), scalar(fill_value, dtype, "full"), dtype)
     return write_out(_new(array, requires_grad, device, "full"), out, "full")
 
 
@@ -111,9 +128,10 @@ def eye(n: int, m: int | None = None, dtype: DTypeLike | None = None,
         requires_grad: bool = False,
         device: DeviceLike | int | None = None,
         out: Tensor | None = None) -> Tensor:
-    """The n x m identity matrix."""
-    n, m = as_int("eye", n, "n"), None if m is None else as_int("eye", m, "m")
-    array = np.eye(n, m, dtype=dtypes.as_dtype(dtype or dtypes.default_float()))
+    """The n x m identity matrix (m = n by default)."""
+    rows = checks.count("eye", "n", n)
+    columns = rows if m is None else checks.count("eye", "m", m)
+    array = np.eye(rows, columns, dtype=dtypes.as_dtype(dtype or dtypes.default_float()))
     return write_out(_new(array, requires_grad, device, "eye"), out, "eye")
 
 
@@ -121,13 +139,34 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: DType
            requires_grad: bool = False,
            device: DeviceLike | int | None = None,
            out: Tensor | None = None) -> Tensor:
-    """Values from ``start`` to ``end`` (exclusive) by ``step``; int64 if all are ints."""
+    """Values from ``start`` to ``end`` (exclusive) by ``step``; int64 if all are ints.
+
+    As in PyTorch, ``step`` must be non-zero, the bounds finite and ``end - start`` of the
+    sign of ``step`` (or zero): ``arange(5, 0, 1)`` is an error, not an empty tensor.
+    """
     if end is None:
         start, end = 0, start
+    start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
+    _check_range(start, end, step)
     if dtype is None:
         dtype = dtypes.default_for(np.asarray([start, end, step]))
     array = np.arange(start, end, step).astype(dtypes.as_dtype(dtype))
     return write_out(_new(array, requires_grad, device, "arange"), out, "arange")
+
+
+def _check_range(start: Any, end: Any, step: Any) -> None:
+    for name, value in (("start", start), ("end", end), ("step", step)):
+        if not isinstance(value, numbers.Real):
+            raise TypeError(f"arange(): argument '{name}' must be a number, not {type_name(value)}")
+    if step == 0:
+        raise OpError(f"arange: step must be nonzero (got start={start}, end={end}, step={step})")
+    if not (np.isfinite(start) and np.isfinite(end)):
+        raise OpError(f"arange: unsupported range: {start} -> {end}. Hint: the bounds must be "
+                      "finite")
+    if (end - start) * step < 0:
+        raise OpError(f"arange: upper bound and lower bound inconsistent with step sign "
+                      f"(start={start}, end={end}, step={step}). Hint: a negative step counts "
+                      "down, e.g. arange(5, 0, -1)")
 
 
 def linspace(start: float, end: float, steps: int, dtype: DTypeLike | None = None,
@@ -135,7 +174,7 @@ def linspace(start: float, end: float, steps: int, dtype: DTypeLike | None = Non
              device: DeviceLike | int | None = None,
              out: Tensor | None = None) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
-    steps = as_int("linspace", steps, "steps")
+    steps = checks.count("linspace", "steps", steps, "number of steps must be non-negative, got {value}")
     array = np.linspace(start, end, steps).astype(_float_dtype("linspace", dtype))
     return write_out(_new(array, requires_grad, device, "linspace"), out, "linspace")
 
@@ -225,12 +264,8 @@ def randperm(n: int, *, generator: GeneratorLike | None = None, dtype: DTypeLike
              device: DeviceLike | int | None = None,
              out: Tensor | None = None) -> Tensor:
     """A random permutation of 0..n-1 (int64 by default)."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"randperm: n must be an int, got {type(n).__name__}")
-    if n < 0:
-        raise ValueError(f"randperm: n must be non-negative, got {n} (Trying to create tensor with "
-                         f"negative dimension {n})")
-    array = random.rng("randperm", generator).permutation(int(n))
+    n = checks.count("randperm", "n", n, "Trying to create tensor with negative dimension {value}: [{value}]")
+    array = random.rng("randperm", generator).permutation(n)
     array = array.astype(dtypes.as_dtype(dtype or dtypes.int64))
     return write_out(_new(array, requires_grad, device, "randperm"), out, "randperm")
 

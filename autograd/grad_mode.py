@@ -155,8 +155,9 @@ def is_inference_mode_enabled() -> bool:
 class inference_mode(Switch):  # noqa: N801 - PyTorch's name
     """No graph recording, as ``no_grad``, for code that only evaluates (``torch.inference_mode``).
 
-    ``inference_mode(False)`` switches it off inside an inference region (grad mode is then the
-    one outside it). ndgrad's tensors made inside are ordinary tensors.
+    ``inference_mode(False)`` switches it off, inside an inference region too, and enables grad
+    mode, as PyTorch's does (its guard sets grad mode to ``not mode``); both are restored on
+    exit. ndgrad's tensors made inside are ordinary tensors.
     """
 
     state = _inference
@@ -170,8 +171,7 @@ class inference_mode(Switch):  # noqa: N801 - PyTorch's name
     def __enter__(self) -> None:
         super().__enter__()
         self._grad_before = _state.enabled
-        if self.mode:
-            _state.enabled = False
+        _state.enabled = not self.mode
 
     def __exit__(self, *exc_info: object) -> None:
         _state.enabled = self._grad_before

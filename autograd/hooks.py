@@ -20,6 +20,7 @@ from typing import Any
 from . import grad_mode
 from ._tensor import Tensor
 from .function import Function, FunctionCtx
+from .grad_checks import check_hook_result
 from .handle import RemovableHandle
 
 __all__ = ["BackwardHook", "BackwardHookFunction", "RemovableHandle"]
@@ -48,13 +49,19 @@ class BackwardHookFunction(Function):
         return (None, None, *ctx.callback(grads))
 
 
-def _replaced(kind: str, result: Any, expected: int) -> Grads:
-    """A hook's replacement gradients, checked for their count."""
+def _replaced(kind: str, hook: Callable[..., Any], result: Any, grads: Grads) -> Grads:
+    """A hook's replacement for ``grads``, checked for its count and each Tensor's dtype and shape.
+
+    An entry may be None; one replacing a None gradient is ignored, as in PyTorch.
+    """
     values = tuple(result) if isinstance(result, (tuple, list)) else (result,)
-    if len(values) != expected:
+    if len(values) != len(grads):
         raise RuntimeError(f"Backward {kind} returned an invalid number of grad_"
                            f"{'output' if 'pre' in kind else 'input'}, got {len(values)}, but "
-                           f"expected {expected}")
+                           f"expected {len(grads)}")
+    for old, new in zip(grads, values):
+        if old is not None and new is not None:
+            check_hook_result(hook, old, new)
     return values
 
 
@@ -106,7 +113,7 @@ class BackwardHook:
         for hook in self.pre_hooks:
             result = hook(self.module, grad_output)
             if result is not None:
-                grad_output = _replaced("pre hook", result, count)
+                grad_output = _replaced("pre hook", hook, result, grad_output)
         self.grad_outputs = grad_output
         if not self.input_positions and self.hooks:  # no input node will run: call them now
             warnings.warn("Full backward hook is firing when gradients are computed with respect "
@@ -128,5 +135,5 @@ class BackwardHook:
         for hook in self.hooks:
             result = hook(self.module, grad_input, self.grad_outputs)
             if result is not None:
-                grad_input = _replaced("hook", result, len(grad_input))
+                grad_input = _replaced("hook", hook, result, grad_input)
         return grad_input

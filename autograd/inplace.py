@@ -14,6 +14,8 @@ import numpy as np
 
 from . import dtypes, grad_mode
 from ._tensor import Tensor
+from .checks import OpError, broadcast_shape
+from .conversion import scalar
 from .ops import arithmetic, indexing, select, unary
 from .primitive import name_node
 
@@ -41,18 +43,27 @@ def apply_inplace(self: Tensor, op_name: str, out_of_place: Callable[..., Tensor
                 "operation. Hint: wrap parameter updates in `with ag.no_grad():`")
         if self._view is not None:
             return _apply_through_base(self, op_name, out_of_place, *args)
-        result = out_of_place(_snapshot(self), *args)
+        result = _same_shape(op_name, self, out_of_place(_snapshot(self), *args))
         self.grad_fn = result.grad_fn
         self._requires_grad = result._requires_grad
     else:
         with grad_mode.no_grad():
-            result = out_of_place(self, *args)
+            result = _same_shape(op_name, self, out_of_place(self, *args))
     if not np.can_cast(result._data.dtype, self._data.dtype, casting):
         raise RuntimeError(f"{op_name}: result type {dtypes.name(result.dtype)} can't be cast "
                            f"to the tensor's dtype {dtypes.name(self.dtype)} in place")
     np.copyto(self._data, result._data, casting=casting)
     increment_version(self)
     return self
+
+
+def _same_shape(op_name: str, self: Tensor, result: Tensor) -> Tensor:
+    """``result`` if it fits ``self``: an in-place op cannot grow a tensor (``x.add_(bigger)``)."""
+    if result.shape != self.shape:
+        raise OpError(f"{op_name}: output with shape {list(self.shape)} doesn't match the "
+                      f"broadcast shape {list(result.shape)}. Hint: the other operand must "
+                      "broadcast to this tensor's shape; use the out-of-place op for a new tensor")
+    return result
 
 
 def increment_version(tensor: Tensor) -> None:
@@ -90,14 +101,15 @@ def _apply_through_base(self: Tensor, op_name: str, out_of_place: Callable[..., 
 
 
 def _copy_from(target: Tensor, src: Tensor | ArrayLike,
-               node_name: str = "torch::autograd::CopyBackwards") -> Tensor:
-    """Out-of-place counterpart of copy_/fill_: ``src`` broadcast to target's shape.
+               node_name: str = "torch::autograd::CopyBackwards", op: str = "copy_") -> Tensor:
+    """Out-of-place counterpart of copy_/fill_: ``src`` broadcast to target's shape (checked).
 
     The old values get a zero gradient. The node is named ``node_name`` (PyTorch's name for
     copy_, fill_ or zero_); its ``next_functions`` list the target's edge, then the source's
     if it is a tensor.
     """
     shown = (2, 1) if isinstance(src, Tensor) else (2,)
+    broadcast_shape(op, tuple(target.shape), np.shape(src))
     return name_node(select.where(True, src, target), node_name, shown_inputs=shown)
 
 
@@ -135,21 +147,29 @@ def copy_(self: Tensor, src: Tensor | ArrayLike) -> Tensor:
 
 
 def fill_(self: Tensor, value: Tensor | float) -> Tensor:
-    """In place: set every element to ``value``."""
+    """In place: set every element to ``value`` (a number that fits the dtype, or a 0-d tensor)."""
     if not isinstance(value, Tensor):
         dtypes.check_operand("fill_", value)
+    elif value.ndim:
+        raise OpError(f"fill_: fill_ only supports 0-dimension value tensor but got tensor with "
+                      f"{value.ndim} dimensions. Hint: use copy_ to write a tensor of values")
     name = "FillBackward3" if isinstance(value, Tensor) else "FillBackward2"
-    return apply_inplace(self, "fill_", partial(_copy_from, node_name=name), value, casting="unsafe")
+    return apply_inplace(self, "fill_", partial(_copy_from, node_name=name, op="fill_"),
+                         scalar(value, self._data.dtype, "fill_"), casting="unsafe")
 
 
 def zero_(self: Tensor) -> Tensor:
     """In place: set every element to 0."""
-    return apply_inplace(self, "zero_", partial(_copy_from, node_name="ZeroBackward0"), 0)
+    return apply_inplace(self, "zero_", partial(_copy_from, node_name="ZeroBackward0", op="zero_"), 0)
 
 
 def setitem(self: Tensor, index: Any, value: Tensor | ArrayLike) -> None:
-    """``self[index] = value``, in place (recorded in the graph when it must be)."""
-    apply_inplace(self, "__setitem__", _index_put, index, value, casting="unsafe")
+    """``self[index] = value``, in place (recorded in the graph when it must be).
+
+    A number must fit the dtype (``int8_tensor[0] = 200`` is an error, as in PyTorch).
+    """
+    apply_inplace(self, "__setitem__", _index_put, index, scalar(value, self._data.dtype, "__setitem__"),
+                  casting="unsafe")
 
 
 def _index_put(input: Tensor, index: Any, value: Tensor | ArrayLike) -> Tensor:

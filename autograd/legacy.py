@@ -9,12 +9,13 @@ and so on, and ``isinstance(x, FloatTensor)`` asks whether ``x`` is a float32 te
 
 from __future__ import annotations
 
-import numbers
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import dtypes
+from . import checks, dtypes
+from .checks import is_int
+from .conversion import from_data
 from .size import Size
 
 if TYPE_CHECKING:
@@ -29,10 +30,8 @@ def legacy_array(args: tuple[Any, ...], dtype: DTypeLike | None) -> Array:
         return np.empty(0, target)
     if len(args) == 1 and isinstance(args[0], Size):
         args = tuple(args[0])
-    if all(isinstance(a, numbers.Integral) and not isinstance(a, (bool, np.bool_)) for a in args):
-        if any(int(a) < 0 for a in args):
-            raise RuntimeError(f"Tensor(): negative dimension in size {list(args)}")
-        return np.empty(tuple(int(a) for a in args), target)
+    if all(is_int(a) for a in args):
+        return np.empty(checks.shape("Tensor", args), target)
     if len(args) > 1:
         raise TypeError(f"Tensor(): expected data or sizes (ints), got {len(args)} arguments of "
                         f"types {[type(a).__name__ for a in args]}. Hint: Tensor([1, 2]) or "
@@ -43,7 +42,7 @@ def legacy_array(args: tuple[Any, ...], dtype: DTypeLike | None) -> Array:
                         "Hint: Tensor([x]) for one value, or ag.tensor(x) for a 0-d tensor")
     if isinstance(data, str):
         raise TypeError("Tensor(): invalid data type 'str'")
-    return dtypes.as_array(data, target)
+    return from_data(data, target, "Tensor()")
 
 
 def alias(self: Tensor, source: Tensor, dtype: DTypeLike | None) -> bool:

@@ -20,6 +20,9 @@ import numpy as np
 
 from . import anomaly, grad_mode
 from ._tensor import Tensor
+from .checks import OpError as OpError  # re-exported: ops import it from here
+from .checks import OpTypeError
+from .conversion import HELD, tensor_array
 from .dtypes import OperandError
 
 if TYPE_CHECKING:
@@ -33,8 +36,12 @@ if TYPE_CHECKING:
 _F = TypeVar("_F", bound="Primitive")
 
 
-class OpError(RuntimeError):
-    """An op refused its inputs; the message names the op, shapes, dtypes and a hint."""
+_DTYPE_HINT = "the op does not take these dtypes; convert an input, e.g. x.float() or x.long()"
+_OVERFLOW_HINT = "Python ints must fit in 64 bits; pass a smaller value or a float"
+
+
+def _inputs_text(arrays: list[Any]) -> str:
+    return ", ".join(f"{a.shape} {a.dtype}" if isinstance(a, np.ndarray) else repr(a) for a in arrays)
 
 
 _RELEASED_MESSAGE = (
@@ -150,15 +157,18 @@ class Primitive:
         node = node_type.__new__(node_type)
         try:
             out = node.forward(*arrays, **params)
-        except OpError:
+        except (OpError, OpTypeError):  # the op's own refusal, already explained
             raise
         except OperandError as err:  # names the operand; the op's hint is about something else
             raise OperandError(f"{node.op_name}: {err}") from None
-        except (ValueError, IndexError, TypeError) as err:
+        except (ValueError, IndexError, TypeError, OverflowError) as err:  # NumPy's
             raise type(err)(node._describe_failure(err, arrays)) from None
         if type(out) is not np.ndarray:
             out = np.asarray(out)
-        record = (cls.differentiable and out.dtype.kind == "f" and grad_mode._state.enabled
+        dtype = out.dtype
+        if dtype not in HELD:  # e.g. from an object or long double NumPy operand: refused
+            out = tensor_array(out, f"{node.op_name} (inputs: {_inputs_text(arrays)})")
+        record = (cls.differentiable and dtype.kind == "f" and grad_mode._state.enabled
                   and any(isinstance(x, Tensor) and x._requires_grad for x in inputs))
         if anomaly._state.enabled:
             node.creation_site = anomaly.user_call_site()
@@ -203,10 +213,18 @@ class Primitive:
         self.retained = None
 
     def _describe_failure(self, err: Exception, arrays: list[Any]) -> str:
-        shapes = ", ".join(
-            f"{a.shape} {a.dtype}" if isinstance(a, np.ndarray) else repr(a) for a in arrays)
-        hint = f" Hint: {self.hint}" if self.hint else ""
-        return f"{self.op_name}: {err} (inputs: {shapes}).{hint}"
+        """NumPy's complaint named after the op, with the inputs and the hint that fits it.
+
+        The op's ``hint`` (about shapes) goes with shape and index errors; a TypeError is about
+        dtypes and an OverflowError about a Python int, whatever the op.
+        """
+        if isinstance(err, TypeError):
+            hint = _DTYPE_HINT
+        elif isinstance(err, OverflowError):
+            hint = _OVERFLOW_HINT
+        else:
+            hint = self.hint
+        return f"{self.op_name}: {err} (inputs: {_inputs_text(arrays)}).{' Hint: ' if hint else ''}{hint}"
 
     # ---- backward --------------------------------------------------------------------
     def forward(self, *arrays: Any, **params: Any) -> Array:

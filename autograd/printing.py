@@ -136,7 +136,8 @@ def format_tensor(t: Tensor) -> str:
         fmt = _formatter(_summarized(data, _options["edgeitems"]) if summarize else data)
         body = fmt(data.item()).strip() if data.ndim == 0 else _nested(data, 7, summarize, fmt)
     extras = []
-    if data.dtype not in (dtypes.default_float(), dtypes.int64, dtypes.bool_):
+    implied = (dtypes.default_float(), dtypes.int64, dtypes.bool_) if data.size else (dtypes.default_float(),)
+    if data.dtype not in implied:  # an empty tensor has no values to imply int64 or bool
         extras.append(f"dtype={dtypes.of(data.dtype)!r}")
     if not data.size and data.shape != (0,):
         extras.insert(0, f"size={data.shape}")

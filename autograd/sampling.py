@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import dtypes, random
+from . import checks, dtypes, random
 from ._tensor import Tensor
+from .checks import flag
 from .factories import draw_integers, integer_range
 from .inplace import apply_inplace
 from .ops import movement, select
-from .ops.dims import as_int
 from .primitive import OpError, name_node
 
 if TYPE_CHECKING:
@@ -79,11 +79,11 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     if isinstance(input, Tensor) and input.ndim not in (1, 2):
         raise OpError(f"multinomial: prob_dist must be 1 or 2 dim, got shape {tuple(input.shape)}")
     input = _float_input("multinomial", "input", input)
-    num_samples = as_int("multinomial", num_samples, "num_samples")
+    num_samples = checks.integer("multinomial", "num_samples", num_samples)
     n = input.shape[-1]
     if num_samples <= 0:
         raise OpError(f"multinomial: cannot sample n_sample <= 0 samples (num_samples={num_samples})")
-    if not replacement and num_samples > n:
+    if not flag("multinomial", "replacement", replacement) and num_samples > n:
         raise OpError(f"multinomial: cannot sample n_sample > prob_dist.size(-1) samples without "
                       f"replacement ({num_samples} > {n}). Hint: pass replacement=True")
     if n > 2**24:
@@ -168,9 +168,9 @@ def normal(mean: Tensor | float, std: Tensor | float = 1.0, size: Sequence[int] 
         out_dtype = dtypes.as_dtype(dtype or dtypes.default_float())
         if out_dtype.kind != "f":
             raise TypeError(f"normal: needs a floating point dtype, got {dtypes.name(out_dtype)}")
-        shape = tuple(int(n) for n in size)
+        shape = checks.shape("normal", (size,))
         out = Tensor._wrap((m + s * rng.standard_normal(shape)).astype(out_dtype))
-        if requires_grad:
+        if flag("normal", "requires_grad", requires_grad):
             out.requires_grad = True
         return out
     if size is not None or dtype is not None or requires_grad:

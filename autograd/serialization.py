@@ -33,11 +33,8 @@ PyTorch's ``safetensors.torch.save_file``, say) whatever their name.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
-import secrets
-import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping
@@ -46,6 +43,8 @@ from typing import IO, Any
 from . import _checkpoint, _safetensors
 from ._checkpoint import FORMAT_VERSION, SerializationError
 from ._tensor import Tensor
+from ._untrusted import ArchiveReader
+from .atomic_write import write_atomically
 from .device import check_cpu, device
 
 __all__ = ["FORMAT_VERSION", "SerializationError", "load", "load_safetensors", "save",
@@ -54,6 +53,8 @@ __all__ = ["FORMAT_VERSION", "SerializationError", "load", "load_safetensors", "
 FileLike = str | os.PathLike[str] | IO[bytes]
 MapLocation = str | device | Mapping[str, Any] | Callable[[Tensor, str], Any] | None
 _LOAD_KEYWORDS = ("pickle_module", "mmap", "encoding", "errors", "fix_imports")
+_INFLATION_HINT = (" ndgrad writes its checkpoints uncompressed; if you trust this file, store "
+                   "it without compression (e.g. `zip -0`) and load that")
 
 PYTORCH_HINT = (
     "ndgrad never unpickles: loading a pickle can run arbitrary code. Convert the file once in "
@@ -96,7 +97,7 @@ def save(obj: object, f: FileLike, pickle_module: object = None, pickle_protocol
 
     encoder = _checkpoint.Encoder(_describe_unsupported)
     root = encoder.encode(obj, "obj")  # everything checked before a file is touched
-    write_to(f, lambda fh: _checkpoint.write_archive(fh, root, encoder.arrays, __version__))
+    _write(f, lambda fh: _checkpoint.write_archive(fh, root, encoder.arrays, __version__))
 
 
 def save_safetensors(tensors: object, f: FileLike, metadata: Mapping[str, str] | None = None) -> None:
@@ -115,7 +116,7 @@ def save_safetensors(tensors: object, f: FileLike, metadata: Mapping[str, str] |
     def write(fh: IO[bytes]) -> None:
         fh.write(data)
 
-    write_to(f, write)
+    _write(f, write)
 
 
 def load_safetensors(f: FileLike) -> dict[str, Tensor]:
@@ -138,6 +139,14 @@ def load_safetensors(f: FileLike) -> dict[str, Tensor]:
     return _safetensors.from_bytes(data, name)
 
 
+def _write(f: FileLike, write: Callable[[IO[bytes]], None]) -> None:
+    """Run ``write`` on a binary file object, or on the file at a path, atomically."""
+    if isinstance(f, (str, os.PathLike)):
+        write_atomically(f, write)
+    else:
+        write(f)
+
+
 def _describe_unsupported(obj: object, path: str) -> str:
     name = type(obj).__name__
     if callable(getattr(obj, "state_dict", None)):
@@ -156,38 +165,6 @@ def _describe_unsupported(obj: object, path: str) -> str:
                 "tuple, None, bool, int, float and str (it never pickles); for a model save "
                 "model.state_dict()")
     return f"save: can't save an object of type {name} at {path}: {hint}"
-
-
-def write_to(f: FileLike, write: Callable[[IO[bytes]], None]) -> None:
-    """Run ``write`` on a binary file object, or on a new file at a path, atomically.
-
-    At a path, ``write`` fills a temporary file in the same directory, which then replaces
-    the target (``os.replace``); if anything fails, the target is unchanged and the temporary
-    file removed. A replaced file keeps its permission bits.
-    """
-    if not isinstance(f, (str, os.PathLike)):
-        write(f)
-        return
-    path = os.path.realpath(os.fspath(f))
-    folder = os.path.dirname(path)
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(f"save: the directory {folder!r} does not exist")
-    if os.path.isdir(path):
-        raise IsADirectoryError(f"save: {path!r} is a directory")
-    temp = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if os.path.exists(path):
-            os.chmod(temp, stat.S_IMODE(os.stat(path).st_mode))
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.remove(temp)
-        raise
 
 
 # ---- load ----------------------------------------------------------------------------------
@@ -284,6 +261,9 @@ def _load_stream(fh: IO[bytes], name: str, place: Callable[[Tensor], Tensor] | N
 
 
 def _load_zip(fh: IO[bytes], name: str, place: Callable[[Tensor], Tensor] | None) -> Any:
+    start = fh.tell()
+    size = fh.seek(0, io.SEEK_END) - start
+    fh.seek(start)
     try:
         archive = zipfile.ZipFile(fh)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
@@ -294,7 +274,8 @@ def _load_zip(fh: IO[bytes], name: str, place: Callable[[Tensor], Tensor] | None
         if _checkpoint.MANIFEST not in names and _checkpoint.V1_MANIFEST not in names:
             raise SerializationError(f"load: {name} is not an ndgrad checkpoint: {_foreign_zip(names)}")
         try:
-            manifest, entry = _checkpoint.read_manifest(archive)
+            reader = ArchiveReader(archive, size, hint=_INFLATION_HINT)
+            manifest, entry = _checkpoint.read_manifest(reader)
             if manifest["version"] > FORMAT_VERSION:
                 from . import __version__
 
@@ -302,7 +283,7 @@ def _load_zip(fh: IO[bytes], name: str, place: Callable[[Tensor], Tensor] | None
                     f"load: {name} uses format version {manifest['version']}, written by a newer "
                     f"ndgrad ({manifest.get('ndgrad_version', '?')}); this ndgrad ({__version__}) "
                     f"reads versions up to {FORMAT_VERSION}. Hint: upgrade ndgrad")
-            return _checkpoint.Decoder(archive, entry, place).decode(manifest["root"])
+            return _checkpoint.Decoder(reader, entry, place).decode(manifest["root"])
         except SerializationError:
             raise
         except _checkpoint.PlacementError as err:  # the user's map_location raised
@@ -310,7 +291,7 @@ def _load_zip(fh: IO[bytes], name: str, place: Callable[[Tensor], Tensor] | None
         except _checkpoint.CorruptError as err:
             raise SerializationError(f"load: {name} is corrupt: {err}") from err
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
-                TypeError, IndexError, RecursionError) as err:
+                TypeError, IndexError) as err:
             raise SerializationError(f"load: {name} is truncated or corrupt "
                                      f"({type(err).__name__}: {err})") from err
 

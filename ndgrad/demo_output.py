@@ -1,5 +1,7 @@
 """The files ``ndgrad demo`` writes: decision boundary (or MNIST predictions), loss curve, graph.
 
+Each file is written atomically, so an interrupted or failing run leaves the previous one intact.
+
 Pictures are drawn on a bare ``matplotlib.figure.Figure`` (no pyplot), so they are rendered by
 Agg and never need a display, and calling the demo from a notebook leaves its backend alone.
 """
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from autograd import Tensor, no_grad, tensor
+from autograd.atomic_write import write_atomically
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -33,6 +36,11 @@ def _figure(width: float, height: float, **margins: float) -> Figure:
     fig = Figure(figsize=(width, height))
     fig.subplots_adjust(**margins)
     return fig
+
+
+def _save_png(fig: Figure, path: Path) -> None:
+    """Write ``fig`` as a PNG, atomically (an interrupted run leaves the previous picture)."""
+    write_atomically(path, lambda fh: fig.savefig(fh, format="png", dpi=110), "ndgrad demo")
 
 
 def plot_boundary(model: nn.Module, x: Array, y: Array, path: Path, title: str,
@@ -63,7 +71,7 @@ def plot_boundary(model: nn.Module, x: Array, y: Array, path: Path, title: str,
     fig.colorbar(filled, ax=ax, label="P(class 1)", fraction=0.046, pad=0.03)
     ax.set(title=title, xlabel="x0", ylabel="x1", aspect="equal")
     ax.legend(loc="upper right", fontsize=8, framealpha=0.8)
-    fig.savefig(path, dpi=110)
+    _save_png(fig, path)
 
 
 def plot_digits(images: Array, labels: Array, predicted: Array, path: Path,
@@ -82,7 +90,7 @@ def plot_digits(images: Array, labels: Array, predicted: Array, path: Path,
         text = f"{predicted[i]}" if right else f"{predicted[i]} (true {labels[i]})"
         ax.set_title(text, fontsize=9, color="#2b8a3e" if right else "#c92a2a")
         ax.axis("off")
-    fig.savefig(path, dpi=110)
+    _save_png(fig, path)
 
 
 def plot_losses(losses: list[float], steps_per_epoch: int, path: Path, name: str) -> None:
@@ -123,7 +131,7 @@ def plot_losses(losses: list[float], steps_per_epoch: int, path: Path, name: str
         ax.yaxis.set_minor_formatter(plain if decades < 1 else NullFormatter())
     ax.set(title=title, ylabel="training loss")
     ax.grid(True, which="both", alpha=0.3)
-    fig.savefig(path, dpi=110)
+    _save_png(fig, path)
 
 
 def write_graph(loss: Tensor, model: nn.Module, names: dict[str, Tensor], out: Path,
@@ -151,9 +159,10 @@ def write_graph(loss: Tensor, model: nn.Module, names: dict[str, Tensor], out: P
             # graphviz.ExecutableNotFound is a RuntimeError; CalledProcessError: dot failed
             problem = f"running Graphviz's `dot` failed ({err})"
         else:
-            svg_path.write_bytes(svg)
+            write_atomically(svg_path, lambda fh: fh.write(svg), "ndgrad demo")
             return svg_path, None
-    dot_path.write_text(to_dot(loss, module=model, names=names), encoding="utf-8")
+    source = to_dot(loss, module=model, names=names).encode("utf-8")
+    write_atomically(dot_path, lambda fh: fh.write(source), "ndgrad demo")
     hint = (f"{problem}, so the computation graph was written as DOT source: {dot_path}\n"
             f"To draw it, install Graphviz ({_GRAPHVIZ_INSTALL}) and run:\n"
             f"    dot -Tsvg {dot_path} -o {svg_path}\n"

@@ -12,6 +12,7 @@ from autograd.types import DTypeLike
 
 from . import functional as F
 from . import init
+from ._sizes import layer_size
 from .module import Module
 from .parameter import Parameter
 
@@ -76,11 +77,12 @@ class Linear(Module):
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
                  device: str | None = None, dtype: DTypeLike | None = None) -> None:
         super().__init__()
-        self.in_features, self.out_features = in_features, out_features
+        self.in_features = layer_size("Linear", "in_features", in_features)
+        self.out_features = layer_size("Linear", "out_features", out_features)
         dtype = ag.float32 if dtype is None else dtype
-        self.weight = Parameter(ag.empty(out_features, in_features, dtype=dtype))
+        self.weight = Parameter(ag.empty(self.out_features, self.in_features, dtype=dtype))
         if bias:
-            self.bias = Parameter(ag.empty(out_features, dtype=dtype))
+            self.bias = Parameter(ag.empty(self.out_features, dtype=dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

@@ -176,15 +176,13 @@ class ModuleState:
             elif value.shape != target.shape:
                 error_msgs.append(f"size mismatch for {key}: copying a param with shape {value.shape} "
                                   f"from checkpoint, the shape in current model is {target.shape}.")
-            elif assign:
-                if isinstance(target, Parameter):
-                    value = (value.requires_grad_(target.requires_grad) if isinstance(value, Parameter)
-                             else Parameter(value, requires_grad=target.requires_grad))
-                setattr(self, name, value)
             else:
                 try:
-                    with ag.no_grad():
-                        target.copy_(value)
+                    if assign:
+                        self._assign_loaded(name, target, value)
+                    else:
+                        with ag.no_grad():
+                            target.copy_(value)
                 except Exception as error:  # reported with the key, as torch does
                     error_msgs.append(f'While copying the parameter named "{key}", whose dimensions '
                                       f"in the model are {target.shape} and whose dimensions in the "
@@ -204,6 +202,13 @@ class ModuleState:
                     head, dot, _ = key[len(prefix):].partition(".")
                     if head not in (self._modules if dot else local_state):
                         unexpected_keys.append(key)
+
+    def _assign_loaded(self, name: str, target: Tensor, value: Tensor) -> None:
+        """``load_state_dict(assign=True)``: ``value`` replaces ``target`` (a Parameter stays one)."""
+        if isinstance(target, Parameter):
+            value = (value.requires_grad_(target.requires_grad) if isinstance(value, Parameter)
+                     else Parameter(value, requires_grad=target.requires_grad))
+        setattr(self, name, value)
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
                         assign: bool = False) -> IncompatibleKeys:

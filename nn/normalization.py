@@ -10,6 +10,7 @@ from autograd import Tensor
 from autograd.types import DTypeLike, Shape
 
 from . import functional as F
+from ._sizes import layer_size
 from .functional.normalization import normalized_shape_of
 from .module import Module
 from .parameter import Parameter
@@ -34,6 +35,7 @@ class BatchNorm1d(Module):
                  affine: bool = True, track_running_stats: bool = True, device: str | None = None,
                  dtype: DTypeLike | None = None, *, bias: bool = True) -> None:
         super().__init__()
+        num_features = layer_size(type(self).__name__, "num_features", num_features)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         dtype = ag.float32 if dtype is None else dtype
@@ -100,7 +102,7 @@ class LayerNorm(Module):
                  elementwise_affine: bool = True, bias: bool = True, device: str | None = None,
                  dtype: DTypeLike | None = None) -> None:
         super().__init__()
-        shape = normalized_shape_of(normalized_shape)
+        shape = normalized_shape_of("LayerNorm", normalized_shape)
         self.normalized_shape, self.eps = shape, eps
         self.elementwise_affine = elementwise_affine
         dtype = ag.float32 if dtype is None else dtype

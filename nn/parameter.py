@@ -30,7 +30,7 @@ class Parameter(Tensor):
         if not isinstance(data, Tensor):
             data = ag.empty(0) if data is None else ag.tensor(data)
         self.set_(data)
-        self.requires_grad = requires_grad
+        self.requires_grad_(requires_grad)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()

@@ -9,6 +9,7 @@ from autograd import Tensor
 from autograd.types import DTypeLike
 
 from . import init
+from ._sizes import layer_size
 from .functional.sparse import _padding_index, embedding
 from .module import Module
 from .parameter import Parameter
@@ -28,6 +29,8 @@ class Embedding(Module):
                  _weight: Tensor | None = None, _freeze: bool = False, device: Any = None,
                  dtype: DTypeLike | None = None) -> None:
         super().__init__()
+        num_embeddings = layer_size("Embedding", "num_embeddings", num_embeddings)
+        embedding_dim = layer_size("Embedding", "embedding_dim", embedding_dim)
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.padding_idx = None if padding_idx is None else _padding_index(padding_idx,
                                                                            num_embeddings)

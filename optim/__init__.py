@@ -22,7 +22,9 @@ Adding an optimizer (the recipe; see ``optim/sgd.py``, the smallest)
    gradient and counts the write as an in-place change). Per-parameter state lives in
    ``self.state[param]``: a ``step`` int and buffers from ``self._buffer(param, "exp_avg")``
    (Tensors, so ``state_dict`` saves them). Write the update as the paper does, bias
-   corrections visible.
+   corrections visible. Declare that state in ``_state_kinds`` (each key's kind from
+   ``optim/state_checks.py``: ``count``, ``buffer``, ``squares``...) and ``_required_state(group)``,
+   so ``load_state_dict`` checks a resumed state entry by entry.
 4. **The export** here (the import and ``__all__``), and **a trajectory case**: a row in ``CASES`` of
    ``tests/test_optim.py`` runs 25 steps beside ``torch.optim`` from the same weights and
    compares every step to 1e-12 in float64.

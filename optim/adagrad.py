@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 import autograd as ag
 
 from .optimizer import Optimizer, check_nonnegative
+from .state_checks import Kind, count, squares
 
 if TYPE_CHECKING:
     from autograd.types import Array
@@ -43,6 +44,11 @@ class Adagrad(Optimizer):
         defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
                     "initial_accumulator_value": initial_accumulator_value, "maximize": maximize}
         super().__init__(params, defaults)
+
+    _state_kinds: ClassVar[dict[str, Kind] | None] = {"step": count, "sum": squares}
+
+    def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
+        return ("step", "sum")
 
     def _validate(self, options: dict[str, Any]) -> None:
         check_nonnegative(options, {"lr": "learning rate", "lr_decay": "lr_decay value",

@@ -7,13 +7,14 @@ function.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 import autograd as ag
 
 from .optimizer import Optimizer, check_nonnegative
+from .state_checks import Kind, buffer, count, squares
 
 if TYPE_CHECKING:
     from autograd.types import Array
@@ -55,6 +56,12 @@ class Adam(Optimizer):
                     "amsgrad": amsgrad, "maximize": maximize,
                     "decoupled_weight_decay": decoupled_weight_decay}
         super().__init__(params, defaults)
+
+    _state_kinds: ClassVar[dict[str, Kind] | None] = {
+        "step": count, "exp_avg": buffer, "exp_avg_sq": squares, "max_exp_avg_sq": squares}
+
+    def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
+        return ("step", "exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group["amsgrad"] else ())
 
     def _validate(self, options: dict[str, Any]) -> None:
         beta1, beta2 = options["betas"]

@@ -9,7 +9,7 @@ calling the closure to re-evaluate the loss and its gradient. The line search is
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -17,6 +17,7 @@ import autograd as ag
 
 from .line_search import Scalar, strong_wolfe
 from .optimizer import Optimizer, _plain, check_nonnegative
+from .state_checks import Kind, Like, buffer, buffers, count, optional_scalar, scalar, scalars
 
 if TYPE_CHECKING:
     from autograd.types import Array
@@ -281,15 +282,37 @@ class LBFGS(Optimizer):
         return orig_loss
 
     # ---- loading ---------------------------------------------------------------------
-    def _load_state_value(self, param: ag.Tensor, index: int, name: str, value: Any) -> Any:
-        """One loaded entry: counts as ints, arrays as flat Tensors in the parameters' dtype."""
-        if name in ("func_evals", "n_iter"):
-            return int(value)
-        if name == "prev_loss":
-            return None if value is None else float(value)
-        numel = sum(p.numel() for p in self._params)
-        dtype = np.result_type(*(p.dtype for p in self._params))
-        return _load_flat(value, name, numel, dtype)
+    _state_kinds: ClassVar[dict[str, Kind] | None] = {
+        "func_evals": count, "n_iter": count, "d": buffer, "t": scalar, "old_dirs": buffers,
+        "old_stps": buffers, "ro": scalars, "H_diag": scalar, "prev_flat_grad": buffer,
+        "prev_loss": optional_scalar, "al": scalars}
+
+    def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
+        return ("func_evals", "n_iter")
+
+    def _state_like(self, param: ag.Tensor) -> Like:
+        """The flat vector of all parameters, in their common dtype."""
+        return Like((sum(p.numel() for p in self._params),),
+                    np.result_type(*(p.detach().numpy().dtype for p in self._params)),
+                    "all the parameters as one flat vector")
+
+    def _load_param_state(self, param: ag.Tensor, values: Any, group: dict[str, Any],
+                          where: str) -> dict[str, Any]:
+        """The entries checked one by one, then together: an iteration's memory is complete."""
+        state = super()._load_param_state(param, values, group, where)
+        if state.get("n_iter", 0) > 0:
+            missing = [key for key in _FLAT_STATE if key not in state and key != "prev_loss"]
+            if missing:
+                raise ValueError(f"{where} lacks {missing}, which LBFGS keeps after its first "
+                                 f"iteration (n_iter is {state['n_iter']})")
+        sizes = {key: len(state[key]) for key in ("old_dirs", "old_stps", "ro") if key in state}
+        if len(set(sizes.values())) > 1 or max(sizes.values(), default=0) > group["history_size"]:
+            raise ValueError(f"{where}: the history lists must have one length, at most "
+                             f"history_size={group['history_size']}; their lengths are {sizes}")
+        if "al" in state and len(state["al"]) < max(sizes.values(), default=0):
+            raise ValueError(f"{where}: 'al' has {len(state['al'])} entries, fewer than the "
+                             f"{max(sizes.values())} of the history")
+        return state
 
 
 def _from_state(value: Any) -> Any:
@@ -310,17 +333,4 @@ def _to_state(value: Any) -> Any:
         return ag.tensor(np.asarray(value))
     if isinstance(value, list):
         return [_to_state(v) for v in value]
-    return value
-
-
-def _load_flat(value: Any, name: str, numel: int, dtype: np.dtype[Any]) -> Any:
-    """A loaded flat-state value: arrays checked to be flat vectors and cast to ``dtype``."""
-    if isinstance(value, (list, tuple)):
-        return [_load_flat(v, name, numel, dtype) for v in value]
-    if isinstance(value, (ag.Tensor, np.ndarray, np.generic)):
-        array = value.detach().numpy() if isinstance(value, ag.Tensor) else np.asarray(value)
-        if array.ndim > 0 and array.shape != (numel,):
-            raise ValueError(f"LBFGS.load_state_dict: state '{name}' has shape {array.shape}, "
-                             f"but the parameters have {numel} elements in all (a flat vector)")
-        return ag.tensor(array, dtype=dtype if ag.dtypes.is_floating(array.dtype) else None)
     return value

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 import autograd as ag
+
+from .state_checks import Kind, Like, buffer, check_entries, count
 
 if TYPE_CHECKING:
     from autograd.types import Array
@@ -196,57 +198,139 @@ class Optimizer:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Load a ``state_dict()``: the groups must have the same sizes as this optimizer's.
 
-        Everything is checked before anything changes; values are copied, floating arrays
-        cast to their parameter's dtype.
+        Everything is checked before anything changes: the layout, each group's
+        hyper-parameters (as the constructor checks them) and, for the built-in optimizers,
+        every state entry (see ``optim/state_checks.py``: a step count is a non-negative
+        integer, a buffer has its parameter's shape...). Values are copied, floating arrays
+        cast to their parameter's dtype. Each error names the optimizer, the parameter group
+        or parameter, and the entry.
         """
-        saved_groups = state_dict["param_groups"]
+        where = f"{self._name}.load_state_dict"
+        saved_groups, saved_state = _layout(state_dict, where)
         if len(saved_groups) != len(self.param_groups):
-            raise ValueError(f"{self._name}.load_state_dict: the state dict has "
-                             f"{len(saved_groups)} parameter groups, this optimizer has "
-                             f"{len(self.param_groups)}")
-        id_map: dict[int, ag.Tensor] = {}
-        for i, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
-            if len(group["params"]) != len(saved["params"]):
-                raise ValueError(f"{self._name}.load_state_dict: parameter group {i} has "
-                                 f"{len(saved['params'])} parameters in the state dict but "
-                                 f"{len(group['params'])} in this optimizer")
+            raise ValueError(f"{where}: the state dict has {len(saved_groups)} parameter groups, "
+                             f"this optimizer has {len(self.param_groups)}")
+        id_map: dict[int, tuple[ag.Tensor, int, int]] = {}  # saved id -> (param, group, place)
+        new_groups: list[dict[str, Any]] = []
+        for g, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
+            ids = _group_ids(saved, g, where)
+            if len(group["params"]) != len(ids):
+                raise ValueError(f"{where}: parameter group {g} has {len(ids)} parameters in the "
+                                 f"state dict but {len(group['params'])} in this optimizer")
             missing = [key for key in self.defaults if key not in saved]
             if missing:
-                raise ValueError(f"{self._name}.load_state_dict: parameter group {i} lacks "
-                                 f"{missing}. Hint: was it saved from another optimizer type?")
-            id_map.update({int(k): p for k, p in zip(saved["params"], group["params"])})
-        state: defaultdict[ag.Tensor, dict[str, Any]] = defaultdict(dict)
-        for key, values in state_dict["state"].items():
-            if int(key) not in id_map:
-                raise ValueError(f"{self._name}.load_state_dict: the state dict has state for "
-                                 f"parameter {key}, which is in no parameter group")
-            param = id_map[int(key)]
-            state[param] = {name: self._load_state_value(param, int(key), name, value)
-                            for name, value in values.items()}
-        new_groups: list[dict[str, Any]] = []
-        for group, saved in zip(self.param_groups, saved_groups):
+                raise ValueError(f"{where}: parameter group {g} lacks {missing}. Hint: was it "
+                                 "saved from another optimizer type?")
+            for i, (saved_id, param) in enumerate(zip(ids, group["params"])):
+                if saved_id in id_map:
+                    first = id_map[saved_id][1]
+                    raise ValueError(f"{where}: parameter {saved_id} is listed twice, in group "
+                                     f"{first}" + (f" and in group {g}" if first != g else ""))
+                id_map[saved_id] = (param, g, i)
             new_group = {key: _plain(value) for key, value in saved.items()}
             new_group["params"] = group["params"]
-            self._validate(new_group)
+            try:
+                self._validate(new_group)
+            except (TypeError, ValueError) as err:
+                raise type(err)(f"{where}: parameter group {g}: {err}") from None
             new_groups.append(new_group)
+        state: defaultdict[ag.Tensor, dict[str, Any]] = defaultdict(dict)
+        for key, values in saved_state.items():
+            index = _param_index(key, where)
+            if index not in id_map:
+                raise ValueError(f"{where}: the state dict has state for parameter {key!r}, "
+                                 "which is in no parameter group")
+            param, g, i = id_map[index]
+            state[param] = self._load_param_state(
+                param, values, new_groups[g],
+                f"{where}: the state of parameter {index} (parameter {i} of group {g})")
         self.state, self.param_groups = state, new_groups
 
-    def _load_state_value(self, param: ag.Tensor, index: int, name: str, value: Any) -> Any:
-        """One loaded state entry of parameter ``index`` (a subclass with other state overrides).
+    # the kind of each state entry the optimizer keeps (optim/state_checks.py); None: a user's
+    # optimizer whose state is loaded as given (step as an int, buffers of the param's shape)
+    _state_kinds: ClassVar[dict[str, Kind] | None] = None
 
-        By default ``step`` becomes an int and arrays Tensors of the parameter's shape and dtype.
-        """
-        return _load_value(param, index, name, value)
+    def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
+        """The entries a non-empty state must hold for ``group``'s options."""
+        return ()
+
+    def _state_like(self, param: ag.Tensor) -> Like:
+        """The shape and dtype of ``param``'s state buffers."""
+        return Like(tuple(param.shape), param.detach().numpy().dtype, "the parameter's shape")
+
+    def _load_param_state(self, param: ag.Tensor, values: Any, group: dict[str, Any],
+                          where: str) -> dict[str, Any]:
+        """One parameter's loaded state, checked as ``_state_kinds`` says."""
+        like = self._state_like(param)
+        if self._state_kinds is None:
+            if not isinstance(values, dict):
+                raise TypeError(f"{where} must be a dict of state entries, got "
+                                f"{type(values).__name__}")
+            return {name: _load_value(name, value, f"{where}: '{name}'", like)
+                    for name, value in values.items()}
+        return check_entries(values, self._state_kinds, self._required_state(group), like, where,
+                             self._name)
+
+
+def _layout(state_dict: Any, where: str) -> tuple[list[Any], dict[Any, Any]]:
+    """The ``param_groups`` list and the ``state`` dict of a state dict, checked for their types.
+
+    Sequences may come back from a NumPy-based serializer as (object) arrays.
+    """
+    if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= set(state_dict):
+        keys = list(state_dict) if isinstance(state_dict, dict) else type(state_dict).__name__
+        raise ValueError(f"{where}: expected a dict with 'state' and 'param_groups' (what "
+                         f"state_dict() returns), got {keys}")
+    groups, state = _sequence(state_dict["param_groups"]), state_dict["state"]
+    if groups is None or not all(isinstance(g, dict) for g in groups):
+        raise TypeError(f"{where}: 'param_groups' must be a list of dicts, got "
+                        f"{state_dict['param_groups']!r:.80}")
+    if not isinstance(state, dict):
+        raise TypeError(f"{where}: 'state' must be a dict, got {type(state).__name__}")
+    return groups, state
+
+
+def _sequence(value: Any) -> list[Any] | None:
+    """A list, tuple or 1-d array as a list; None for anything else."""
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        return list(value)
+    return list(value) if isinstance(value, (list, tuple)) else None
+
+
+def _param_index(key: Any, where: str) -> int:
+    """A parameter index as a state dict keys it: an int, or its text (from a serializer)."""
+    if isinstance(key, str) and key.isdigit():
+        return int(key)
+    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+        return int(key)
+    raise ValueError(f"{where}: the state dict has state under {key!r}, which is not a "
+                     "parameter index")
+
+
+def _group_ids(saved: dict[str, Any], g: int, where: str) -> list[int]:
+    """The parameter indices of saved group ``g``."""
+    ids = _sequence(saved.get("params"))
+    if ids is None:
+        raise ValueError(f"{where}: parameter group {g} has no list of parameter indices "
+                         f"('params'), got {saved.get('params')!r:.60}")
+    return [_param_index(i, where) for i in ids]
 
 
 def check_nonnegative(options: dict[str, Any], labels: dict[str, str]) -> None:
     """Raise ValueError ``Invalid <label>: <value>`` (PyTorch's wording) unless each option is >= 0.
 
-    That is ``options[key] >= 0`` for each key of ``labels`` (NaN fails too).
+    That is ``options[key] >= 0`` for each key of ``labels`` (NaN fails too); a value that is
+    not a number (``lr="0.1"``) is a TypeError saying so.
     """
     for key, label in labels.items():
-        if not options[key] >= 0.0:
-            raise ValueError(f"Invalid {label}: {options[key]}")
+        value = options[key]
+        try:
+            valid = value >= 0.0
+        except TypeError:
+            raise TypeError(f"Invalid {label}: {value!r:.60} (expected a number, got "
+                            f"{type(value).__name__})") from None
+        if not valid:
+            raise ValueError(f"Invalid {label}: {value}")
 
 
 def _copy(value: Any) -> Any:
@@ -274,15 +358,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _load_value(param: ag.Tensor, index: int, name: str, value: Any) -> Any:
-    """One loaded state entry: ``step`` as an int, arrays as Tensors of the param's shape."""
+def _load_value(name: str, value: Any, where: str, like: Like) -> Any:
+    """One loaded entry of a user's optimizer: ``step`` a count, arrays of the param's shape Tensors."""
     if name == "step":
-        return int(value)
-    if isinstance(value, (ag.Tensor, np.ndarray)):
-        array = value.detach().numpy() if isinstance(value, ag.Tensor) else value
-        if array.ndim > 0 and array.shape != param.shape:
-            raise ValueError(f"load_state_dict: state '{name}' of parameter {index} has shape "
-                             f"{array.shape}, but the parameter has shape {param.shape}")
-        dtype = param.dtype if ag.dtypes.is_floating(array.dtype) else array.dtype
-        return ag.tensor(array, dtype=dtype)
+        return count(value, where, like)
+    if isinstance(value, (ag.Tensor, np.ndarray)) and value.shape == like.shape:
+        return buffer(value, where, like)
     return _copy(_plain(value))

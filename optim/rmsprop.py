@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 import autograd as ag
 
 from .optimizer import Optimizer, check_nonnegative
+from .state_checks import Kind, buffer, count, squares
 
 if TYPE_CHECKING:
     from autograd.types import Array
@@ -48,6 +49,29 @@ class RMSprop(Optimizer):
         defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps,
                     "centered": centered, "weight_decay": weight_decay, "maximize": maximize}
         super().__init__(params, defaults)
+
+    _state_kinds: ClassVar[dict[str, Kind] | None] = {
+        "step": count, "square_avg": squares, "momentum_buffer": buffer, "grad_avg": buffer}
+
+    def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
+        return (("step", "square_avg") + (("momentum_buffer",) if group["momentum"] > 0 else ())
+                + (("grad_avg",) if group["centered"] else ()))
+
+    def _load_param_state(self, param: ag.Tensor, values: Any, group: dict[str, Any],
+                          where: str) -> dict[str, Any]:
+        """The entries checked one by one, then together: centered, ``a^2 <= v`` (else sqrt(v - a^2) is NaN).
+
+        Both are averages with the same weights, of g and of g^2, so ``a^2 <= v`` always holds.
+        """
+        state = super()._load_param_state(param, values, group, where)
+        if "grad_avg" in state and "square_avg" in state:
+            a, v = state["grad_avg"].numpy(), state["square_avg"].numpy()
+            excess = a * a - v
+            if excess.size and excess.max() > 1e-6 * max(float(np.abs(v).max()), 1e-30):
+                raise ValueError(f"{where}: 'grad_avg' squared exceeds 'square_avg' (by up to "
+                                 f"{excess.max()}); as averages of g and g^2 with the same "
+                                 "weights, grad_avg^2 <= square_avg always holds")
+        return state
 
     def _validate(self, options: dict[str, Any]) -> None:
         check_nonnegative(options, {"lr": "learning rate", "eps": "epsilon value",

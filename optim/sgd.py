@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import autograd as ag
 
 from .optimizer import Optimizer, check_nonnegative
+from .state_checks import Kind, optional_buffer
 
 if TYPE_CHECKING:
     from autograd.types import Array
@@ -44,6 +45,8 @@ class SGD(Optimizer):
         defaults = {"lr": lr, "momentum": momentum, "dampening": dampening,
                     "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize}
         super().__init__(params, defaults)
+
+    _state_kinds: ClassVar[dict[str, Kind] | None] = {"momentum_buffer": optional_buffer}
 
     def _validate(self, options: dict[str, Any]) -> None:
         check_nonnegative(options, {"lr": "learning rate", "momentum": "momentum value",

@@ -106,55 +106,61 @@ def test_the_issue_repro():
     assert x.sum(np.int64(1)).tolist() == [3.0, 7.0]
 
 
-REFUSED = {  # name -> (fn(lib, x, value), the message's start), for a value that is no integer
-    "sum": (lambda lib, x, v: x.sum(v), "sum: dim must be an int or a tuple of ints"),
-    "sum(dims)": (lambda lib, x, v: x.sum((0, v)), "sum: dim must be an int"),
-    "argmax": (lambda lib, x, v: x.argmax(v), "argmax: dim must be an int or a tuple of ints"),
-    "unsqueeze": (lambda lib, x, v: x.unsqueeze(v), "unsqueeze: dim must be an int"),
-    "cat": (lambda lib, x, v: lib.cat([x, x], v), "cat: dim must be an int"),
-    "reshape": (lambda lib, x, v: x.reshape(v, 12), "reshape: shape must be an int"),
-    "expand": (lambda lib, x, v: x[:1].expand(v, 3, 4), "expand: shape must be an int"),
-    "repeat": (lambda lib, x, v: x.repeat(v, 1, 1), "repeat: sizes must be an int"),
-    "chunk": (lambda lib, x, v: x.chunk(v), "chunk: chunks must be an int"),
-    "narrow": (lambda lib, x, v: x.narrow(0, 0, v), "narrow: length must be an int"),
-    "topk": (lambda lib, x, v: x.topk(v), "topk: k must be an int"),
-    "kthvalue": (lambda lib, x, v: x.kthvalue(v), "kthvalue: k must be an int"),
-    "tril": (lambda lib, x, v: x.tril(v), "tril: diagonal must be an int"),
-    "size": (lambda lib, x, v: x.size(v), "size: dim must be an int"),
-    "zeros": (lambda lib, x, v: lib.zeros(v, 2), "zeros: size must be an int"),
-    "ones(tuple)": (lambda lib, x, v: lib.ones((2, v)), "ones: size must be an int"),
-    "eye": (lambda lib, x, v: lib.eye(v), "eye: n must be an int"),
-    "linspace": (lambda lib, x, v: lib.linspace(0, 1, v), "linspace: steps must be an int"),
-    "multinomial": (lambda lib, x, v: lib.multinomial(lib.ones(3), v),
-                    "multinomial: num_samples must be an int"),
+REFUSED = {  # name -> (fn(lib, x, value), the function, its argument, and where a tuple holds it)
+    "sum": (lambda lib, x, v: x.sum(v), "sum", "dim", "dims"),
+    "sum(dims)": (lambda lib, x, v: x.sum((0, v)), "sum", "dim", 1),
+    "argmax": (lambda lib, x, v: x.argmax(v), "argmax", "dim", "dims"),
+    "unsqueeze": (lambda lib, x, v: x.unsqueeze(v), "unsqueeze", "dim", None),
+    "cat": (lambda lib, x, v: lib.cat([x, x], v), "cat", "dim", None),
+    "reshape": (lambda lib, x, v: x.reshape(v, 12), "reshape", "shape", 0),
+    "expand": (lambda lib, x, v: x[:1].expand(v, 3, 4), "expand", "shape", 0),
+    "repeat": (lambda lib, x, v: x.repeat(v, 1, 1), "repeat", "sizes", 0),
+    "chunk": (lambda lib, x, v: x.chunk(v), "chunk", "chunks", None),
+    "narrow": (lambda lib, x, v: x.narrow(0, 0, v), "narrow", "length", None),
+    "topk": (lambda lib, x, v: x.topk(v), "topk", "k", None),
+    "kthvalue": (lambda lib, x, v: x.kthvalue(v), "kthvalue", "k", None),
+    "tril": (lambda lib, x, v: x.tril(v), "tril", "diagonal", None),
+    "size": (lambda lib, x, v: x.size(v), "size", "dim", None),
+    "zeros": (lambda lib, x, v: lib.zeros(v, 2), "zeros", "size", 0),
+    "ones(tuple)": (lambda lib, x, v: lib.ones((2, v)), "ones", "size", 1),
+    "eye": (lambda lib, x, v: lib.eye(v), "eye", "n", None),
+    "linspace": (lambda lib, x, v: lib.linspace(0, 1, v), "linspace", "steps", None),
+    "multinomial": (lambda lib, x, v: lib.multinomial(lib.ones(3), v), "multinomial", "num_samples", None),
 }
 NOT_INTEGERS = {"bool": lambda lib: True, "float": lambda lib: 1.0,
                 "numpy.float64": lambda lib: np.float64(1.0), "0-d float tensor": lambda lib: lib.tensor(1.0),
                 "0-d bool tensor": lambda lib: lib.tensor(True)}
-
-
 # PyTorch's parser takes a bool inside sum's dims and ones' sizes (not in reshape's, flip's or
-# repeat's), and a 0-d bool tensor as one of sum's dims
+# repeat's), and a 0-d bool tensor as sum's dim or one of its dims
 TORCH_LENIENT = {("sum(dims)", "bool"), ("ones(tuple)", "bool"), ("sum", "0-d bool tensor"),
                  ("sum(dims)", "0-d bool tensor")}
+
+
+def refusal(call, value):
+    """PyTorch's message for ``value`` given to the argument of ``call``, and ndgrad's hint."""
+    _, op, argument, where = REFUSED[call]
+    shown = "Tensor" if value.startswith("0-d") else value
+    if where is None:
+        return rf"^{op}\(\): argument '{argument}' must be int, not {shown}$"
+    if where == "dims":
+        return rf"^{op}\(\): argument 'dim' must be an int or a tuple of ints, not {shown} \("
+    return (rf"^{op}\(\): argument '{argument}' must be tuple of ints, but found element of type "
+            rf"{shown} at pos {where}$")
 
 
 @pytest.mark.parametrize("value", list(NOT_INTEGERS))
 @pytest.mark.parametrize("call", list(REFUSED))
 class TestRefusedArguments:
     def test_bools_and_floats_are_refused_by_name(self, call, value):
-        fn, start = REFUSED[call]
-        shown = {"0-d float tensor": "Tensor", "0-d bool tensor": "Tensor"}.get(value, value)
-        with pytest.raises(TypeError, match=rf"^{start}, got {shown}\. Hint: pass a Python or NumPy integer"):
-            fn(ag, ag.arange(24.0).reshape(2, 3, 4), NOT_INTEGERS[value](ag))
+        with pytest.raises(TypeError, match=refusal(call, value)):
+            REFUSED[call][0](ag, ag.arange(24.0).reshape(2, 3, 4), NOT_INTEGERS[value](ag))
 
     @requires_torch
     def test_torch_refuses_them_too(self, call, value):
         if (call, value) in TORCH_LENIENT:
             pytest.skip("PyTorch takes this one (ndgrad refuses it, as PyTorch's other int lists do)")
-        fn, _ = REFUSED[call]
         with pytest.raises((TypeError, RuntimeError)):
-            fn(torch, torch.arange(24.0).reshape(2, 3, 4), NOT_INTEGERS[value](torch))
+            REFUSED[call][0](torch, torch.arange(24.0).reshape(2, 3, 4), NOT_INTEGERS[value](torch))
 
 
 class TestDimLists:
@@ -170,7 +176,8 @@ class TestDimLists:
         assert ag.zeros(ag.tensor([2, 3])).shape == (2, 3)
 
     def test_a_dims_argument_that_is_no_sequence_is_refused(self):
-        with pytest.raises(TypeError, match=r"^flip: dims must be a tuple of ints, got float"):
+        with pytest.raises(TypeError, match=r"^flip\(\): argument 'dims' must be tuple of ints, but found "
+                                            r"element of type float at pos 0$"):
             ag.ones(2).flip(0.5)
 
     def test_legacy_std_overload_takes_unbiased(self):

@@ -392,5 +392,6 @@ def test_load_state_dict_checks_the_flat_size_and_casts_to_the_params_dtype():
     assert isinstance(state["n_iter"], int) and isinstance(state["prev_loss"], float)
     saved = opt.state_dict()
     saved["state"][0]["d"] = ag.zeros(4)
-    with pytest.raises(ValueError, match=r"state 'd' has shape \(4,\), but the parameters have 7"):
+    with pytest.raises(ValueError, match=r"'d' has shape \[4\], expected \[7\] \(all the parameters as one "
+                                         r"flat vector\)"):
         optim.LBFGS(params).load_state_dict(saved)

@@ -16,6 +16,7 @@ import autograd as ag
 
 NOT_NUMBERS = {"None": None, "str": "a", "dict": {}, "list": [1, 2], "tuple": (1, 2), "object": object(),
                "Fraction": fractions.Fraction(1, 2), "Decimal": decimal.Decimal(1)}
+SHOWN = {"None": "NoneType", "Fraction": r"fractions\.Fraction", "Decimal": r"decimal\.Decimal"}
 ARITHMETIC = ["add", "sub", "mul", "truediv", "pow", "mod", "matmul", "and_", "or_", "xor"]
 ORDERING = ["lt", "le", "gt", "ge"]
 
@@ -132,7 +133,7 @@ class TestFunctionsRefuseNonNumbers:
         value = NOT_NUMBERS[name]
         t = ag.tensor([1.0, 2.0])
         with pytest.raises(ag.OperandError, match=rf"^{op}: expected a Tensor or a number \(bool, int, "
-                                                  rf"float\) as operand, got {type(value).__name__}\. "
+                                                  rf"float\) as operand, got {SHOWN.get(name, name)}\. "
                                                   "Hint: convert"):
             call(t, value)
         assert t.tolist() == [1.0, 2.0]

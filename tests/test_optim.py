@@ -469,7 +469,7 @@ def make_adam_with_state():
 @pytest.mark.parametrize("corrupt, message", [
     (lambda sd: sd["param_groups"].pop(), "parameter groups"),
     (lambda sd: sd["param_groups"][1]["params"].pop(), "group 1 has 1 parameters"),
-    (lambda sd: sd["state"][2].update(exp_avg=ag.zeros(4)), r"has shape \(4,\)"),
+    (lambda sd: sd["state"][2].update(exp_avg=ag.zeros(4)), r"has shape \[4\], expected \[3\]"),
     (lambda sd: sd["state"].update({7: {"step": 1}}), "parameter 7"),
     (lambda sd: sd["param_groups"][0].pop("betas"), "lacks"),
     (lambda sd: sd["param_groups"][1].update(lr=-1.0), "Invalid learning rate"),

@@ -105,3 +105,12 @@ def test_no_file_is_over_400_lines():
 def test_the_package_ships_a_py_typed_marker():
     for package in LIBRARIES:
         assert (ROOT / package / "py.typed").is_file(), package
+
+
+def test_every_exported_name_exists():
+    """``from autograd import *`` (and nn's, optim's, autograd.data's) finds every name in __all__."""
+    import autograd.data
+
+    for package in (autograd, autograd.data, nn, nn.functional, optim):
+        missing = [name for name in package.__all__ if not hasattr(package, name)]
+        assert not missing, f"{package.__name__}.__all__ lists missing names {missing}"

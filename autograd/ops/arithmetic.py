@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
+from ..checks import not_implemented
+from ..conversion import scalar
 from ..dtypes import float_operands, promote, result_type
 from ..out import write_out
-from ..primitive import Primitive, name_node
+from ..primitive import OpError, Primitive, name_node
 from .unary import zeros_like
 
 if TYPE_CHECKING:
@@ -104,7 +106,8 @@ class Neg(Primitive):
 
     def forward(self, a: Array) -> Array:
         if a.dtype.kind == "b":
-            raise TypeError("negation of a bool tensor is not supported; use ~x (logical not)")
+            raise OpError("neg: Negation, the `-` operator, on a bool tensor is not supported. "
+                          "Hint: to invert a mask, use ~x or logical_not(x)")
         return np.negative(a)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
@@ -126,7 +129,14 @@ class Pow(Primitive):
     def forward(self, a: Any, b: Any) -> Array:
         a, b = promote(a, b)
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # inf/nan silently
-            return a ** b
+            try:
+                return a ** b
+            except ValueError:  # NumPy refuses negative integer exponents
+                if not isinstance(b, np.ndarray):
+                    raise OpError(f"pow: Integers to negative integer powers are not allowed "
+                                  f"(a {a.dtype} tensor ** {b}). Hint: use a floating point "
+                                  "base, e.g. x.float() ** -1") from None
+                return _integer_power(a, b)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         xp = self.xp
@@ -143,6 +153,18 @@ class Pow(Primitive):
         return grad_a, grad_b
 
 
+def _integer_power(a: Array, b: Array) -> Array:
+    """``a ** b`` for integers with negative exponents, as PyTorch computes it.
+
+    ``1 ** -n = 1``, ``(-1) ** -n = +-1`` by the parity of n, any other base gives 0 (the
+    integer part of ``1 / a ** n``).
+    """
+    a, b = np.broadcast_arrays(a, b)
+    power = a ** np.maximum(b, 0)
+    at_negative = np.where(a == 1, 1, np.where(a == -1, np.where(b % 2 == 0, 1, -1), 0))
+    return np.where(b < 0, at_negative, power).astype(power.dtype)
+
+
 # PyTorch's node names for the forms of a call (``Primitive.named``): ``x ** 2`` is pow(Tensor,
 # Scalar), ``x ** y`` pow(Tensor, Tensor), ``2 ** x`` pow(Scalar, Tensor); a number is no input
 # of those overloads, so next_functions leaves it out. ``1 - x`` is rsub(Tensor, Scalar).
@@ -155,15 +177,20 @@ _RSUB_TENSOR = Sub.named("RsubBackward0", shown_inputs=(1, 0))
 _RDIV = Div.named("MulBackward0", shown_inputs=(1, 0))
 
 
+def _alpha(op: str, input: Tensor, alpha: float) -> float:
+    """``alpha``, which must fit an integer input's dtype (PyTorch refuses ``int8.sub(1, alpha=200)``)."""
+    return scalar(alpha, input._data.dtype, op) if input._data.dtype.kind in "iu" else alpha
+
+
 def add(input: Tensor, other: Any, *, alpha: float = 1, out: Tensor | None = None) -> Tensor:
-    """``input + alpha * other``, broadcasting; ``out=`` as in PyTorch."""
-    result = Add.apply(input, other if alpha == 1 else other * alpha)
+    """``input + alpha * other``, broadcasting; ``out=`` as in PyTorch (``alpha`` fits the dtype)."""
+    result = Add.apply(input, other if alpha == 1 else other * _alpha("add", input, alpha))
     return result if out is None else write_out(result, out, "add", input, other)
 
 
 def sub(input: Tensor, other: Any, *, alpha: float = 1, out: Tensor | None = None) -> Tensor:
-    """``input - alpha * other``, broadcasting; ``out=`` as in PyTorch."""
-    result = Sub.apply(input, other if alpha == 1 else other * alpha)
+    """``input - alpha * other``, broadcasting; ``out=`` as in PyTorch (``alpha`` fits the dtype)."""
+    result = Sub.apply(input, other if alpha == 1 else other * _alpha("sub", input, alpha))
     return result if out is None else write_out(result, out, "sub", input, other)
 
 
@@ -261,8 +288,7 @@ def lerp(input: Tensor, end: Tensor, weight: Tensor | float, *, out: Tensor | No
         if not isinstance(value, Tensor):
             raise TypeError(f"lerp(): argument '{label}' must be a Tensor, not {type(value).__name__}")
     if input.dtype.kind != "f":
-        raise TypeError(f"lerp: expected floating point tensors, got {input.dtype}. "
-                        "Hint: convert first, e.g. x.float()")
+        raise not_implemented("lerp", input._data.dtype, "convert first, e.g. x.float()")
     if end.dtype != input.dtype:
         raise TypeError(f"lerp: expected dtype {input.dtype} for `end` but got dtype {end.dtype}. "
                         "Hint: convert one, e.g. end.to(input.dtype)")

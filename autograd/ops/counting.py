@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import numpy as np
 
 from .._tensor import Tensor
+from ..checks import integer, is_int
 from ..primitive import OpError
-from .dims import as_int, is_int, normalize_dim, reduction_axes
+from .dims import normalize_dim, reduction_axes
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -109,7 +110,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
         raise OpError(f"bincount: the input must be a 1-D tensor of non-negative integers, got "
                       f"shape {data.shape} dtype {data.dtype}"
                       f"{' with negative values' if data.dtype.kind in 'iu' and data.ndim == 1 else ''}")
-    if as_int("bincount", minlength, "minlength") < 0:
+    if integer("bincount", "minlength", minlength) < 0:
         raise OpError(f"bincount: minlength must be an int >= 0, got {minlength!r}")
     if weights is None:
         return _wrap(np.bincount(data, minlength=int(minlength)).astype(np.int64))
@@ -137,7 +138,7 @@ def histc(input: Tensor, bins: int = 100, min: float = 0,  # noqa: A002 - PyTorc
     ``min == max`` (the default) takes the data's range; elements outside it are ignored.
     """
     data = _float_input("histc", input)
-    bins = as_int("histc", bins, "bins")
+    bins = integer("histc", "bins", bins)
     if bins <= 0:
         raise OpError(f"histc: bins must be an int > 0, got {bins!r}")
     lo, hi = float(min), float(max)
@@ -166,7 +167,7 @@ def histogram(input: Tensor, bins: int | Tensor | Sequence[float], *,
     """
     data = _float_input("histogram", input).reshape(-1)
     if not isinstance(bins, Tensor) and is_int(bins):
-        count = as_int("histogram", bins, "bins")
+        count = integer("histogram", "bins", bins)
         if count <= 0:
             raise OpError(f"histogram: bins must be > 0, got {count}")
         if range is not None:

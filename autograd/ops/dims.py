@@ -1,63 +1,19 @@
-"""Argument handling shared by ops: integers, dims, PyTorch's dim/keepdim with NumPy's aliases.
+"""Argument handling shared by ops: dims, PyTorch's dim/keepdim with NumPy's axis/keepdims aliases.
 
-An integer argument (a dim, a size, a count, ``k``, an offset) is what PyTorch takes as an int:
-a Python or NumPy integer, or a 0-d integer tensor (``x.sum(np.int64(1))``,
-``x.topk(ag.tensor(2))``); a list of them (dims, sizes) may also be a 1-d integer tensor.
-Bools and floats are refused, as in PyTorch, even where NumPy would take them.
+A dim is an int argument as ``checks.is_int`` defines it (a Python or NumPy integer, or a 0-d
+integer tensor; a float, a bool or a string is a TypeError naming the op); several dims are a
+tuple, a list or a 1-d integer tensor of them; ``keepdim`` is a bool.
 """
 
 from __future__ import annotations
 
-import numbers
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from .._tensor import Tensor
-from ..dtypes import type_name
+from ..checks import flag, integer, integers, is_int, is_sequence, type_name
 from ..primitive import OpError
 
 if TYPE_CHECKING:
     from ..types import Shape
-
-
-def is_int(value: Any) -> bool:
-    """True for an integer argument: a Python or NumPy integer, or a 0-d integer tensor."""
-    if isinstance(value, numbers.Integral):
-        return not isinstance(value, (bool, np.bool_))
-    return isinstance(value, Tensor) and value._data.dtype.kind in "iu" and not value._data.ndim
-
-
-def as_int(op: str, value: Any, label: str = "dim") -> int:
-    """``value`` as a Python int (see the module docstring for what is an integer).
-
-    Raises:
-        TypeError: naming ``op`` and ``label`` for a bool, a float or anything else.
-    """
-    if not is_int(value):
-        raise TypeError(f"{op}: {label} must be an int, got {type_name(value)}. Hint: pass a "
-                        "Python or NumPy integer")
-    return int(value)
-
-
-def as_ints(op: str, values: Any, label: str) -> tuple[int, ...]:
-    """A sequence of integer arguments (a list, tuple, ``Size`` or 1-d int tensor) as ints."""
-    if not _is_sequence(values):
-        raise TypeError(f"{op}: {label} must be a tuple of ints, got {type_name(values)}")
-    return tuple(as_int(op, v, label) for v in values)
-
-
-def _is_sequence(value: Any) -> bool:
-    if isinstance(value, Tensor):
-        return value._data.ndim > 0
-    return hasattr(value, "__iter__") and not isinstance(value, (str, bytes))
-
-
-def int_args(op: str, args: tuple[Any, ...], label: str) -> tuple[int, ...]:
-    """PyTorch's varargs-or-sequence ints: ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])``."""
-    if len(args) == 1 and not is_int(args[0]):
-        return as_ints(op, args[0], label)
-    return tuple(as_int(op, v, label) for v in args)
 
 
 def pick(op: str, torch_value: Any, numpy_value: Any, torch_name: str, numpy_name: str,
@@ -70,24 +26,35 @@ def pick(op: str, torch_value: Any, numpy_value: Any, torch_name: str, numpy_nam
     return default if torch_value is None else torch_value
 
 
+def keep_flag(op: str, keepdim: Any, keepdims: Any) -> bool:
+    """The ``keepdim`` flag (or NumPy's ``keepdims``), which must be a bool, as in PyTorch."""
+    if keepdims is None:
+        return flag(op, "keepdim", keepdim)
+    return flag(op, "keepdims", pick(op, keepdim, keepdims, "keepdim", "keepdims", default=False))
+
+
 def normalize_dim(op: str, dim: Any, ndim: int) -> int:
     """A dim in [-ndim, ndim) as a non-negative int; 0-d tensors accept 0 and -1."""
     size = max(ndim, 1)
-    dim = as_int(op, dim)
+    dim = integer(op, "dim", dim)
     if not -size <= dim < size:
         raise IndexError(f"{op}: dim {dim} is out of range for a tensor with {ndim} dims "
                          f"(expected a dim in [{-size}, {size - 1}])")
     return dim % size
 
 
-def dim_list(op: str, dim: Any) -> tuple[int, ...]:
-    """One dim or several (a tuple, list or 1-d int tensor) as a tuple of ints, unchecked."""
+def dim_tuple(op: str, dim: Any) -> tuple[int, ...]:
+    """``dim`` (one dim or several) as a tuple of ints, each checked later by ``normalize_dim``.
+
+    Raises:
+        TypeError: neither an int nor a sequence of ints (``x.sum(1.0)``).
+    """
     if is_int(dim):
         return (int(dim),)
-    if not _is_sequence(dim):
-        raise TypeError(f"{op}: dim must be an int or a tuple of ints, got {type_name(dim)}. "
-                        "Hint: pass a Python or NumPy integer")
-    return as_ints(op, dim, "dim")
+    if not is_sequence(dim):
+        raise TypeError(f"{op}(): argument 'dim' must be an int or a tuple of ints, not "
+                        f"{type_name(dim)} ({dim!r})")
+    return integers(op, "dim", dim)
 
 
 def reduction_axes(op: str, dim: Any, ndim: int) -> tuple[int, ...] | None:
@@ -97,7 +64,7 @@ def reduction_axes(op: str, dim: Any, ndim: int) -> tuple[int, ...] | None:
     """
     if dim is None:
         return None
-    dims = dim_list(op, dim)
+    dims = dim_tuple(op, dim)
     if not dims:
         return None
     axes = tuple(sorted({normalize_dim(op, d, ndim) for d in dims}))

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..dtypes import as_float, name, result_type
+from ..checks import not_implemented
+from ..dtypes import as_float, promoted_arrays
 from ..out import write_out
 from ..primitive import Primitive
 from .arithmetic import BROADCAST_HINT, pow
@@ -99,12 +100,15 @@ class Reciprocal(Primitive):
             return (-g * (y * y),)
 
 
-def _floats(op: str, a: Any, b: Any) -> tuple[Array, Array]:
-    dtype = result_type(a, b)
-    a, b = np.asarray(a, dtype=dtype), np.asarray(b, dtype=dtype)
+def float_pair(op: str, a: Any, b: Any) -> tuple[Array, Array]:
+    """Two operands as arrays of their promoted dtype, which must be floating point.
+
+    Raises:
+        OpNotImplementedError: an integer or bool result dtype (PyTorch has no kernel for it).
+    """
+    a, b = promoted_arrays(a, b)
     if a.dtype.kind != "f":
-        raise TypeError(f"{op}: expected floating point tensors, got {name(a.dtype)}. "
-                        "Hint: convert first, e.g. x.float()")
+        raise not_implemented(op, a.dtype, "convert first, e.g. x.float()")
     return a, b
 
 
@@ -120,7 +124,7 @@ class Logaddexp(Primitive):
 
     def forward(self, a: Any, b: Any) -> Array:
         with np.errstate(invalid="ignore"):
-            return np.logaddexp(*_floats("logaddexp", a, b))
+            return np.logaddexp(*float_pair("logaddexp", a, b))
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         a, b = self.input(0), self.input(1)
@@ -139,7 +143,7 @@ class Logaddexp2(Primitive):
 
     def forward(self, a: Any, b: Any) -> Array:
         with np.errstate(invalid="ignore"):
-            return np.logaddexp2(*_floats("logaddexp2", a, b))
+            return np.logaddexp2(*float_pair("logaddexp2", a, b))
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         a, b = self.input(0), self.input(1)

@@ -248,12 +248,35 @@ def index_put(input: Tensor, index: Any, value: Tensor | ArrayLike) -> Tensor:
     return IndexPut.apply(input, value, index=index)
 
 
+def index_array(op: str, index: Any) -> Array:
+    """The integer array of an ``index`` argument (gather, scatter, index_select...).
+
+    Raises:
+        TypeError: a non-integer index.
+    """
+    array = index._data if isinstance(index, Tensor) else np.asarray(index)
+    if array.dtype.kind not in "iu":
+        raise TypeError(f"{op}: index must be an integer tensor, got {array.dtype}. "
+                        "Hint: convert with .long()")
+    return array
+
+
+def check_bounds(op: str, index: Array, size: int, dim: int) -> None:
+    """Refuse indices outside ``[0, size)``: these ops take no negative indices, as in PyTorch.
+
+    Raises:
+        IndexError: an index out of bounds (the first offender is named).
+    """
+    if index.size and (index.min() < 0 or index.max() >= size):
+        bad = index.min() if index.min() < 0 else index.max()
+        raise IndexError(f"{op}: index {bad} is out of bounds for dim {dim} of size {size} "
+                         f"(indices must lie in [0, {size}))")
+
+
 def gather(input: Tensor, dim: int, index: Any, *, out: Tensor | None = None) -> Tensor:
-    """Values along ``dim`` at ``index`` (same number of dims as ``input``)."""
+    """Values along ``dim`` at ``index`` (same number of dims as ``input``), each in [0, size)."""
     axis = normalize_dim("gather", dim, input.ndim)
-    index = _index_part(index)
-    if index.dtype.kind not in "iu":
-        raise IndexError(f"gather: index must be an integer tensor, got {index.dtype}")
+    index = index_array("gather", index)
     if index.ndim == 0 and input.ndim == 1:  # PyTorch counts a 0-d index as 1-d: a 0-d result
         return gather(input, dim, index.reshape(1), out=out).reshape(())
     if index.ndim != input.ndim:
@@ -262,6 +285,9 @@ def gather(input: Tensor, dim: int, index: Any, *, out: Tensor | None = None) ->
     if any(i > n for d, (i, n) in enumerate(zip(index.shape, input.shape)) if d != axis):
         raise IndexError(f"gather: index shape {index.shape} exceeds input shape {input.shape} "
                          f"outside dim {dim}")
+    check_bounds("gather", index, input.shape[axis] if input.ndim else 1, dim)
+    if input.ndim == 0:  # NumPy has no axis 0 here; PyTorch reads the one element
+        return gather(input.reshape(1), 0, index.reshape(1), out=out).reshape(())
     window = gather_window(index.shape, axis)
     if any(i != n for d, (i, n) in enumerate(zip(index.shape, input.shape)) if d != axis):
         input = getitem(input, window)

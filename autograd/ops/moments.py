@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
+from ..checks import flag
 from ..out import write_out
 from ..primitive import OpError, name_node
 from .dims import reduced_count
@@ -72,7 +73,7 @@ def _correction(op: str, unbiased: bool | None, correction: float | None, ddof: 
     if builtins.sum(v is not None for v in (unbiased, correction, ddof)) > 1:
         raise OpError(f"{op}: pass only one of unbiased=, correction= and ddof=")
     if unbiased is not None:
-        return 1 if unbiased else 0
+        return 1 if flag(op, "unbiased", unbiased) else 0
     # never None: one of correction and ddof is set when not both are None
     return 1 if correction is None and ddof is None else (correction if ddof is None else ddof)  # type: ignore[return-value]
 

@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .. import dtypes
+from .. import checks, dtypes
 from .._tensor import Tensor
+from ..checks import infer_shape, int_args, integer, integers, is_int
 from ..device import DEVICE_TYPES, check_cpu
 from ..device import device as device_type
 from ..out import write_out
 from ..primitive import OpError, Primitive
-from .dims import as_int, as_ints, dim_list, int_args, is_int, normalize_dim
+from .dims import dim_tuple, normalize_dim
 from .indexing import GetItem
 
 if TYPE_CHECKING:
@@ -160,17 +161,18 @@ _SPLIT_WITH_SIZES = GetItem.named("SplitWithSizesBackward0")
 
 def _shape_args(op: str, args: tuple[Any, ...]) -> Shape:
     """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])``."""
-    return int_args(op, args, "shape")
+    return int_args(op, "shape", args)
 
 
 def reshape(input: Tensor, *shape: int | Sequence[int]) -> Tensor:
     """The same elements in a new shape (one dim may be -1)."""
-    return Reshape.apply(input, shape=_shape_args("reshape", shape))
+    return Reshape.apply(input, shape=infer_shape("reshape", _shape_args("reshape", shape),
+                                                  input.shape))
 
 
 def view(input: Tensor, *shape: int | Sequence[int]) -> Tensor:
     """Like reshape (NumPy arrays need no contiguity check)."""
-    return View.apply(input, shape=_shape_args("view", shape))
+    return View.apply(input, shape=infer_shape("view", _shape_args("view", shape), input.shape))
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -192,7 +194,7 @@ def squeeze(input: Tensor, dim: Dims = None) -> Tensor:
     if dim is None:
         dims = {d for d, n in enumerate(input.shape) if n == 1}
     else:
-        dims = {normalize_dim("squeeze", d, input.ndim) for d in dim_list("squeeze", dim)}
+        dims = {normalize_dim("squeeze", d, input.ndim) for d in dim_tuple("squeeze", dim)}
     shape = tuple(n for d, n in enumerate(input.shape) if not (d in dims and n == 1))
     op = Squeeze if dim is None else _SQUEEZE_DIM if is_int(dim) else _SQUEEZE_DIMS
     return op.apply(input, shape=shape)
@@ -200,9 +202,8 @@ def squeeze(input: Tensor, dim: Dims = None) -> Tensor:
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """Insert a size-1 dim at ``dim`` (negative dims count from the new end)."""
-    position = normalize_dim("unsqueeze", dim, input.ndim + 1)
-    shape = input.shape[:position] + (1,) + input.shape[position:]
-    return Unsqueeze.apply(input, shape=shape)
+    position = normalize_dim("unsqueeze", dim, checks.dims("unsqueeze", input.ndim + 1))
+    return Unsqueeze.apply(input, shape=input.shape[:position] + (1,) + input.shape[position:])
 
 
 def permute(input: Tensor, *dims: int | Sequence[int]) -> Tensor:
@@ -299,12 +300,12 @@ def split(input: Tensor, split_size_or_sections: int | Sequence[int], dim: int =
     length = input.shape[axis]
     by_size = is_int(split_size_or_sections)
     if by_size:
-        size = as_int("split", split_size_or_sections, "split_size")
+        size = integer("split", "split_size", split_size_or_sections)
         if size <= 0:
             raise OpError(f"split: split_size must be positive, got {size}")
         sizes = [builtins.min(size, length - s) for s in range(0, length, size)] or [0]
     else:
-        sizes = list(as_ints("split", split_size_or_sections, "split_size_or_sections"))
+        sizes = list(integers("split", "split_size_or_sections", split_size_or_sections))
         if builtins.sum(sizes) != length:
             raise OpError(f"split: sizes {sizes} sum to {builtins.sum(sizes)}, but dim {dim} "
                           f"has length {length}")
@@ -318,7 +319,7 @@ def split(input: Tensor, split_size_or_sections: int | Sequence[int], dim: int =
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into ``chunks`` pieces of ceil(length / chunks) (fewer if it does not divide)."""
-    chunks = as_int("chunk", chunks, "chunks")
+    chunks = integer("chunk", "chunks", chunks)
     if chunks <= 0:
         raise OpError(f"chunk: chunks must be positive, got {chunks}")
     length = input.shape[normalize_dim("chunk", dim, input.ndim)]

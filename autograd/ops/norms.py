@@ -19,10 +19,11 @@ import numpy as np
 
 from .. import dtypes
 from .._tensor import Tensor
+from ..checks import flag
 from ..out import write_out
 from ..primitive import OpError, name_node
 from .arithmetic import sub
-from .dims import dim_list, normalize_dim, reduction_axes
+from .dims import dim_tuple, normalize_dim, reduction_axes
 from .movement import unsqueeze
 from .rearrange import movedim
 from .reduce import _Reduction, amax, amin
@@ -125,7 +126,8 @@ def _vector_norm(op: str, x: Tensor, ord: float, dim: Dims, keepdim: bool, dtype
             where = "the tensor is empty" if axes is None else f"dim {empty[0]} is empty"
             raise OpError(f"{op}: cannot compute the {_ord_name(ord)} norm: {where} (shape "
                           f"{tuple(x.shape)}) and the operation has no identity")
-    return VectorNorm.apply(x, ord=float(ord), axes=axes, keepdims=bool(keepdim), split_ties=split_ties)
+    return VectorNorm.apply(x, ord=float(ord), axes=axes, keepdims=flag(op, "keepdim", keepdim),
+                             split_ties=split_ties)
 
 
 def vector_norm(x: Tensor, ord: float = 2, dim: Dims = None, keepdim: bool = False, *,
@@ -235,7 +237,7 @@ def linalg_norm(A: Tensor, ord: str | float | None = None, dim: Dims = None,  # 
     if out is not None:
         return write_out(linalg_norm(A, ord, dim, keepdim, dtype=dtype), out, op, A, same_dtype=True)
     if dim is not None:
-        dims = dim_list(op, dim)
+        dims = dim_tuple(op, dim)
         if len(dims) == 1:
             if isinstance(ord, str):
                 raise OpError(f"{op}: ord={ord!r} is a matrix norm but dim={dim!r} names one dim. "
@@ -267,11 +269,11 @@ def norm(input: Tensor, p: str | float | None = "fro", dim: Dims = None, keepdim
     if out is not None:
         return write_out(norm(input, p, dim, keepdim, dtype=dtype), out, "norm", input, same_dtype=True)
     if isinstance(p, str):
-        n_dims = None if dim is None else len(dim_list("norm", dim))
+        n_dims = None if dim is None else len(dim_tuple("norm", dim))
         if p == "fro" and (n_dims is None or n_dims <= 2):
             return _vector_norm("norm", input, 2, dim, keepdim, dtype)
         if p == "nuc" and (n_dims is None and input.ndim == 2 or n_dims == 2):
-            return matrix_norm(input, p, (0, 1) if dim is None else dim_list("norm", dim), keepdim,  # type: ignore[arg-type]
+            return matrix_norm(input, p, (0, 1) if dim is None else dim_tuple("norm", dim), keepdim,  # type: ignore[arg-type]
                                dtype=dtype)
         raise OpError(f"norm: p={p!r} with dim={dim!r} is not supported. Hint: p='fro' (at most "
                       "two dims), a number, or linalg.matrix_norm")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
+from ..checks import integer
 from ..primitive import OpError
-from .dims import as_int
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
@@ -19,7 +19,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         kind = tensor.dtype if isinstance(tensor, Tensor) else type(tensor).__name__
         raise TypeError(f"one_hot: expects an int64 tensor of class indices, got {kind}. "
                         "Hint: convert with .long()")
-    num_classes = as_int("one_hot", num_classes, "num_classes")
+    num_classes = integer("one_hot", "num_classes", num_classes)
     labels = tensor._data
     if labels.size and labels.min() < 0:
         raise OpError(f"one_hot: class values must be non-negative, got {labels.min()}")

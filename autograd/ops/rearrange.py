@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._tensor import Tensor
+from ..checks import int_args, integer, is_int
 from ..primitive import OpError, Primitive, name_node
-from .dims import as_int, int_args, is_int, normalize_dim
+from .dims import normalize_dim
 from .indexing import GetItem, getitem
 from .movement import clone, permute, reshape, transpose
 
@@ -79,7 +80,7 @@ def _unique_dims(op: str, dims: Sequence[int], ndim: int, name: str = "dims") ->
 
 def flip(input: Tensor, *dims: int | Sequence[int]) -> Tensor:
     """Reverse the order of elements along ``dims`` (a copy, as in PyTorch)."""
-    axes = _unique_dims("flip", int_args("flip", dims, "dims"), input.ndim)
+    axes = _unique_dims("flip", int_args("flip", "dims", dims), input.ndim)
     if input.ndim == 0:
         return clone(input)
     return Flip.apply(input, axes=axes)
@@ -90,12 +91,12 @@ def roll(input: Tensor, shifts: int | Sequence[int], dims: int | Sequence[int] |
 
     Elements shifted past the end come back at the start.
     """
-    shift = int_args("roll", (shifts,), "shifts")
+    shift = int_args("roll", "shifts", (shifts,))
     if dims is None:
         if len(shift) != 1:
             raise OpError(f"roll: with dims=None, shifts must be one int, got {shift}")
         return Roll.apply(input, shifts=shift, axes=None)
-    axes = tuple(normalize_dim("roll", d, input.ndim) for d in int_args("roll", (dims,), "dims"))
+    axes = tuple(normalize_dim("roll", d, input.ndim) for d in int_args("roll", "dims", (dims,)))
     if len(shift) != len(axes) or not shift:
         raise OpError(f"roll: shifts {shift} and dims {tuple(axes)} must have the same length")
     if input.ndim == 0:
@@ -108,7 +109,7 @@ def repeat(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
 
     There must be at least as many sizes as dims; extra sizes add leading dims.
     """
-    reps = int_args("repeat", sizes, "sizes")
+    reps = int_args("repeat", "sizes", sizes)
     if not sizes:
         raise TypeError("repeat: missing the repeats, e.g. x.repeat(2, 1)")
     if len(reps) < input.ndim:
@@ -121,7 +122,7 @@ def repeat(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
 
 def tile(input: Tensor, dims: int | Sequence[int]) -> Tensor:
     """``np.tile``: like ``repeat``, with fewer ``dims`` than dims padded with leading 1s."""
-    reps = int_args("tile", (dims,), "dims")
+    reps = int_args("tile", "dims", (dims,))
     reps = (1,) * (input.ndim - len(reps)) + reps
     if not reps:
         return clone(input)
@@ -190,7 +191,7 @@ def narrow(input: Tensor, dim: int, start: int | Tensor, length: int) -> Tensor:
     if input.ndim == 0:
         raise OpError("narrow: cannot be applied to a 0-d tensor")
     axis = normalize_dim("narrow", dim, input.ndim)
-    start, length = as_int("narrow", start, "start"), as_int("narrow", length, "length")
+    start, length = integer("narrow", "start", start), integer("narrow", "length", length)
     size = input.shape[axis]
     if not -size <= start <= size:
         raise IndexError(f"narrow: start {start} is out of range for dim {dim} of size {size} "
@@ -218,8 +219,8 @@ def movedim(input: Tensor, source: int | Sequence[int], destination: int | Seque
 
     Alias: ``moveaxis``.
     """
-    src_dims = int_args("movedim", (source,), "source")
-    dst_dims = int_args("movedim", (destination,), "destination")
+    src_dims = int_args("movedim", "source", (source,))
+    dst_dims = int_args("movedim", "destination", (destination,))
     if len(src_dims) != len(dst_dims):
         raise OpError(f"movedim: source {src_dims} and destination {dst_dims} must have the "
                       "same number of dims")

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from .._tensor import Tensor
+from ..checks import is_int
 from ..out import write_out
 from ..primitive import OpError, Primitive, name_node
-from .dims import is_int, pick, reduced_count, reduction_axes
+from .dims import keep_flag, pick, reduced_count, reduction_axes
 from .indexing import Gather
 from .softmax import shifted
 
@@ -208,8 +209,7 @@ def accumulating(input: Tensor, dtype: DTypeLike | None) -> Tensor:
 def _args(op: str, input: Tensor, dim: Dims, axis: Dims, keepdim: bool,
           keepdims: bool | None) -> tuple[tuple[int, ...] | None, bool]:
     dim = pick(op, dim, axis, "dim", "axis")
-    keep = pick(op, keepdim, keepdims, "keepdim", "keepdims", default=False)
-    return reduction_axes(op, dim, input.ndim), bool(keep)
+    return reduction_axes(op, dim, input.ndim), keep_flag(op, keepdim, keepdims)
 
 
 def sum(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,  # noqa: A001
@@ -260,7 +260,7 @@ def _extreme(op: str, amax_or_amin: Callable[[Tensor], Tensor], pairwise: Callab
     if isinstance(dim, Tensor):
         return pairwise(input, dim)
     dim = pick(op, dim, axis, "dim", "axis")
-    keep = bool(pick(op, keepdim, keepdims, "keepdim", "keepdims", default=False))
+    keep = keep_flag(op, keepdim, keepdims)
     if dim is None:
         return name_node(amax_or_amin(input), _WHOLE[op])
     if not is_int(dim):
@@ -306,7 +306,7 @@ def logsumexp(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: D
 def _arg_reduce(op: str, fn: Callable[..., Any], input: Tensor, dim: Dims, keepdim: bool, axis: Dims,
                 keepdims: bool | None) -> Tensor:
     dim = pick(op, dim, axis, "dim", "axis")
-    keep = bool(pick(op, keepdim, keepdims, "keepdim", "keepdims", default=False))
+    keep = keep_flag(op, keepdim, keepdims)
     axes: int | tuple[int, ...] | None  # a single int once argmax/argmin take their one dim
     axes = reduction_axes(op, dim, input.ndim) if dim is not None else None
     if fn in (np.argmax, np.argmin):

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..dtypes import name, result_type
+from ..checks import not_implemented
+from ..dtypes import promoted_arrays
 from ..out import write_out
 from ..primitive import Primitive
 from .arithmetic import BROADCAST_HINT
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 def _refuse_bool(op: str, x: Array) -> None:
     if x.dtype.kind == "b":
-        raise TypeError(f"{op}: not supported for bool tensors. Hint: convert first, e.g. x.float()")
+        raise not_implemented(op, x.dtype, "convert first, e.g. x.float()")
 
 
 class _Rounding(Primitive):
@@ -72,8 +73,8 @@ class Round(_Rounding):
         if decimals == 0:
             return x.copy() if x.dtype.kind in "iu" else np.rint(x)
         if x.dtype.kind != "f":
-            raise TypeError(f"round: decimals={decimals} is not supported for integer tensors "
-                            f"({name(x.dtype)}). Hint: convert first, e.g. x.float()")
+            raise not_implemented("round", x.dtype, f"decimals={decimals} needs a floating "
+                                  "point tensor; convert first, e.g. x.float()")
         scale = x.dtype.type(10.0 ** abs(decimals))
         with np.errstate(over="ignore", invalid="ignore"):
             return np.rint(x * scale) / scale if decimals > 0 else np.rint(x / scale) * scale
@@ -84,8 +85,8 @@ class Frac(Primitive):
 
     def forward(self, x: Array) -> Array:
         if x.dtype.kind != "f":
-            raise TypeError(f"frac: expected a floating point tensor, got {name(x.dtype)}. "
-                            "Hint: an integer's fractional part is 0; convert with x.float()")
+            raise not_implemented("frac", x.dtype, "an integer's fractional part is 0; convert "
+                                  "with x.float()")
         with np.errstate(invalid="ignore"):
             return x - np.trunc(x)  # nan at +-inf, as in PyTorch
 
@@ -151,8 +152,7 @@ def _quotient(rounding: np.ufunc, a: Value, b: Value) -> Array:
 
 def _operands(op: str, a: Any, b: Any) -> tuple[Array, Array]:
     """Promote, and refuse bool operands and an integer division by zero."""
-    dtype = result_type(a, b)
-    a, b = np.asarray(a, dtype=dtype), np.asarray(b, dtype=dtype)
+    a, b = promoted_arrays(a, b)
     _refuse_bool(op, a)
     if a.dtype.kind in "iu" and not np.all(b):
         raise ZeroDivisionError(f"{op}: integer division by zero (the divisor has zeros). "

@@ -15,11 +15,22 @@ import numpy as np
 
 from .. import dtypes
 from .._tensor import Tensor
+from ..conversion import scalar
 from ..inplace import apply_inplace
 from ..out import write_out
 from ..primitive import OpError, Primitive, name_node
 from .dims import normalize_dim
-from .indexing import Gather, IndexAdd, ScatterAdd, gather, gather_window, getitem, index_put
+from .indexing import (
+    Gather,
+    IndexAdd,
+    ScatterAdd,
+    check_bounds,
+    gather,
+    gather_window,
+    getitem,
+    index_array,
+    index_put,
+)
 from .movement import clone, expand, reshape
 from .select import where
 
@@ -80,21 +91,6 @@ def _bool_mask(op: str, mask: Any) -> Array:
     return array
 
 
-def _index_array(op: str, index: Any) -> Array:
-    array = index._data if isinstance(index, Tensor) else np.asarray(index)
-    if array.dtype.kind not in "iu":
-        raise TypeError(f"{op}: index must be an integer tensor, got {array.dtype}. "
-                        "Hint: convert with .long()")
-    return array
-
-
-def _check_bounds(op: str, index: Array, size: int, dim: int) -> None:
-    if index.size and (index.min() < 0 or index.max() >= size):
-        bad = index.min() if index.min() < 0 else index.max()
-        raise IndexError(f"{op}: index {bad} is out of bounds for dim {dim} of size {size} "
-                         f"(indices must lie in [0, {size}))")
-
-
 def _same_dtype(op: str, input: Tensor, other: Tensor, name: str) -> None:
     if other.dtype != input.dtype:
         raise TypeError(f"{op}: self ({dtypes.name(input.dtype)}) and {name} "
@@ -105,11 +101,11 @@ def _same_dtype(op: str, input: Tensor, other: Tensor, name: str) -> None:
 def _vector_index(op: str, input: Tensor, dim: int, index: Any) -> tuple[int, Array]:
     """The axis and the 1-D index of index_select/index_add/index_copy, bounds checked."""
     axis = normalize_dim(op, dim, input.ndim)
-    array = _index_array(op, index)
+    array = index_array(op, index)
     if array.ndim > 1:
         raise IndexError(f"{op}: index must be a vector (0-d or 1-D), got shape {array.shape}")
     array = array.reshape(-1)
-    _check_bounds(op, array, input.shape[axis] if input.ndim else 1, dim)
+    check_bounds(op, array, input.shape[axis] if input.ndim else 1, dim)
     return axis, array
 
 
@@ -125,7 +121,7 @@ def _scatter_checks(op: str, input: Tensor, dim: int, index: Any,
                     src: Tensor | None) -> tuple[int, Array]:
     """PyTorch's rules for scatter and friends; returns the axis and the index array."""
     axis = normalize_dim(op, dim, input.ndim)
-    array = _index_array(op, index)
+    array = index_array(op, index)
     if array.size == 0:
         return axis, array
     if array.ndim == 0 and input.ndim == 1:  # PyTorch counts a 0-d index as 1-d
@@ -143,7 +139,7 @@ def _scatter_checks(op: str, input: Tensor, dim: int, index: Any,
         raise OpError(f"{op}: index shape {array.shape} must be no larger than the input "
                       f"{input.shape} outside dim {dim}"
                       + ("" if src is None else f", and no larger than src {src.shape}"))
-    _check_bounds(op, array, input.shape[axis] if input.ndim else 1, dim)
+    check_bounds(op, array, input.shape[axis] if input.ndim else 1, dim)
     return axis, array
 
 
@@ -161,7 +157,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Tensor | float) -> Tensor:
                           f"{value.shape}")
         fill: Any = value.to(input.dtype)
         return name_node(where(cond, fill, input), "MaskedFillBackward1", shown_inputs=(2, 1))
-    fill = np.asarray(value).astype(input.dtype)
+    fill = np.asarray(scalar(value, input._data.dtype, "masked_fill")).astype(input.dtype)
     return name_node(where(cond, fill, input), "MaskedFillBackward0", shown_inputs=(2,))
 
 
@@ -285,6 +281,7 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Tensor | float | None =
         return reshape(Scatter.apply(reshape(input, 1), flat_src, index=array.reshape(1),
                                      axis=0), ())
     if src_tensor is None:
+        fill = scalar(fill, input._data.dtype, "scatter")
         return _SCATTER_VALUE.apply(input, np.asarray(fill).astype(input.dtype), index=array, axis=axis)
     if src_tensor.ndim == 0:  # with a 0-d index (PyTorch counts both as 1-d)
         src_tensor = reshape(src_tensor, 1)
@@ -330,19 +327,19 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
 
     With ``dim=None`` both are flattened first.
     """
-    array = _index_array("take_along_dim", indices)
+    array = index_array("take_along_dim", indices)
     if dim is None:
         flat = reshape(input, -1)
-        _check_bounds("take_along_dim", array, flat.shape[0], 0)
+        check_bounds("take_along_dim", array, flat.shape[0], 0)
         return gather(flat, 0, array.reshape(-1))
     axis = normalize_dim("take_along_dim", dim, input.ndim)
     if array.ndim != input.ndim:
         raise OpError(f"take_along_dim: input and indices must have the same number of dims, "
                       f"got {input.ndim} ({input.shape}) and {array.ndim} ({array.shape})")
     if input.ndim == 0:
-        _check_bounds("take_along_dim", array.reshape(-1), 1, dim)
+        check_bounds("take_along_dim", array.reshape(-1), 1, dim)
         return clone(input)
-    _check_bounds("take_along_dim", array, input.shape[axis], dim)
+    check_bounds("take_along_dim", array, input.shape[axis], dim)
     try:
         shape = list(np.broadcast_shapes(
             tuple(1 if d == axis else n for d, n in enumerate(input.shape)),

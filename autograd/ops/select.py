@@ -1,6 +1,7 @@
-"""Comparisons, logical ops and selection: == != < <= > >=, & | ^ ~, maximum, minimum, where.
+"""Comparisons, logical and bitwise ops, selection: == != < <= > >=, & | ^ ~, maximum, where.
 
-Comparisons and logical ops return bool tensors that never require grad. ``maximum`` and
+Comparisons and logical ops return bool tensors that never require grad; bitwise ops (the
+``& | ^ ~`` operators) take bool or integer tensors only, as in PyTorch. ``maximum`` and
 ``minimum`` split the gradient evenly between tied inputs, as PyTorch does. As in ``arithmetic``,
 a binary primitive's operands are arrays or Python numbers (typed ``Any``).
 """
@@ -12,9 +13,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..dtypes import check_operand, promote
+from ..checks import OpTypeError, not_implemented
+from ..conversion import scalar
+from ..dtypes import check_operand, name, promote, result_type
 from ..out import write_out
-from ..primitive import Primitive
+from ..primitive import OpError, Primitive
 from .arithmetic import BROADCAST_HINT
 
 if TYPE_CHECKING:
@@ -39,13 +42,34 @@ _NAMES: dict[np.ufunc, str] = {np.equal: "eq", np.not_equal: "ne", np.less: "lt"
 
 
 class Logical(Primitive):
-    """Elementwise logical op on bool (or integer, bitwise) tensors."""
+    """Elementwise logical op on the truth values (``x != 0``) of any dtype: a bool result."""
 
     differentiable = False
     hint = BROADCAST_HINT
 
     def forward(self, *arrays: ArrayLike, ufunc: np.ufunc) -> Array:
         return ufunc(*arrays)
+
+
+class Bitwise(Primitive):
+    """Elementwise bitwise op on bool or integer tensors, operands promoted as for ``+``.
+
+    A float operand is refused as PyTorch refuses it (``"bitwise_and_cpu" not implemented for
+    'Float'``); the subclasses made by ``_bitwise`` name the op and its ufunc.
+    """
+
+    differentiable = False
+    hint = BROADCAST_HINT
+    ufunc: np.ufunc
+
+    def forward(self, *operands: Any) -> Array:
+        arrays = promote(*operands) if len(operands) == 2 else operands
+        for a in arrays:
+            kind = np.asarray(a).dtype
+            if kind.kind not in "biu":
+                raise not_implemented(self.op_name, kind, "bitwise ops take bool or integer "
+                                      f"tensors; for truth values use logical_{self.op_name[8:]}")
+        return self.ufunc(*arrays)
 
 
 class Maximum(Primitive):
@@ -88,8 +112,9 @@ class Where(Primitive):
 
     def forward(self, cond: Array, a: Any, b: Any) -> Array:
         if cond.dtype.kind != "b":
-            raise TypeError(f"where: condition must be a bool tensor, got {cond.dtype}. "
-                            "Hint: compare first, e.g. where(x > 0, a, b)")
+            raise OpError(f"where: expected condition to be a boolean tensor, but got a tensor "
+                          f"with dtype {name(cond.dtype)}. Hint: compare first, e.g. "
+                          "where(x > 0, a, b), or call .bool()")
         return np.where(cond, *promote(a, b))
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
@@ -130,24 +155,52 @@ gt: Callable[[Tensor, Tensor | ArrayLike], Tensor] = _compare(np.greater)
 ge: Callable[[Tensor, Tensor | ArrayLike], Tensor] = _compare(np.greater_equal)
 
 
-def _logical(ufunc: np.ufunc, bitwise: np.ufunc) -> Callable[..., Tensor]:
+def _logical(ufunc: np.ufunc) -> Callable[..., Tensor]:
     def logical(*tensors: Tensor | ArrayLike) -> Tensor:
         for t in tensors:
             if not isinstance(t, Tensor):
                 check_operand(ufunc.__name__, t)
-        arrays = [getattr(t, "data", t) for t in tensors]
-        kinds = {np.asarray(a).dtype.kind for a in arrays}
-        return Logical.apply(*tensors, ufunc=ufunc if kinds == {"b"} else bitwise)
+        return Logical.apply(*tensors, ufunc=ufunc)
 
     logical.__name__ = ufunc.__name__
-    logical.__doc__ = f"Elementwise ``{ufunc.__name__}`` (bitwise on integer tensors)."
+    logical.__doc__ = (f"Elementwise ``{ufunc.__name__}`` of the truth values (non-zero is True) "
+                       "of any dtype: a bool tensor without gradient.")
     return logical
 
 
-logical_and: Callable[..., Tensor] = _logical(np.logical_and, np.bitwise_and)
-logical_or: Callable[..., Tensor] = _logical(np.logical_or, np.bitwise_or)
-logical_xor: Callable[..., Tensor] = _logical(np.logical_xor, np.bitwise_xor)
-logical_not: Callable[..., Tensor] = _logical(np.logical_not, np.invert)
+logical_and: Callable[..., Tensor] = _logical(np.logical_and)
+logical_or: Callable[..., Tensor] = _logical(np.logical_or)
+logical_xor: Callable[..., Tensor] = _logical(np.logical_xor)
+logical_not: Callable[..., Tensor] = _logical(np.logical_not)
+
+
+def _bitwise(op: str, ufunc: np.ufunc) -> Callable[..., Tensor]:
+    primitive: type[Bitwise] = type(op.title().replace("_", ""), (Bitwise,), {
+        "op_name": op, "ufunc": staticmethod(ufunc), "__module__": __name__,
+        "__doc__": f"``{op}`` on bool or integer operands."})
+
+    def bitwise(*operands: Tensor | ArrayLike) -> Tensor:
+        return primitive.apply(*operands)
+
+    bitwise.__name__ = op
+    bitwise.__doc__ = (f"Elementwise ``{op}`` of bool or integer tensors (the ``&``, ``|``, ``^``, "
+                       "``~`` operators); float tensors are refused, as in PyTorch.")
+    return bitwise
+
+
+bitwise_and: Callable[..., Tensor] = _bitwise("bitwise_and", np.bitwise_and)
+bitwise_or: Callable[..., Tensor] = _bitwise("bitwise_or", np.bitwise_or)
+bitwise_xor: Callable[..., Tensor] = _bitwise("bitwise_xor", np.bitwise_xor)
+bitwise_not: Callable[..., Tensor] = _bitwise("bitwise_not", np.invert)
+
+
+def invert(input: Tensor) -> Tensor:
+    """``~input``: ``bitwise_not`` of a bool or integer tensor (a TypeError on floats, as in PyTorch)."""
+    if input.dtype.kind not in "biu":
+        raise OpTypeError(f"~ (operator.invert) is only implemented on integer and Boolean-type "
+                          f"tensors, got {name(input.dtype)}. Hint: for a mask of the non-zero "
+                          "elements use logical_not(x) or x == 0")
+    return bitwise_not(input)
 
 
 def maximum(input: Tensor, other: Tensor | ArrayLike, *, out: Tensor | None = None) -> Tensor:
@@ -165,6 +218,9 @@ def where(condition: Tensor | ArrayLike, input: Tensor | ArrayLike, other: Tenso
     """``input`` where ``condition`` holds, else ``other`` (broadcasting)."""
     if not isinstance(condition, Tensor):
         condition = np.asarray(condition)
+    for value, like in ((input, other), (other, input)):  # a number must fit a tensor's int dtype
+        if isinstance(like, Tensor) and isinstance(value, (bool, int, float)):
+            scalar(value, result_type(like._data, value), "where")
     return write_out(Where.apply(condition, input, other), out, "where",
                      condition, input, other, same_dtype=True)
 

@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
+from ..checks import flag, integer
 from ..out import write_outs
 from ..primitive import OpError, Primitive
-from .dims import as_int, normalize_dim
+from .dims import normalize_dim
 from .indexing import Gather
 from .reduce import Max, ValuesIndices
 
@@ -107,7 +108,7 @@ def _as_1d(input: Tensor) -> tuple[Tensor, bool]:
 
 
 def _check_k(op: str, k: Any, low: int, high: int, dim: int, shape: tuple[int, ...]) -> int:
-    k = as_int(op, k, "k")
+    k = integer(op, "k", k)
     if not low <= k <= high:
         raise OpError(f"{op}: k={k} is out of range for dim {dim} of size {high} (shape "
                       f"{shape}); expected {low} <= k <= {high}")
@@ -129,7 +130,7 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False,
     _check_sortable("sort", input)
     axis = normalize_dim("sort", dim, input.ndim)
     x, was_0d = _as_1d(input)
-    index = _argsort(x._data, axis, bool(descending))
+    index = _argsort(x._data, axis, flag("sort", "descending", descending))
     values = (_SORT_STABLE if stable is True else Sort).apply(x, index=index, axis=axis)
     if was_0d:
         values, index = values.reshape(()), index.reshape(())
@@ -163,7 +164,8 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
     axis = normalize_dim("topk", dim, input.ndim)
     x, was_0d = _as_1d(input)
     k = _check_k("topk", k, 0, x.shape[axis], dim, tuple(input.shape))
-    order = _argsort(x._data, axis, descending=bool(largest))
+    flag("topk", "sorted", sorted)
+    order = _argsort(x._data, axis, descending=flag("topk", "largest", largest))
     index = np.take(order, np.arange(int(k)), axis=axis)
     values = Topk.apply(x, index=index, axis=axis)
     if was_0d:
@@ -180,7 +182,7 @@ def _select(op: str, primitive: type[Max], input: Tensor, dim: int, keepdim: boo
     """
     _check_sortable(op, input)
     axis = normalize_dim(op, dim, input.ndim)
-    keep = bool(keepdim)
+    keep = flag(op, "keepdim", keepdim)
     x = input
     if input.ndim == 0:
         x, keep = input.reshape(1), False

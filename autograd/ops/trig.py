@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..dtypes import as_float, name, result_type
+from ..dtypes import as_float, promoted_arrays
 from ..out import write_out
 from ..primitive import Primitive
 from .arithmetic import BROADCAST_HINT
-from .exponential import Rsqrt, require_tensors
+from .exponential import Rsqrt, float_pair, require_tensors
 
 if TYPE_CHECKING:
     from ..types import Array, Value
@@ -145,8 +145,8 @@ class Atanh(Primitive):
 
 
 def _float_pair(a: Any, b: Any) -> tuple[Array, Array]:
-    dtype = result_type(a, b)
-    return as_float(np.asarray(a, dtype=dtype)), as_float(np.asarray(b, dtype=dtype))
+    a, b = promoted_arrays(a, b)
+    return as_float(a), as_float(b)
 
 
 class Atan2(Primitive):
@@ -180,12 +180,7 @@ class Hypot(Primitive):
     hint = BROADCAST_HINT
 
     def forward(self, a: Any, b: Any) -> Array:
-        dtype = result_type(a, b)
-        a, b = np.asarray(a, dtype=dtype), np.asarray(b, dtype=dtype)
-        if a.dtype.kind != "f":
-            raise TypeError(f"hypot: expected floating point tensors, got {name(a.dtype)}. "
-                            "Hint: convert first, e.g. x.float()")
-        return np.hypot(a, b)
+        return np.hypot(*float_pair("hypot", a, b))
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         with np.errstate(divide="ignore", invalid="ignore"):

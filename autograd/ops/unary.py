@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._tensor import Tensor
+from ..conversion import scalar
 from ..dtypes import as_float, result_type
 from ..out import write_out
 from ..primitive import OpError, Primitive, name_node
@@ -338,6 +339,9 @@ def _clamp(input: Tensor, min: Tensor | float | None, max: Tensor | float | None
 
         lower = input if min is None else where(input < min, min, input)
         return name_node(lower if max is None else where(lower > max, max, lower), tensor_bounds)
+    for bound in (min, max):
+        if bound is not None:
+            scalar(bound, result_type(input._data, bound), scalar_bounds.op_name)
     return scalar_bounds.apply(input, lo=min, hi=max)
 
 

@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..atomic_write import write_atomically
 from .clusters import module_clusters
 from .dot import Options, build
 from .trace import trace
@@ -127,10 +128,12 @@ def _graph_class() -> type[Any]:
             return self._with_dot(super().pipe, *args, **kwargs)
 
         def save_as(self, path: str | os.PathLike[str], format: str | None = None) -> str:  # noqa: A002 - graphviz's name
-            """Render to ``path`` (no .gv file left); the format is its suffix: svg, png, pdf."""
+            """Render to ``path``, atomically (no .gv file left); the format is its suffix: svg, png, pdf."""
             path = os.fspath(path)
             fmt = format or os.path.splitext(path)[1].lstrip(".").lower() or "svg"
-            return self.render(outfile=path, format=fmt, cleanup=True)
+            data = self.pipe(format=fmt)
+            write_atomically(path, lambda fh: fh.write(data), "save_as")
+            return path
 
         def _repr_mimebundle_(self, include: Iterable[str] | None = None,
                               exclude: Iterable[str] | None = None, **kwargs: Any) -> dict[str, Any]:

@@ -20,6 +20,11 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     The expectation is unchanged; outside training (or with p = 0) it is the identity.
     """
     check_probability(p)
+    if training is not True and training is not False:
+        kind = type(training)
+        module = kind.__module__.partition(".")[0]
+        name = kind.__name__ if module == "builtins" else f"{module}.{kind.__name__}"
+        raise TypeError(f"dropout(): argument 'training' must be bool, not {name}")
     if not training or p == 0.0:
         return input
     if p == 1.0:

@@ -72,14 +72,24 @@ def _quadratic_near_zero(diff: Tensor, width: float) -> Tensor:
 
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0) -> Tensor:
-    """0.5 d^2 if |d| < delta, else delta (|d| - delta/2), with d = x - y."""
+    """0.5 d^2 if |d| < delta, else delta (|d| - delta/2), with d = x - y; ``delta`` > 0."""
+    if not delta > 0:
+        raise ag.OpError(f"huber_loss: huber_loss does not support non-positive values for "
+                         f"delta (got delta={delta}). Hint: delta is where the loss turns from "
+                         "quadratic to linear, e.g. 1.0")
     target = _same_shape("huber_loss", input, target)
     loss = _reduce(_quadratic_near_zero(input - target, delta), reduction, "huber_loss")
     return name_node(loss, "HuberLossBackward0")
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean", beta: float = 1.0) -> Tensor:
-    """0.5 d^2 / beta if |d| < beta, else |d| - beta/2 (Huber divided by beta; L1 at beta=0)."""
+    """0.5 d^2 / beta if |d| < beta, else |d| - beta/2 (Huber divided by beta; L1 at beta=0).
+
+    ``beta`` must be >= 0.
+    """
+    if not beta >= 0:
+        raise ag.OpError(f"smooth_l1_loss: smooth_l1_loss does not support negative values for "
+                         f"beta (got beta={beta}). Hint: beta=0 gives the L1 loss")
     target = _same_shape("smooth_l1_loss", input, target)
     diff = input - target
     loss = ag.abs(diff) if beta == 0 else _quadratic_near_zero(diff, beta) / beta
@@ -180,6 +190,17 @@ def _class_targets(name: str, input: Tensor, target: Tensor | ArrayLike) -> Tens
     return target
 
 
+def _class_weight(name: str, weight: Tensor | ArrayLike, input: Tensor, classes: int) -> Tensor:
+    """``weight`` as a tensor of the input's dtype, checked to hold one weight per class."""
+    weight = _as_tensor(weight)
+    if tuple(weight.shape) != (classes,):
+        raise ag.OpError(f"{name}: weight tensor should be defined either for all {classes} "
+                         f"classes or no classes but got weight tensor of shape: "
+                         f"{list(weight.shape)} (input {tuple(input.shape)}). Hint: pass one "
+                         "weight per class, a 1-D tensor of length C")
+    return weight.to(input.dtype)
+
+
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | ArrayLike | None = None,
              ignore_index: int = -100, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood: -w_y log p_y per sample from log-probabilities ``input`` (N, C, ...).
@@ -200,7 +221,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | ArrayLike | None = 
     picked = input.gather(class_dim, safe.unsqueeze(class_dim)).squeeze(class_dim)
     sample_weight = ag.tensor(valid.astype(input.dtype))
     if weight is not None:
-        sample_weight = sample_weight * _as_tensor(weight).to(input.dtype)[safe]
+        sample_weight = sample_weight * _class_weight("nll_loss", weight, input, classes)[safe]
     loss = -picked * sample_weight
     loss = loss.sum() / sample_weight.sum() if reduction == "mean" else _reduce(loss, reduction, "nll_loss")
     # PyTorch's one node (nll_loss2d for inputs with dims after the class dim)
@@ -226,9 +247,10 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | ArrayLike | No
     log_p = ag.log_softmax(input, class_dim)
     class_weight = None
     if weight is not None:
+        weight = _class_weight("cross_entropy", weight, input, classes)
         shape = [1] * input.ndim
         shape[class_dim] = classes
-        class_weight = _as_tensor(weight).to(input.dtype).reshape(shape)
+        class_weight = weight.reshape(shape)
     target = _as_tensor(target)
     if target.dtype.kind == "f":
         return _cross_entropy_soft(log_p, target, class_weight, class_dim, reduction,
@@ -240,10 +262,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | ArrayLike | No
     smooth = -(log_p if class_weight is None else log_p * class_weight).sum(class_dim)
     smooth = ag.where(valid, smooth, 0.0)
     if reduction == "mean":
-        if weight is None:
-            denominator = valid.sum()
-        else:
-            denominator = _as_tensor(weight).to(input.dtype)[target.numpy()[valid.numpy()]].sum()
+        denominator = valid.sum() if weight is None else weight[target.numpy()[valid.numpy()]].sum()
         smooth = smooth.sum() / denominator
     else:
         smooth = _reduce(smooth, reduction, "cross_entropy")

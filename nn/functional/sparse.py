@@ -64,7 +64,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # 
         scale = np.ones(indices.shape, weight.detach().numpy().dtype)
         if scale_grad_by_freq:
             values, inverse, counts = np.unique(indices, return_inverse=True, return_counts=True)
-            scale = scale / counts[inverse.reshape(indices.shape)]
+            scale = (scale / counts[inverse.reshape(indices.shape)]).astype(scale.dtype)
         if padding_idx is not None:
             scale = np.where(indices == padding_idx, 0, scale).astype(scale.dtype)
         factor = ag.tensor(scale[..., None])
