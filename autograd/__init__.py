@@ -26,6 +26,7 @@ from .attributes import Variable, is_tensor, numel, t
 from .device import DeviceError, device, get_default_device, set_default_device
 from .dtypes import (
     DType,
+    OperandError,
     bool_,
     finfo,
     float16,
@@ -106,6 +107,7 @@ from .ops.indexing import gather
 from .ops.linalg import addmm, bmm, dot, einsum, ger, mv, outer
 from .ops.loss import binary_cross_entropy, cross_entropy
 from .ops.matmul import linear, matmul, mm
+from .ops.moments import std, std_mean, var, var_mean
 from .ops.movement import (
     broadcast_to,
     cat,
@@ -145,9 +147,7 @@ from .ops.reduce import (
     mean,
     min,
     prod,
-    std,
     sum,
-    var,
 )
 from .ops.rounding import ceil, fix, floor, fmod, frac, remainder, round, trunc
 from .ops.scatter import (
@@ -271,13 +271,15 @@ __all__ = [  # the public names (strict type checkers see only these as re-expor
     "empty", "empty_like", "eye", "from_numpy", "full", "full_like", "linspace", "ones",
     "ones_like", "rand", "rand_like", "randint", "randn", "randn_like", "randperm", "tensor",
     "zeros", "zeros_like", "Function", "FunctionCtx", "once_differentiable", "Primitive", "OpError",
+    "OperandError",
     "name_node", "enable_grad", "is_grad_enabled", "no_grad",
     "set_grad_enabled", "gradcheck", "gradgradcheck", "RemovableHandle", "increment_version",
     "elu", "leaky_relu", "softplus", "add", "div", "mul", "neg", "pow", "sub", "gather",
     "binary_cross_entropy", "cross_entropy", "linear", "matmul", "mm", "broadcast_to", "cat",
     "chunk", "clone", "flatten", "permute", "reshape", "split", "squeeze", "stack", "transpose",
     "unsqueeze", "all", "amax", "amin", "any", "argmax", "argmin", "logsumexp", "max", "mean",
-    "min", "prod", "std", "sum", "var", "eq", "ge", "gt", "le", "logical_and", "logical_not",
+    "min", "prod", "std", "std_mean", "sum", "var", "var_mean", "eq", "ge", "gt", "le", "logical_and",
+    "logical_not",
     "logical_or", "lt", "maximum", "minimum", "ne", "where", "log_softmax", "softmax", "abs",
     "clamp", "cos", "erf", "exp", "expm1", "log", "log1p", "relu", "sigmoid", "sign", "sin",
     "sqrt", "tanh", "manual_seed", "backward_steps", "draw_graph", "to_dot", "clip",

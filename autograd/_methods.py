@@ -8,12 +8,13 @@ method, add a row ``("name alias", module.function)``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import (
     attributes,  # noqa: I001
+    dtypes,
     inplace,
     sampling,  # noqa: I001
 )
@@ -29,6 +30,7 @@ from .ops import (
     inplace_math,  # noqa: I001
     linalg,  # noqa: I001
     matmul,
+    moments,  # noqa: I001
     movement,
     norms,  # noqa: I001
     products,  # noqa: I001
@@ -75,7 +77,7 @@ METHODS = (  # (space-separated method names, function)
     ("__xor__ __rxor__ bitwise_xor", select.bitwise_xor),
     ("bitwise_not", select.bitwise_not), ("__invert__", select.invert),
     ("maximum", select.maximum), ("minimum", select.minimum), ("where", select.tensor_where),
-    ("sum", reduce.sum), ("mean", reduce.mean), ("var", reduce.var), ("std", reduce.std),
+    ("sum", reduce.sum), ("mean", reduce.mean), ("var", moments.var), ("std", moments.std),
     ("prod", reduce.prod), ("max", reduce.max), ("min", reduce.min), ("amax", reduce.amax),
     ("amin", reduce.amin), ("logsumexp", reduce.logsumexp), ("argmax", reduce.argmax),
     ("argmin", reduce.argmin), ("all", reduce.all), ("any", reduce.any),
@@ -289,9 +291,35 @@ METHODS = (  # (space-separated method names, function)
     ("geometric_", sampling.geometric_),
     # (rows of new ops go above this line)
 )
+# Binary operators: an operand that is no Tensor, array or number (None, "a", [1, 2], {}) makes
+# them return NotImplemented, as PyTorch's do, so Python raises "unsupported operand type(s)"
+# and `t == None` is False; the functions (ag.add(t, None)) raise an OperandError instead.
+OPERATORS = frozenset(
+    f"__{prefix}{name}__" for name in ("add", "sub", "mul", "truediv", "pow", "matmul", "mod", "and",
+                                       "or", "xor") for prefix in ("", "r", "i")
+) | {"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"}
+
+
+def _operator(function: Any, name: str) -> Callable[[Tensor, Any], Any]:
+    # @ takes tensors and arrays only (a number too is NotImplemented, as in PyTorch)
+    operand = _is_matrix if "matmul" in name else dtypes.is_operand
+
+    def method(self: Tensor, other: Any) -> Any:
+        if isinstance(other, Tensor) or operand(other):
+            return function(self, other)
+        return NotImplemented
+
+    method.__doc__ = function.__doc__
+    return method
+
+
+def _is_matrix(value: Any) -> bool:
+    return isinstance(value, np.ndarray)
+
+
 for _names, _method in METHODS:
     for _name in _names.split():
-        setattr(Tensor, _name, _method)
+        setattr(Tensor, _name, _operator(_method, _name) if _name in OPERATORS else _method)
 
 # NumPy ufuncs with a Tensor op: `ndarray <op> Tensor` and `np.exp(t)` give tracked Tensors.
 NUMPY_OPERATORS: dict[np.ufunc, Callable[..., Tensor]] = {

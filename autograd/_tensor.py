@@ -302,7 +302,13 @@ class Tensor:
 
     def size(self, dim: int | None = None) -> Any:  # Size, or an int for one dim
         """The shape (a ``Size``), or the length of one dim."""
-        return Size(self._data.shape) if dim is None else self._data.shape[dim]
+        if dim is None:
+            return Size(self._data.shape)
+        from .ops.dims import normalize_dim
+
+        if not self._data.ndim:
+            raise IndexError(f"size: dimension specified as {dim} but the tensor has no dimensions")
+        return self._data.shape[normalize_dim("size", dim, self._data.ndim)]
 
     def numel(self) -> int:
         """The number of elements."""
@@ -349,7 +355,7 @@ class Tensor:
 
     def __index__(self) -> int:
         if self._data.dtype.kind not in "iu" or self._data.size != 1:
-            raise TypeError("only integer tensors of a single element can be used as an index")
+            raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self._data.item())
 
     def __bool__(self) -> bool:

@@ -50,15 +50,63 @@ def not_implemented(op: str, dtype: np.dtype[Any], hint: str) -> OpNotImplemente
 
 
 def type_name(value: Any) -> str:
-    """A value's type as PyTorch's argument errors print it: ``float``, ``numpy.bool``."""
+    """A value's type as PyTorch's argument errors print it: ``float``, ``numpy.bool``, ``Tensor``."""
     kind = type(value)
-    module = kind.__module__
-    return kind.__qualname__ if module == "builtins" else f"{module.partition('.')[0]}.{kind.__name__}"
+    module = kind.__module__.partition(".")[0]
+    return kind.__qualname__ if module in ("builtins", "autograd") else f"{module}.{kind.__name__}"
 
 
 def is_int(value: Any) -> bool:
-    """True for Python and NumPy integers (not bools): what a size or an index may be."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    """True for what PyTorch takes as an int argument: a size, a dim, a count, ``k``.
+
+    That is Python and NumPy integers and 0-d integer tensors (``x.sum(np.int64(1))``,
+    ``x.topk(t.argmax())``), never bools.
+    """
+    if isinstance(value, numbers.Integral):
+        return not isinstance(value, (bool, np.bool_))
+    from ._tensor import Tensor  # (this module is imported by _tensor)
+
+    return isinstance(value, Tensor) and value._data.ndim == 0 and value._data.dtype.kind in "iu"
+
+
+def integer(op: str, name: str, value: Any) -> int:
+    """An int argument (see ``is_int``) as a Python int.
+
+    Raises:
+        TypeError: a bool, a float, or anything else, named as PyTorch names it.
+    """
+    if not is_int(value):
+        raise TypeError(f"{_call(op)}: argument '{name}' must be int, not {type_name(value)}")
+    return int(value)
+
+
+def integers(op: str, name: str, values: Any) -> tuple[int, ...]:
+    """A sequence of int arguments (a tuple, list, ``Size`` or 1-d integer tensor) as Python ints.
+
+    Raises:
+        TypeError: no sequence, or an element that is no int (its position named).
+    """
+    if not is_sequence(values):
+        raise TypeError(f"{_call(op)}: argument '{name}' must be tuple of ints, not "
+                        f"{type_name(values)}")
+    for position, n in enumerate(values):
+        if not is_int(n):
+            raise TypeError(f"{_call(op)}: argument '{name}' must be tuple of ints, but found "
+                            f"element of type {type_name(n)} at pos {position}")
+    return tuple(int(n) for n in values)
+
+
+def int_args(op: str, name: str, args: tuple[Any, ...]) -> tuple[int, ...]:
+    """PyTorch's ints given as arguments or as one sequence: ``f(2, 3)``, ``f((2, 3))``."""
+    if len(args) == 1 and not is_int(args[0]) and is_sequence(args[0]):
+        return integers(op, name, args[0])
+    return integers(op, name, args)
+
+
+def is_sequence(value: Any) -> bool:
+    """Whether ``value`` is a sequence of arguments (not a string, not a 0-d array or tensor)."""
+    return (hasattr(value, "__iter__") and not isinstance(value, (str, bytes))
+            and getattr(value, "ndim", 1) != 0)
 
 
 def _call(op: str) -> str:
@@ -94,12 +142,11 @@ def count(op: str, name: str, value: Any, negative: str | None = None) -> int:
     Raises:
         TypeError: not an int. OpError: negative.
     """
-    if not is_int(value):
-        raise TypeError(f"{_call(op)}: argument '{name}' must be int, not {type_name(value)}")
+    value = integer(op, name, value)
     if value < 0:
         message = negative or f"{name} must be greater or equal to 0, got {{value}}"
         raise OpError(f"{op}: {message.format(value=value)}")
-    return int(value)
+    return value
 
 
 def shape(op: str, sizes: Any) -> tuple[int, ...]:
@@ -109,13 +156,7 @@ def shape(op: str, sizes: Any) -> tuple[int, ...]:
         TypeError: a size that is not an int. OpError: a negative size, or more than
             ``MAX_DIMS`` dims.
     """
-    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
-        sizes = tuple(sizes[0])
-    for position, n in enumerate(sizes):
-        if not is_int(n):
-            raise TypeError(f"{_call(op)}: argument 'size' must be tuple of ints, but found element "
-                            f"of type {type_name(n)} at pos {position}")
-    result = tuple(int(n) for n in sizes)
+    result = int_args(op, "size", tuple(sizes))
     for n in result:
         if n < 0:
             raise OpError(f"{op}: Trying to create tensor with negative dimension {n}: "

@@ -74,7 +74,8 @@ def tensor_array(array: Array, op: str, *, byteswap: bool = False) -> Array:
 def from_data(data: ArrayLike, dtype: DTypeLike | None, op: str) -> Array:
     """A new array holding ``data`` (nested lists, Python numbers or a NumPy array) in ``dtype``.
 
-    Python floats become the default float, ints int64, bools bool; arrays keep their dtype.
+    Python floats become the default float, ints int64, bools bool; arrays keep their dtype;
+    tensors and NumPy values in lists count as numbers of their dtype (``autograd/nested.py``).
     Python values must fit an integer ``dtype`` (see the module docstring).
 
     Raises:
@@ -87,6 +88,11 @@ def from_data(data: ArrayLike, dtype: DTypeLike | None, op: str) -> Array:
         source = tensor_array(np.asarray(data), op)
         with np.errstate(over="ignore", invalid="ignore"):  # nan -> int wraps silently, as in PyTorch
             return np.array(source, dtype=target)
+    inferred = None
+    if isinstance(data, (list, tuple)):  # a tensor in it is a number of its dtype (nested.py)
+        from .nested import read_nested
+
+        data, inferred = read_nested(data)
     try:
         raw = np.array(data)
     except (ValueError, TypeError) as err:
@@ -95,7 +101,7 @@ def from_data(data: ArrayLike, dtype: DTypeLike | None, op: str) -> Array:
     if raw.dtype.kind not in "biuf":
         raw = _python_ints(raw, data, target, op)
     if target is None:
-        target = dtypes.default_for(raw)
+        target = dtypes.default_for(raw) if inferred is None else inferred
     check_fits(raw, target, op)
     with np.errstate(over="ignore"):  # 1e300 -> inf in float16, silently, as in PyTorch
         return tensor_array(raw.astype(target, copy=False), op)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .checks import type_name
+
 if TYPE_CHECKING:
     from .types import Array, ArrayLike, DTypeLike
 
@@ -161,6 +163,42 @@ def _category(kind: str) -> int:
     return _CATEGORY[kind]
 
 
+class OperandError(TypeError):
+    """An op's operand is no Tensor, array or real number: None, a string, a list, complex..."""
+
+
+def is_operand(value: Any) -> bool:
+    """Whether ``value`` may stand next to a Tensor in an operator (``t + value``, ``t == value``).
+
+    Arrays and numbers may; complex numbers too, which the ops then refuse by name (or compare,
+    for ``==``). Anything else makes the operator return NotImplemented, so that Python raises
+    its ``unsupported operand type(s)`` TypeError, and ``t == None`` is False, as in PyTorch.
+    """
+    return isinstance(value, (bool, int, float, complex, np.ndarray, np.generic))
+
+
+def check_operand(op: str, value: Any) -> None:
+    """Refuse, naming ``op``, a non-Tensor operand that no op takes (see ``is_operand``).
+
+    Raises:
+        OperandError: for None, strings, lists, complex numbers and the like.
+    """
+    try:
+        result_type(value)
+    except OperandError as err:
+        raise OperandError(f"{op}: {err}") from None
+
+
+def _operand_problem(value: Any) -> str:
+    kind = getattr(value, "dtype", np.dtype(type(value)) if isinstance(value, complex) else None)
+    if kind is not None and kind.kind == "c":
+        return (f"complex operand {value!r}: ndgrad has no complex dtype. Hint: tensors hold bool, "
+                "integer and float numbers; pass the real part (.real) if that is what you mean")
+    what = f"an array of dtype {kind}" if kind is not None else type_name(value)
+    return (f"expected a Tensor or a number (bool, int, float) as operand, got {what}. Hint: "
+            "convert data with ag.tensor(...) first")
+
+
 def result_type(*operands: ArrayLike) -> np.dtype[Any]:
     """PyTorch's promotion: the highest category (bool < int < float) wins.
 
@@ -171,12 +209,15 @@ def result_type(*operands: ArrayLike) -> np.dtype[Any]:
     """
     groups: tuple[list[np.dtype[Any]], ...] = ([], [], [])  # dimensioned, zero-dim, python scalar
     for x in operands:
-        if isinstance(x, np.ndarray):
-            groups[0 if x.ndim else 1].append(x.dtype)
-        elif isinstance(x, np.generic):
-            groups[1].append(x.dtype)
+        if isinstance(x, (np.ndarray, np.generic)):
+            if x.dtype.kind not in _CATEGORY:
+                raise OperandError(_operand_problem(x))
+            groups[0 if isinstance(x, np.ndarray) and x.ndim else 1].append(x.dtype)
+        elif isinstance(x, (bool, int, float)):
+            groups[2].append(_default_for_kind("b" if isinstance(x, bool) else
+                                               "i" if isinstance(x, int) else "f"))
         else:
-            groups[2].append(_default_for_kind(np.asarray(x).dtype.kind))
+            raise OperandError(_operand_problem(x))
     top = max(_category(d.kind) for group in groups for d in group)
     for group in groups:
         same = [d for d in group if _category(d.kind) == top]

@@ -129,12 +129,16 @@ def clamp_(self: Tensor, min: Tensor | float | None = None,  # noqa: A002 - PyTo
 
 def copy_(self: Tensor, src: Tensor | ArrayLike) -> Tensor:
     """Copy ``src`` (broadcast to this shape) into this tensor."""
+    if not isinstance(src, Tensor):
+        dtypes.check_operand("copy_", src)
     return apply_inplace(self, "copy_", _copy_from, src, casting="unsafe")
 
 
 def fill_(self: Tensor, value: Tensor | float) -> Tensor:
     """In place: set every element to ``value`` (a number that fits the dtype, or a 0-d tensor)."""
-    if isinstance(value, Tensor) and value.ndim:
+    if not isinstance(value, Tensor):
+        dtypes.check_operand("fill_", value)
+    elif value.ndim:
         raise OpError(f"fill_: fill_ only supports 0-dimension value tensor but got tensor with "
                       f"{value.ndim} dimensions. Hint: use copy_ to write a tensor of values")
     name = "FillBackward3" if isinstance(value, Tensor) else "FillBackward2"

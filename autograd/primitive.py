@@ -23,6 +23,7 @@ from ._tensor import Tensor
 from .checks import OpError as OpError  # re-exported: ops import it from here
 from .checks import OpTypeError
 from .conversion import HELD, tensor_array
+from .dtypes import OperandError
 
 if TYPE_CHECKING:
     import weakref
@@ -157,6 +158,8 @@ class Primitive:
             out = node.forward(*arrays, **params)
         except (OpError, OpTypeError):  # the op's own refusal, already explained
             raise
+        except OperandError as err:  # names the operand; the op's hint is about something else
+            raise OperandError(f"{node.op_name}: {err}") from None
         except (ValueError, IndexError, TypeError, OverflowError) as err:  # NumPy's
             raise type(err)(node._describe_failure(err, arrays)) from None
         if type(out) is not np.ndarray:

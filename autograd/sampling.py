@@ -79,8 +79,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     if isinstance(input, Tensor) and input.ndim not in (1, 2):
         raise OpError(f"multinomial: prob_dist must be 1 or 2 dim, got shape {tuple(input.shape)}")
     input = _float_input("multinomial", "input", input)
-    if isinstance(num_samples, bool) or not isinstance(num_samples, numbers.Integral):
-        raise TypeError(f"multinomial: num_samples must be an int, got {type(num_samples).__name__}")
+    num_samples = checks.integer("multinomial", "num_samples", num_samples)
     n = input.shape[-1]
     if num_samples <= 0:
         raise OpError(f"multinomial: cannot sample n_sample <= 0 samples (num_samples={num_samples})")

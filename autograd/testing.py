@@ -13,6 +13,7 @@ Domains keep inputs where finite differences are reliable:
     "positive"  values in [0.1, 5] (log, sqrt, division)
     "nonzero"   |x| in [0.1, 5] (away from the kinks of relu, abs, sign)
     "unit"      values in [-0.9, 0.9] (inside the domain of arcsin-like functions)
+    "unit_nonzero" |x| in [0.1, 0.9] (exponents: pow's convention makes b == 0 a kink)
     "probability" values in [0.05, 0.95]
     "distinct"  values on a 0.02-spaced lattice, no two equal (max, min, sort: no ties)
     "distinct_offset" like "distinct" but shifted by 0.01, so it never ties with "distinct"
@@ -36,6 +37,7 @@ _RANGES = {
     "positive": (0.1, 5.0),
     "nonzero": (0.1, 5.0),
     "unit": (-0.9, 0.9),
+    "unit_nonzero": (0.1, 0.9),
     "probability": (0.05, 0.95),
 }
 DOMAINS = tuple(_RANGES) + ("distinct", "distinct_offset", "distinct_sums")
@@ -78,7 +80,7 @@ def arrays(draw: st.DrawFn, shape: Shape | st.SearchStrategy[Shape], domain: str
     elements = st.floats(low, high, allow_nan=False, allow_infinity=False,
                          allow_subnormal=False, width=64)
     values = draw(hnp.arrays(np.float64, shape, elements=elements))
-    if domain == "nonzero":
+    if domain in ("nonzero", "unit_nonzero"):
         signs = draw(hnp.arrays(np.bool_, shape))
         values = np.where(signs, values, -values)
     return values.astype(dtype)

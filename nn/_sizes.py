@@ -18,10 +18,17 @@ def layer_size(layer: str, name: str, value: object) -> int:
     Raises:
         TypeError: not an int (``Linear(2.5, 2)``). OpError: negative (``Linear(-1, 2)``).
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if isinstance(value, bool) or not (isinstance(value, numbers.Integral) or _integer_scalar(value)):
         raise TypeError(f"{layer}: {name} must be an int, got {type(value).__name__} {value!r}. "
                         "Hint: sizes count features, e.g. x.shape[-1]")
-    if value < 0:
-        raise ag.OpError(f"{layer}: {name} must be >= 0, got {value}. Hint: sizes count "
+    size = int(value)  # type: ignore[call-overload]  # an integral (checked above)
+    if size < 0:
+        raise ag.OpError(f"{layer}: {name} must be >= 0, got {size}. Hint: sizes count "
                          "features and cannot be negative")
-    return int(value)
+    return size
+
+
+def _integer_scalar(value: object) -> bool:
+    """A 0-d integer tensor (``t.argmax()``, say), which PyTorch takes as an int."""
+    return (isinstance(value, ag.Tensor) and value.ndim == 0 and not value.is_floating_point()
+            and value.dtype != ag.bool)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 from typing import Any
 
 import autograd as ag
@@ -45,11 +46,15 @@ class Unflatten(Module):
 
     def __init__(self, dim: int, unflattened_size: tuple[int, ...] | list[int]) -> None:
         super().__init__()
-        if not isinstance(unflattened_size, (tuple, list)) or not all(
-                isinstance(n, int) for n in unflattened_size):
+        try:  # any integral: Python's and NumPy's, 0-d integer tensors (their __index__)
+            if not isinstance(unflattened_size, (tuple, list)) or any(
+                    isinstance(n, bool) for n in unflattened_size):
+                raise TypeError
+            sizes = tuple(operator.index(n) for n in unflattened_size)
+        except TypeError:
             raise TypeError(f"Unflatten: unflattened_size must be a tuple of ints, got "
-                            f"{unflattened_size!r}")
-        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+                            f"{unflattened_size!r}") from None
+        self.dim, self.unflattened_size = dim, sizes
 
     def forward(self, input: Tensor) -> Tensor:
         dim = self.dim + input.ndim if self.dim < 0 else self.dim

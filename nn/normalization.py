@@ -11,6 +11,7 @@ from autograd.types import DTypeLike, Shape
 
 from . import functional as F
 from ._sizes import layer_size
+from .functional.normalization import normalized_shape_of
 from .module import Module
 from .parameter import Parameter
 
@@ -101,8 +102,7 @@ class LayerNorm(Module):
                  elementwise_affine: bool = True, bias: bool = True, device: str | None = None,
                  dtype: DTypeLike | None = None) -> None:
         super().__init__()
-        shape = tuple(layer_size("LayerNorm", "normalized_shape", n) for n in (
-            (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape))
+        shape = normalized_shape_of("LayerNorm", normalized_shape)
         self.normalized_shape, self.eps = shape, eps
         self.elementwise_affine = elementwise_affine
         dtype = ag.float32 if dtype is None else dtype

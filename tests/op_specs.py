@@ -320,7 +320,7 @@ SPECS = [
     OpSpec("sub", lambda lib, a, b: a - b, np.subtract, BINARY),
     OpSpec("mul", lambda lib, a, b: a * b, np.multiply, BINARY),
     OpSpec("div", lambda lib, a, b: a / b, np.divide, BINARY, ("real", "nonzero")),
-    OpSpec("pow", lambda lib, a, b: a ** b, np.power, BINARY, ("positive", "unit")),
+    OpSpec("pow", lambda lib, a, b: a ** b, np.power, BINARY, ("positive", "unit_nonzero")),  # b=0: a kink
     OpSpec("scalar_arithmetic", lambda lib, x: (3 - x) * 0.5 / 2 + 1 / (x + 10),
            lambda x: (3 - x) * 0.5 / 2 + 1 / (x + 10)),
     OpSpec("maximum", lambda lib, a, b: lib.maximum(a, b), np.maximum, BINARY,

@@ -127,3 +127,23 @@ def test_conventions_agree_with_pytorch():
         t = torch.tensor(values, dtype=torch.float64, requires_grad=True)
         fn(t).sum().backward()
         np.testing.assert_array_equal(mine, t.grad.numpy())
+
+
+class TestSignOfSpecialValues:
+    VALUES = [float("nan"), -0.0, 0.0, float("inf"), -float("inf"), -2.5]
+
+    @pytest.mark.parametrize("op", ["sign", "sgn"])
+    def test_sign_of_nan_is_zero_and_of_signed_zeros_zero(self, op):
+        result = getattr(ag.tensor(self.VALUES), op)()
+        np.testing.assert_array_equal(result.numpy(), [0.0, 0.0, 0.0, 1.0, -1.0, -1.0])
+        if torch is not None:
+            np.testing.assert_array_equal(result.numpy(), getattr(torch.tensor(self.VALUES), op)().numpy())
+
+    @pytest.mark.parametrize("values, dtype", [([-2, 0, 3], ag.int64), ([0, 3], ag.uint8),
+                                               ([True, False], ag.bool_)])
+    def test_sign_keeps_integer_and_bool_dtypes(self, values, dtype):
+        result = ag.tensor(values, dtype=dtype).sign()
+        assert result.dtype == dtype
+        if torch is not None:
+            expected = torch.tensor(values, dtype=getattr(torch, str(dtype)[6:])).sign()
+            assert result.tolist() == expected.tolist() and str(result.dtype) == str(expected.dtype)

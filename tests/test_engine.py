@@ -350,3 +350,27 @@ def test_0d_leaf_grads_stay_arrays_and_accumulate():
         (a * b + a).backward()
     assert isinstance(a.grad.detach().numpy(), np.ndarray) and a.grad.detach().numpy().shape == ()
     assert a.grad.item() == -4.0 and b.grad.item() == 4.0
+
+
+class TestCreateGraphBackwardWarns:
+    MESSAGE = (r"^Using backward\(\) with create_graph=True will create a reference cycle between the "
+               r"parameter and its gradient which can cause a memory leak\. We recommend using "
+               r"autograd\.grad when creating the graph to avoid this\. If you have to use this "
+               r"function, make sure to reset the \.grad fields of your parameters to None after use "
+               r"to break the cycle and avoid the leak\.$")
+
+    @pytest.mark.parametrize("call", [lambda y, w: y.backward(create_graph=True),
+                                      lambda y, w: ag.backward(y, create_graph=True),
+                                      lambda y, w: y.backward(create_graph=True, inputs=[w])])
+    def test_backward_with_create_graph_warns_as_torch(self, call):
+        w = ag.tensor([1.0, 2.0], requires_grad=True)
+        with pytest.warns(UserWarning, match=self.MESSAGE):
+            call((w * w).sum(), w)
+        assert w.grad.requires_grad and w.grad.tolist() == [2.0, 4.0]
+
+    def test_grad_and_plain_backward_do_not_warn(self):
+        w = ag.tensor([1.0, 2.0], requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ag.grad((w * w).sum(), w, create_graph=True)
+            (w * w).sum().backward()

@@ -45,7 +45,7 @@ The rule vocabulary (all on ``self`` in ``backward``):
                              ``np.exp(x)``, so the rule is differentiable again.
     ``self.call(Op, ...)``   run another primitive in this backward's mode (a gather's
                              backward is a scatter-add).
-Rules are written once for both modes; ``Prod`` is the one that branches on the mode
+Rules are written once for both modes; ``Cumprod`` is the one that branches on the mode
 (``self._create_graph``), documented where it does. The base class does the rest once:
 un-broadcasting each gradient to its input's shape and dtype, skipping inputs that need no
 gradient, version checks on saved values, releasing them after backward. Class attributes a

@@ -18,6 +18,7 @@ from ..conversion import scalar
 from ..dtypes import float_operands, promote, result_type
 from ..out import write_out
 from ..primitive import OpError, Primitive, name_node
+from .unary import zeros_like
 
 if TYPE_CHECKING:
     from ..types import Array, ArrayLike, Value
@@ -114,9 +115,11 @@ class Neg(Primitive):
 
 
 class Pow(Primitive):
-    """a ** b;  d/da = b a^(b-1) (0 where a == b == 0), d/db = a^b log(a) (0 where a == 0, b >= 0).
+    """a ** b;  d/da = b a^(b-1) (0 where b == 0), d/db = a^b log(a) (0 where a == 0, b >= 0).
 
-    The exponent's gradient is computed only when the exponent requires grad.
+    The rules are PyTorch's term for term (``pow_backward_self``/``_exponent``): the masks pick
+    0 over the unsafe value, so where that value is inf or NaN (a == 0) double backward is NaN,
+    as in PyTorch. The exponent's gradient is computed only when the exponent requires grad.
     """
 
     saved_inputs = (0, 1)
@@ -139,16 +142,14 @@ class Pow(Primitive):
         xp = self.xp
         a, b = self.input(0), self.input(1)
         grad_a = grad_b = None
-        if self.needs_input_grad[0]:
-            if isinstance(b, (int, float)):
-                grad_a = g * (b * a ** (b - 1)) if b != 0 else g * 0
-            else:  # mask only 0 * 0^-1 (= nan); elsewhere the rule stays differentiable in b
-                both_zero = (b == 0) & (a == 0)
-                safe_a = xp.where(both_zero, 1.0, a)
-                grad_a = g * xp.where(both_zero, 0.0, b * safe_a ** (b - 1))
-        if self.needs_input_grad[1]:
-            zero_base = (a == 0) & (b >= 0)
-            grad_b = g * xp.where(zero_base, 0.0, self.output() * xp.log(xp.where(zero_base, 1.0, a)))
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            if self.needs_input_grad[0]:
+                if isinstance(b, (int, float)):
+                    grad_a = g * (b * a ** (b - 1)) if b != 0 else zeros_like(g)
+                else:
+                    grad_a = xp.where(b == 0, 0.0, g * (b * a ** (b - 1)))
+            if self.needs_input_grad[1]:
+                grad_b = g * xp.where((a == 0) & (b >= 0), 0.0, self.output() * xp.log(a))
         return grad_a, grad_b
 
 

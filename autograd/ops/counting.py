@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import numpy as np
 
 from .._tensor import Tensor
+from ..checks import integer, is_int
 from ..primitive import OpError
 from .dims import normalize_dim, reduction_axes
 
@@ -109,7 +110,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
         raise OpError(f"bincount: the input must be a 1-D tensor of non-negative integers, got "
                       f"shape {data.shape} dtype {data.dtype}"
                       f"{' with negative values' if data.dtype.kind in 'iu' and data.ndim == 1 else ''}")
-    if not isinstance(minlength, (int, np.integer)) or minlength < 0:
+    if integer("bincount", "minlength", minlength) < 0:
         raise OpError(f"bincount: minlength must be an int >= 0, got {minlength!r}")
     if weights is None:
         return _wrap(np.bincount(data, minlength=int(minlength)).astype(np.int64))
@@ -137,7 +138,8 @@ def histc(input: Tensor, bins: int = 100, min: float = 0,  # noqa: A002 - PyTorc
     ``min == max`` (the default) takes the data's range; elements outside it are ignored.
     """
     data = _float_input("histc", input)
-    if not isinstance(bins, (int, np.integer)) or bins <= 0:
+    bins = integer("histc", "bins", bins)
+    if bins <= 0:
         raise OpError(f"histc: bins must be an int > 0, got {bins!r}")
     lo, hi = float(min), float(max)
     if lo > hi:
@@ -164,9 +166,10 @@ def histogram(input: Tensor, bins: int | Tensor | Sequence[float], *,
     or the increasing bin edges. Bins are [e_i, e_i+1), the last one closed.
     """
     data = _float_input("histogram", input).reshape(-1)
-    if isinstance(bins, (int, np.integer)) and not isinstance(bins, bool):
-        if bins <= 0:
-            raise OpError(f"histogram: bins must be > 0, got {bins}")
+    if not isinstance(bins, Tensor) and is_int(bins):
+        count = integer("histogram", "bins", bins)
+        if count <= 0:
+            raise OpError(f"histogram: bins must be > 0, got {count}")
         if range is not None:
             lo, hi = float(range[0]), float(range[1])
             if lo > hi:
@@ -175,7 +178,7 @@ def histogram(input: Tensor, bins: int | Tensor | Sequence[float], *,
             lo, hi = (float(data.min()), float(data.max())) if data.size else (0.0, 1.0)
         if lo == hi:
             lo, hi = lo - 0.5, hi + 0.5
-        edges = np.linspace(lo, hi, int(bins) + 1).astype(data.dtype)
+        edges = np.linspace(lo, hi, count + 1).astype(data.dtype)
     else:
         edges = np.asarray(bins._data if isinstance(bins, Tensor) else bins, dtype=data.dtype)
         if edges.ndim != 1 or edges.size < 2 or (np.diff(edges) < 0).any():

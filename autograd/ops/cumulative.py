@@ -19,7 +19,7 @@ from ..out import write_out
 from ..primitive import OpError, Primitive
 from .dims import normalize_dim
 from .indexing import Gather
-from .reduce import ValuesIndices
+from .reduce import ValuesIndices, accumulating
 
 if TYPE_CHECKING:
     from ..types import Array, DTypeLike, Value
@@ -172,12 +172,7 @@ def _running_index(x: Array, running: Array, axis: int) -> Array:
 def _accumulating(op: str, input: Tensor, dim: int, dtype: DTypeLike | None) -> tuple[Tensor, int]:
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
-    axis = normalize_dim(op, dim, input.ndim)
-    if dtype is not None:
-        input = input.to(dtype)
-    elif input.dtype.kind in "biu" and input.dtype != np.int64:
-        input = input.to(np.int64)
-    return input, axis
+    return accumulating(input, dtype), normalize_dim(op, dim, input.ndim)
 
 
 def _out_dtype(dtype: DTypeLike | None, out: Tensor | None) -> DTypeLike | None:

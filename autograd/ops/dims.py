@@ -1,17 +1,19 @@
-"""Argument handling shared by ops: PyTorch's dim/keepdim with NumPy's axis/keepdims aliases.
+"""Argument handling shared by ops: dims, PyTorch's dim/keepdim with NumPy's axis/keepdims aliases.
 
-A dim is an int (a float or a string is a TypeError naming the op); ``keepdim`` is a bool.
+A dim is an int argument as ``checks.is_int`` defines it (a Python or NumPy integer, or a 0-d
+integer tensor; a float, a bool or a string is a TypeError naming the op); several dims are a
+tuple, a list or a 1-d integer tensor of them; ``keepdim`` is a bool.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..checks import flag
+from ..checks import flag, integer, integers, is_int, is_sequence, type_name
 from ..primitive import OpError
 
 if TYPE_CHECKING:
-    from ..types import Dims, Shape
+    from ..types import Shape
 
 
 def pick(op: str, torch_value: Any, numpy_value: Any, torch_name: str, numpy_name: str,
@@ -31,33 +33,31 @@ def keep_flag(op: str, keepdim: Any, keepdims: Any) -> bool:
     return flag(op, "keepdims", pick(op, keepdim, keepdims, "keepdim", "keepdims", default=False))
 
 
-def normalize_dim(op: str, dim: int, ndim: int) -> int:
+def normalize_dim(op: str, dim: Any, ndim: int) -> int:
     """A dim in [-ndim, ndim) as a non-negative int; 0-d tensors accept 0 and -1."""
     size = max(ndim, 1)
-    if not isinstance(dim, int) or isinstance(dim, bool):
-        raise TypeError(f"{op}: dim must be an int, got {type(dim).__name__}")
+    dim = integer(op, "dim", dim)
     if not -size <= dim < size:
         raise IndexError(f"{op}: dim {dim} is out of range for a tensor with {ndim} dims "
                          f"(expected a dim in [{-size}, {size - 1}])")
     return dim % size
 
 
-def dim_tuple(op: str, dim: int | tuple[int, ...] | list[int]) -> tuple[Any, ...]:
-    """``dim`` as a tuple of dims (each checked later by ``normalize_dim``).
+def dim_tuple(op: str, dim: Any) -> tuple[int, ...]:
+    """``dim`` (one dim or several) as a tuple of ints, each checked later by ``normalize_dim``.
 
     Raises:
-        TypeError: neither an int nor a sequence (``x.sum(1.0)``).
+        TypeError: neither an int nor a sequence of ints (``x.sum(1.0)``).
     """
-    if isinstance(dim, int):
-        return (dim,)
-    try:
-        return tuple(dim)
-    except TypeError:
+    if is_int(dim):
+        return (int(dim),)
+    if not is_sequence(dim):
         raise TypeError(f"{op}(): argument 'dim' must be an int or a tuple of ints, not "
-                        f"{type(dim).__name__} ({dim!r})") from None
+                        f"{type_name(dim)} ({dim!r})")
+    return integers(op, "dim", dim)
 
 
-def reduction_axes(op: str, dim: Dims, ndim: int) -> tuple[int, ...] | None:
+def reduction_axes(op: str, dim: Any, ndim: int) -> tuple[int, ...] | None:
     """None (all dims) or a sorted tuple of non-negative dims.
 
     An empty tuple means all dims, as in PyTorch.

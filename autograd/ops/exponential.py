@@ -19,7 +19,6 @@ from ..dtypes import as_float, promoted_arrays
 from ..out import write_out
 from ..primitive import Primitive
 from .arithmetic import BROADCAST_HINT, pow
-from .unary import Sigmoid
 
 if TYPE_CHECKING:
     from ..types import Array, Value
@@ -114,7 +113,11 @@ def float_pair(op: str, a: Any, b: Any) -> tuple[Array, Array]:
 
 
 class Logaddexp(Primitive):
-    """log(e^a + e^b) without overflow;  d/da = sigmoid(a - b), d/db = sigmoid(b - a)."""
+    """log(e^a + e^b) without overflow;  d/da = 1 / (1 + e^(b - a)), d/db = 1 / (1 + e^(a - b)).
+
+    (The sigmoids of a - b and b - a, written as PyTorch writes them, so that double backward
+    at infinite arguments is PyTorch's NaN.)
+    """
 
     saved_inputs = (0, 1)
     hint = BROADCAST_HINT
@@ -125,14 +128,15 @@ class Logaddexp(Primitive):
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         a, b = self.input(0), self.input(1)
-        with np.errstate(invalid="ignore"):
-            grad_a = g * self.call(Sigmoid, a - b) if self.needs_input_grad[0] else None
-            grad_b = g * self.call(Sigmoid, b - a) if self.needs_input_grad[1] else None
+        xp = self.xp
+        with np.errstate(invalid="ignore", over="ignore"):
+            grad_a = g / (1 + xp.exp(b - a)) if self.needs_input_grad[0] else None
+            grad_b = g / (1 + xp.exp(a - b)) if self.needs_input_grad[1] else None
         return grad_a, grad_b
 
 
 class Logaddexp2(Primitive):
-    """log2(2^a + 2^b) without overflow;  d/da = sigmoid((a - b) ln 2), d/db likewise."""
+    """log2(2^a + 2^b) without overflow;  d/da = 1 / (1 + 2^(b - a)), d/db likewise (PyTorch's form)."""
 
     saved_inputs = (0, 1)
     hint = BROADCAST_HINT
@@ -143,9 +147,9 @@ class Logaddexp2(Primitive):
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         a, b = self.input(0), self.input(1)
-        with np.errstate(invalid="ignore"):
-            grad_a = g * self.call(Sigmoid, (a - b) * _LN2) if self.needs_input_grad[0] else None
-            grad_b = g * self.call(Sigmoid, (b - a) * _LN2) if self.needs_input_grad[1] else None
+        with np.errstate(invalid="ignore", over="ignore"):
+            grad_a = g / (1 + 2.0 ** (b - a)) if self.needs_input_grad[0] else None
+            grad_b = g / (1 + 2.0 ** (a - b)) if self.needs_input_grad[1] else None
         return grad_a, grad_b
 
 

@@ -7,11 +7,14 @@ positions with ``np.add.at``, so repeated indices accumulate.
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._tensor import Tensor
+from ..dtypes import check_operand
+from ..dtypes import name as dtype_name
 from ..out import write_out
 from ..primitive import Primitive
 from .dims import normalize_dim
@@ -147,9 +150,19 @@ def _is_basic(index: Any) -> bool:
     return all(p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice)) for p in parts)
 
 
+_UINT8_INDEX = ("indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                "torch.bool instead.")
+
+
 def _index_part(part: Any) -> Any:
     if isinstance(part, Tensor):
         part = part._data
+        if part.dtype == np.uint8:  # PyTorch's legacy byte mask
+            warnings.warn(_UINT8_INDEX, UserWarning, stacklevel=4)
+            part = part.astype(bool)
+        elif part.ndim and part.dtype.kind in "iu" and part.dtype not in (np.int32, np.int64):
+            raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors, "
+                             f"got {dtype_name(part.dtype)}. Hint: convert with .long()")
     elif isinstance(part, list):
         part = np.asarray(part)
     if isinstance(part, np.ndarray) and part.dtype.kind not in "biu":
@@ -208,6 +221,12 @@ def index_put(input: Tensor, index: Any, value: Tensor | ArrayLike) -> Tensor:
 
     ``value`` broadcasts to the selection, and may carry extra leading size-1 dims, as in PyTorch.
     """
+    if not isinstance(value, Tensor):
+        check_operand("__setitem__", value)
+    if np.ndim(value) == 0 and any(isinstance(p, Tensor) and p.dtype == np.uint8
+                                   for p in (index if isinstance(index, tuple) else (index,))):
+        raise RuntimeError("__setitem__: masked_fill_ only supports boolean masks, but got mask "
+                           "with dtype uint8. Hint: index with mask.bool()")
     index = normalize_index(index)
     try:
         selection = np.broadcast_to(np.empty((), np.bool_), input.shape)[index].shape

@@ -130,6 +130,10 @@ def _check_linear(x: Array, weight: Array, bias: Array | None) -> None:
 
 def _check(a: Array, b: Array) -> None:
     """Refuse what PyTorch refuses, with the shapes and a hint."""
+    for operand in (a, b):
+        if not isinstance(operand, np.ndarray):
+            raise dtypes.OperandError(f"operands must be tensors, got {dtypes.type_name(operand)}. "
+                                      "Hint: use * to multiply by a number")
     if a.ndim == 0 or b.ndim == 0:
         raise OpError(f"matmul: both operands need at least 1 dim, got shapes {a.shape} and "
                       f"{b.shape}. Hint: use * to multiply by a scalar")

@@ -6,14 +6,13 @@ Each gradient is the inverse movement: reshape back, permute back, sum over expa
 
 from __future__ import annotations
 
-import builtins
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import checks, dtypes
 from .._tensor import Tensor
-from ..checks import infer_shape
+from ..checks import infer_shape, int_args, is_int
 from ..device import DEVICE_TYPES, check_cpu
 from ..device import device as device_type
 from ..out import write_out
@@ -120,7 +119,7 @@ class Cat(Primitive):
 
     def forward(self, *xs: Array, axis: int) -> Array:
         self.axis, self.sizes = axis, [x.shape[axis] for x in xs]
-        return np.concatenate([x.astype(dtypes.result_type(*xs), copy=False) for x in xs], axis)
+        return np.concatenate(xs, axis, dtype=dtypes.result_type(*xs), casting="unsafe")
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         lead = (slice(None),) * self.axis
@@ -135,7 +134,7 @@ class Stack(Primitive):
 
     def forward(self, *xs: Array, axis: int) -> Array:
         self.axis = axis
-        return np.stack([x.astype(dtypes.result_type(*xs), copy=False) for x in xs], axis)
+        return np.stack(xs, axis, dtype=dtypes.result_type(*xs), casting="unsafe")
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         lead = (slice(None),) * self.axis
@@ -171,10 +170,7 @@ _SQUEEZE_DIMS = Squeeze.named("SqueezeBackward2")
 
 def _shape_args(op: str, args: tuple[Any, ...]) -> Shape:
     """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])``."""
-    shape = tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
-    if not builtins.all(isinstance(n, (int, np.integer)) for n in shape):
-        raise TypeError(f"{op}: shape must be ints, got {shape!r}")
-    return tuple(int(n) for n in shape)
+    return int_args(op, "shape", args)
 
 
 def reshape(input: Tensor, *shape: int | Sequence[int]) -> Tensor:
@@ -209,7 +205,7 @@ def squeeze(input: Tensor, dim: Dims = None) -> Tensor:
     else:
         dims = {normalize_dim("squeeze", d, input.ndim) for d in dim_tuple("squeeze", dim)}
     shape = tuple(n for d, n in enumerate(input.shape) if not (d in dims and n == 1))
-    op = Squeeze if dim is None else _SQUEEZE_DIM if isinstance(dim, int) else _SQUEEZE_DIMS
+    op = Squeeze if dim is None else _SQUEEZE_DIM if is_int(dim) else _SQUEEZE_DIMS
     return op.apply(input, shape=shape)
 
 

@@ -23,7 +23,7 @@ from ..checks import flag
 from ..out import write_out
 from ..primitive import OpError, name_node
 from .arithmetic import sub
-from .dims import normalize_dim, reduction_axes
+from .dims import dim_tuple, normalize_dim, reduction_axes
 from .movement import unsqueeze
 from .rearrange import movedim
 from .reduce import _Reduction, amax, amin
@@ -40,7 +40,8 @@ class VectorNorm(_Reduction):
     """(sum |x|^p)^(1/p) over axes (p = +-inf: max/min |x|, p = 0: nonzero count).
 
     d/dx = sign(x) |x|^(p-1) / norm^(p-1), with 0 where norm = 0 (p > 1) or x = 0 (p < 1);
-    p = 1: sign(x); p = +-inf: sign(x) [|x| = norm] / (number of ties).
+    p = 1: sign(x); p = +-inf: sign(x) [|x| = norm] / (number of ties). The second derivative
+    at those zeros is NaN, as PyTorch's (it masks the first derivative's 0/0, not the operands).
     """
 
     node_name = "LinalgVectorNormBackward0"
@@ -66,33 +67,28 @@ class VectorNorm(_Reduction):
             return np.power(np.sum(np.power(a, ord), axis=axes, keepdims=keepdims), 1 / ord)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
+        # PyTorch's norm_backward, term for term: masking a quotient that is 0/0 at a zero norm
+        # (not its operands) is its convention, so double backward is NaN there, as in PyTorch
         p, xp = self.ord, self.xp
         if p == 0:
             return (None,)
         x, g = self.input(0), self.unreduce(g)
-        sign = xp.sign(x)
         if p == 1:
-            return (g * sign,)
+            return (g * xp.sign(x),)
         norm = self.unreduce(self.output())
-        if abs(p) == INF:
-            mask = abs(x) == norm
-            if self.split_ties:
-                g = g / mask.sum(axis=self.axes, keepdims=True).astype(g.dtype)
-            return (sign * g * mask,)
-        if p == 2:
-            zero = norm == 0
-            return (xp.where(zero, 0, g * x / xp.where(zero, 1, norm)),)
-        # |x|^(p-1) (p < 2) and norm^(1-p) (p < 1) have infinite slopes at 0: take their
-        # powers of masked values, so that double backward is 0 there too (not 0 * inf)
-        zero_x, zero_norm = x == 0, norm == 0
-        if p < 2:
-            scaled = xp.where(zero_x, 0, sign * xp.where(zero_x, 1, abs(x)) ** (p - 1))
-        else:
-            scaled = sign * abs(x) ** (p - 1)
-        safe_norm = xp.where(zero_norm, 1, norm)
-        if p < 1:
-            return (xp.where(zero_norm, 0, scaled * g * safe_norm ** (1 - p)),)
-        return (scaled * xp.where(zero_norm, 0, g / safe_norm ** (p - 1)),)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if abs(p) == INF:
+                mask = (abs(x) == norm) | (x != x)  # x != x: a NaN, which is the norm
+                if self.split_ties:
+                    g = g / mask.sum(axis=self.axes, keepdims=True).astype(g.dtype)
+                return (xp.sign(x) * g * mask,)
+            if p == 2:
+                return (g * xp.where(norm == 0, 0, x / norm),)
+            if p < 1:
+                scaled = xp.sign(x) * xp.where(x == 0, 0, abs(x) ** (p - 1))
+                return (scaled * g * norm ** (1 - p),)
+            scaled = xp.sign(x) * abs(x) ** (p - 1) if p < 2 else x * abs(x) ** (p - 2)
+            return (scaled * xp.where(norm == 0, 0, g / norm ** (p - 1)),)
 
 
 def _ord_name(ord: Any) -> str:
@@ -241,7 +237,7 @@ def linalg_norm(A: Tensor, ord: str | float | None = None, dim: Dims = None,  # 
     if out is not None:
         return write_out(linalg_norm(A, ord, dim, keepdim, dtype=dtype), out, op, A, same_dtype=True)
     if dim is not None:
-        dims = (dim,) if isinstance(dim, int) else tuple(dim)
+        dims = dim_tuple(op, dim)
         if len(dims) == 1:
             if isinstance(ord, str):
                 raise OpError(f"{op}: ord={ord!r} is a matrix norm but dim={dim!r} names one dim. "
@@ -273,11 +269,12 @@ def norm(input: Tensor, p: str | float | None = "fro", dim: Dims = None, keepdim
     if out is not None:
         return write_out(norm(input, p, dim, keepdim, dtype=dtype), out, "norm", input, same_dtype=True)
     if isinstance(p, str):
-        n_dims = 1 if isinstance(dim, int) else (None if dim is None else len(tuple(dim)))
+        n_dims = None if dim is None else len(dim_tuple("norm", dim))
         if p == "fro" and (n_dims is None or n_dims <= 2):
             return _vector_norm("norm", input, 2, dim, keepdim, dtype)
         if p == "nuc" and (n_dims is None and input.ndim == 2 or n_dims == 2):
-            return matrix_norm(input, p, (0, 1) if dim is None else tuple(dim), keepdim, dtype=dtype)  # type: ignore[arg-type]
+            return matrix_norm(input, p, (0, 1) if dim is None else dim_tuple("norm", dim), keepdim,  # type: ignore[arg-type]
+                               dtype=dtype)
         raise OpError(f"norm: p={p!r} with dim={dim!r} is not supported. Hint: p='fro' (at most "
                       "two dims), a number, or linalg.matrix_norm")
     return _vector_norm("norm", input, 2 if p is None else p, dim, keepdim, dtype)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor
+from ..checks import integer
 from ..primitive import OpError
 
 
@@ -18,8 +19,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         kind = tensor.dtype if isinstance(tensor, Tensor) else type(tensor).__name__
         raise TypeError(f"one_hot: expects an int64 tensor of class indices, got {kind}. "
                         "Hint: convert with .long()")
-    if not isinstance(num_classes, (int, np.integer)) or isinstance(num_classes, bool):
-        raise TypeError(f"one_hot: num_classes must be an int, got {type(num_classes).__name__}")
+    num_classes = integer("one_hot", "num_classes", num_classes)
     labels = tensor._data
     if labels.size and labels.min() < 0:
         raise OpError(f"one_hot: class values must be non-negative, got {labels.min()}")

@@ -9,12 +9,13 @@ the tiles); the rest compose from indexing and permute. ``Tensor.repeat`` follow
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import views
 from .._tensor import Tensor
+from ..checks import int_args, integer, integers, is_int
 from ..primitive import OpError, Primitive, name_node
 from .dims import normalize_dim
 from .indexing import GetItem, getitem
@@ -71,14 +72,6 @@ class Repeat(Primitive):
         return (summed.reshape(self.shape),)
 
 
-def _int_list(op: str, name: str, args: Sequence[Any]) -> tuple[int, ...]:
-    """Accept ``f(0, 1)``, ``f((0, 1))``, ``f([0, 1])`` and a single int."""
-    values = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
-    if not builtins.all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
-        raise TypeError(f"{op}: {name} must be ints, got {tuple(values)!r}")
-    return tuple(int(v) for v in values)
-
-
 def _unique_dims(op: str, dims: Sequence[int], ndim: int, name: str = "dims") -> tuple[int, ...]:
     axes = tuple(normalize_dim(op, d, ndim) for d in dims)
     if len(set(axes)) != len(axes):
@@ -88,7 +81,7 @@ def _unique_dims(op: str, dims: Sequence[int], ndim: int, name: str = "dims") ->
 
 def flip(input: Tensor, *dims: int | Sequence[int]) -> Tensor:
     """Reverse the order of elements along ``dims`` (a copy, as in PyTorch)."""
-    axes = _unique_dims("flip", _int_list("flip", "dims", dims), input.ndim)
+    axes = _unique_dims("flip", int_args("flip", "dims", dims), input.ndim)
     if input.ndim == 0:
         return clone(input)
     return Flip.apply(input, axes=axes)
@@ -99,12 +92,12 @@ def roll(input: Tensor, shifts: int | Sequence[int], dims: int | Sequence[int] |
 
     Elements shifted past the end come back at the start.
     """
-    shift = _int_list("roll", "shifts", (shifts,))
+    shift = int_args("roll", "shifts", (shifts,))
     if dims is None:
         if len(shift) != 1:
             raise OpError(f"roll: with dims=None, shifts must be one int, got {shift}")
         return Roll.apply(input, shifts=shift, axes=None)
-    axes = tuple(normalize_dim("roll", d, input.ndim) for d in _int_list("roll", "dims", (dims,)))
+    axes = tuple(normalize_dim("roll", d, input.ndim) for d in int_args("roll", "dims", (dims,)))
     if len(shift) != len(axes) or not shift:
         raise OpError(f"roll: shifts {shift} and dims {tuple(axes)} must have the same length")
     if input.ndim == 0:
@@ -117,7 +110,7 @@ def repeat(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
 
     There must be at least as many sizes as dims; extra sizes add leading dims.
     """
-    reps = _int_list("repeat", "sizes", sizes)
+    reps = int_args("repeat", "sizes", sizes)
     if not sizes:
         raise TypeError("repeat: missing the repeats, e.g. x.repeat(2, 1)")
     if len(reps) < input.ndim:
@@ -130,7 +123,7 @@ def repeat(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
 
 def tile(input: Tensor, dims: int | Sequence[int]) -> Tensor:
     """``np.tile``: like ``repeat``, with fewer ``dims`` than dims padded with leading 1s."""
-    reps = _int_list("tile", "dims", (dims,))
+    reps = int_args("tile", "dims", (dims,))
     reps = (1,) * (input.ndim - len(reps)) + reps
     if not reps:
         return clone(input)
@@ -168,7 +161,7 @@ def repeat_interleave(input: Tensor, repeats: Tensor | int | None = None, dim: i
 
 def _counts(repeats: Tensor | int, length: int | None) -> Array:
     """The repeat count of each of ``length`` elements (an int broadcasts to all)."""
-    if isinstance(repeats, (int, np.integer)) and not isinstance(repeats, bool):
+    if not isinstance(repeats, Tensor) and is_int(repeats):
         counts = np.full(length or 0, int(repeats), dtype=np.int64)
     elif isinstance(repeats, Tensor) and repeats.dtype.kind in "iu" and repeats.ndim <= 1:
         if length is None and repeats.ndim != 1:
@@ -201,11 +194,7 @@ def narrow(input: Tensor, dim: int, start: int | Tensor, length: int) -> Tensor:
     if input.ndim == 0:
         raise OpError("narrow: cannot be applied to a 0-d tensor")
     axis = normalize_dim("narrow", dim, input.ndim)
-    if isinstance(start, Tensor):
-        if start.ndim or start.dtype.kind not in "iu":
-            raise TypeError(f"narrow: start must be an int or a 0-d integer tensor, got "
-                            f"{start.dtype} of shape {start.shape}")
-        start = int(start.item())
+    start, length = integer("narrow", "start", start), integer("narrow", "length", length)
     size = input.shape[axis]
     if not -size <= start <= size:
         raise IndexError(f"narrow: start {start} is out of range for dim {dim} of size {size} "
@@ -242,18 +231,19 @@ def split(input: Tensor, split_size_or_sections: int | Sequence[int], dim: int =
     """
     axis = normalize_dim("split", dim, input.ndim)
     length = input.shape[axis]
-    if isinstance(split_size_or_sections, int):
-        if split_size_or_sections <= 0:
-            raise OpError(f"split: split_size must be positive, got {split_size_or_sections}")
-        sizes = [builtins.min(split_size_or_sections, length - s)
-                 for s in range(0, length, split_size_or_sections)] or [0]
+    by_size = is_int(split_size_or_sections)
+    if by_size:
+        size = integer("split", "split_size", split_size_or_sections)
+        if size <= 0:
+            raise OpError(f"split: split_size must be positive, got {size}")
+        sizes = [builtins.min(size, length - s) for s in range(0, length, size)] or [0]
     else:
-        sizes = list(split_size_or_sections)
+        sizes = list(integers("split", "split_size_or_sections", split_size_or_sections))
         if builtins.sum(sizes) != length:
             raise OpError(f"split: sizes {sizes} sum to {builtins.sum(sizes)}, but dim {dim} "
                           f"has length {length}")
     lead, start, pieces = (slice(None),) * axis, 0, []
-    op = _SPLIT if isinstance(split_size_or_sections, int) else _SPLIT_WITH_SIZES
+    op = _SPLIT if by_size else _SPLIT_WITH_SIZES
     for n in sizes:
         pieces.append(op.apply(input, index=lead + (slice(start, start + n),)))
         start += n
@@ -262,6 +252,7 @@ def split(input: Tensor, split_size_or_sections: int | Sequence[int], dim: int =
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into ``chunks`` pieces of ceil(length / chunks) (fewer if it does not divide)."""
+    chunks = integer("chunk", "chunks", chunks)
     if chunks <= 0:
         raise OpError(f"chunk: chunks must be positive, got {chunks}")
     length = input.shape[normalize_dim("chunk", dim, input.ndim)]
@@ -273,8 +264,8 @@ def movedim(input: Tensor, source: int | Sequence[int], destination: int | Seque
 
     Alias: ``moveaxis``.
     """
-    src_dims = _int_list("movedim", "source", (source,))
-    dst_dims = _int_list("movedim", "destination", (destination,))
+    src_dims = int_args("movedim", "source", (source,))
+    dst_dims = int_args("movedim", "destination", (destination,))
     if len(src_dims) != len(dst_dims):
         raise OpError(f"movedim: source {src_dims} and destination {dst_dims} must have the "
                       "same number of dims")

@@ -8,13 +8,12 @@ NumPy's ``axis``/``keepdims`` are accepted as aliases.
 
 from __future__ import annotations
 
-import builtins
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from .._tensor import Tensor
-from ..checks import flag
+from ..checks import is_int
 from ..out import write_out
 from ..primitive import OpError, Primitive, name_node
 from .dims import keep_flag, pick, reduced_count, reduction_axes
@@ -52,7 +51,7 @@ class Sum(_Reduction):
 
     def forward(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool) -> Array:
         self._setup(x, axes, keepdims)
-        return np.sum(x, axis=axes, keepdims=keepdims)
+        return np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype)  # NumPy would widen int8
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (self.xp.broadcast_to(self.unreduce(g), self.shape),)
@@ -66,6 +65,9 @@ class Mean(_Reduction):
             raise OpError(f"mean: input dtype must be floating point, got {x.dtype}. "
                           "Hint: call .float() first")
         self._setup(x, axes, keepdims)
+        if x.size == 0:  # NaN where nothing is averaged, as in PyTorch (NumPy would warn)
+            with np.errstate(invalid="ignore"):
+                return np.sum(x, axis=axes, keepdims=keepdims) / x.dtype.type(reduced_count(x.shape, axes))
         return np.mean(x, axis=axes, keepdims=keepdims)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
@@ -73,73 +75,38 @@ class Mean(_Reduction):
         return (self.xp.broadcast_to(self.unreduce(g) / n, self.shape),)
 
 
-class Var(_Reduction):
-    """var = sum((x - mean)^2) / (n - correction);  d/dx = 2 (x - mean) / (n - correction)."""
-
-    saved_inputs = (0,)
-
-    def forward(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool, correction: float) -> Array:
-        if x.dtype.kind != "f":
-            raise OpError(f"{self.op_name}: input dtype must be floating point, got {x.dtype}")
-        self._setup(x, axes, keepdims)
-        self.correction = correction
-        return np.var(x, axis=axes, ddof=correction, keepdims=keepdims)
-
-    def backward(self, g: Value) -> tuple[Value | None, ...]:
-        x = self.input(0)
-        centered = x - x.mean(axis=self.axes, keepdims=True)
-        n = reduced_count(self.shape, self.axes)
-        return (self.unreduce(g) * centered * (2 / (n - self.correction)),)
-
-
-class Std(Var):
-    """std = sqrt(var);  d/dx = (d var/dx) / (2 std)."""
-
-    saves_output = True
-
-    def forward(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool, correction: float) -> Array:
-        return np.sqrt(super().forward(x, axes, keepdims, correction))
-
-    def backward(self, g: Value) -> tuple[Value | None, ...]:
-        return super().backward(g / (2 * self.output()))
-
-
 class Prod(_Reduction):
-    """prod of x over axes;  d/dx_i = prod of the other elements (exact with zeros)."""
+    """prod of x over axes;  d/dx_i = prod of the other elements (exact with zeros).
+
+    The products of the others are exclusive cumulative products from both sides (PyTorch's
+    ``prod_safe_zeros_backward``): no division, so zeros are fine, and built from ``Cumprod``
+    and concatenations, so double backward works through zeros too.
+    """
 
     saved_inputs = (0,)
-    saves_output = True
 
     def forward(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool) -> Array:
         self._setup(x, axes, keepdims)
-        return np.prod(x, axis=axes, keepdims=keepdims)
+        return np.prod(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
-        x = self.input(0)
-        # The one rule that branches on the mode (see autograd/ops/__init__.py): the exclusive
-        # products have no Tensor form yet, so the graph path divides by x instead.
-        if self._create_graph:
-            if (x._data == 0).any():
-                raise OpError("prod: create_graph=True through a product containing zeros is "
-                              "not supported")
-            return (self.unreduce(g) * self.unreduce(self.output()) / x,)
-        return (self.unreduce(g) * _products_of_others(x, self.axes),)
+        x, g = self.input(0), self.unreduce(g)
+        if x.size == 0:
+            return (self.xp.broadcast_to(g, x.shape),)
+        return (g * self._products_of_others(x),)
 
+    def _products_of_others(self, x: Value) -> Value:
+        from .cumulative import Cumprod  # cumulative imports this module
 
-def _products_of_others(x: Array, axes: tuple[int, ...] | None) -> Array:
-    """For each element, the product of the other elements it was reduced with.
-
-    Computed from exclusive cumulative products from both sides (no division, so zeros are fine).
-    """
-    axes = tuple(range(x.ndim)) if axes is None else axes
-    kept = x.ndim - len(axes)
-    moved = np.moveaxis(x, axes, range(kept, x.ndim))
-    flat = moved.reshape(moved.shape[:kept] + (-1,))
-    ones = np.ones(flat.shape[:-1] + (1,), dtype=x.dtype)
-    left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
-    right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
-    others = (left * right).reshape(moved.shape)
-    return np.moveaxis(others, range(kept, x.ndim), axes)
+        xp = self.xp
+        axes = tuple(range(x.ndim)) if self.axes is None else self.axes
+        last = tuple(range(x.ndim - len(axes), x.ndim))
+        moved = xp.moveaxis(x, axes, last)
+        flat = moved.reshape(tuple(moved.shape[:x.ndim - len(axes)]) + (-1,))
+        ones = np.ones(tuple(flat.shape[:-1]) + (1,), dtype=x.dtype)
+        before = self.call(Cumprod, xp.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+        after = self.call(Cumprod, xp.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)
+        return xp.moveaxis((before * after[..., ::-1]).reshape(moved.shape), last, axes)
 
 
 class Amax(_Reduction):
@@ -202,12 +169,14 @@ class LogSumExp(_Reduction):
     def forward(self, x: Array, axes: tuple[int, ...] | None, keepdims: bool) -> Array:
         self._setup(x, axes, keepdims)
         z, m = shifted(x, axes)
-        out = np.log(np.sum(np.exp(z), axis=axes, keepdims=True)) + m
+        with np.errstate(divide="ignore", invalid="ignore"):  # a row of -inf: -inf, silently
+            out = np.log(np.sum(np.exp(z), axis=axes, keepdims=True)) + m
         return out if keepdims else out.squeeze(axes)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         x, out = self.input(0), self.unreduce(self.output())
-        return (self.unreduce(g) * self.xp.exp(x - out),)
+        with np.errstate(invalid="ignore"):  # -inf - -inf: NaN, as in PyTorch
+            return (self.unreduce(g) * self.xp.exp(x - out),)
 
 
 class ArgReduce(Primitive):
@@ -225,6 +194,18 @@ _SUM_DIMS, _MEAN_DIMS, _PROD_DIM = (op.named(f"{op.__name__}Backward1") for op i
 _WHOLE = {"max": "MaxBackward1", "min": "MinBackward1"}
 
 
+def accumulating(input: Tensor, dtype: DTypeLike | None) -> Tensor:
+    """``input`` in the dtype its sum or product accumulates in, as PyTorch's sum/prod/cumsum.
+
+    That is ``dtype`` if given, else int64 for bool and integer tensors (uint8 too).
+    """
+    if dtype is not None:
+        return input.to(dtype)
+    if input.dtype.kind in "biu" and input.dtype != np.int64:
+        return input.to(np.int64)
+    return input
+
+
 def _args(op: str, input: Tensor, dim: Dims, axis: Dims, keepdim: bool,
           keepdims: bool | None) -> tuple[tuple[int, ...] | None, bool]:
     dim = pick(op, dim, axis, "dim", "axis")
@@ -235,10 +216,7 @@ def sum(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = 
         keepdims: bool | None = None, dtype: DTypeLike | None = None, out: Tensor | None = None) -> Tensor:
     """Sum over ``dim`` (all dims by default). Bool and integer tensors sum to int64."""
     axes, keep = _args("sum", input, dim, axis, keepdim, keepdims)
-    if dtype is not None:
-        input = input.to(dtype)
-    elif input.dtype.kind in "bi" and input.dtype != np.int64:
-        input = input.to(np.int64)
+    input = accumulating(input, dtype)
     op = Sum if axes is None and not keep else _SUM_DIMS
     return write_out(op.apply(input, axes=axes, keepdims=keep), out, "sum", input)
 
@@ -252,40 +230,12 @@ def mean(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims =
     return write_out(result, out, "mean", input)
 
 
-def _correction(op: str, unbiased: bool | None, correction: float | None, ddof: float | None) -> float:
-    if builtins.sum(v is not None for v in (unbiased, correction, ddof)) > 1:
-        raise OpError(f"{op}: pass only one of unbiased=, correction= and ddof=")
-    if unbiased is not None:
-        return 1 if flag(op, "unbiased", unbiased) else 0
-    # never None: one of correction and ddof is set when not both are None
-    return 1 if correction is None and ddof is None else (correction if ddof is None else ddof)  # type: ignore[return-value]
-
-
-def var(input: Tensor, dim: Dims = None, unbiased: bool | None = None, keepdim: bool = False, *,
-        correction: float | None = None, axis: Dims = None, keepdims: bool | None = None,
-        ddof: float | None = None, out: Tensor | None = None) -> Tensor:
-    """Variance over ``dim``; unbiased (divides by n - 1) by default.
-
-    ``correction=0`` gives the population variance.
-    """
-    axes, keep = _args("var", input, dim, axis, keepdim, keepdims)
-    return write_out(Var.apply(input, axes=axes, keepdims=keep,
-                     correction=_correction("var", unbiased, correction, ddof)), out, "var", input)
-
-
-def std(input: Tensor, dim: Dims = None, unbiased: bool | None = None, keepdim: bool = False, *,
-        correction: float | None = None, axis: Dims = None, keepdims: bool | None = None,
-        ddof: float | None = None, out: Tensor | None = None) -> Tensor:
-    """Standard deviation over ``dim``; unbiased by default like ``var``."""
-    axes, keep = _args("std", input, dim, axis, keepdim, keepdims)
-    return write_out(Std.apply(input, axes=axes, keepdims=keep,
-                     correction=_correction("std", unbiased, correction, ddof)), out, "std", input)
-
-
 def prod(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
-         keepdims: bool | None = None, out: Tensor | None = None) -> Tensor:
-    """Product over ``dim``."""
+         keepdims: bool | None = None, dtype: DTypeLike | None = None,
+         out: Tensor | None = None) -> Tensor:
+    """Product over ``dim``. Bool and integer tensors multiply in int64."""
     axes, keep = _args("prod", input, dim, axis, keepdim, keepdims)
+    input = accumulating(input, dtype)
     op = Prod if axes is None and not keep else _PROD_DIM
     return write_out(op.apply(input, axes=axes, keepdims=keep), out, "prod", input)
 
@@ -313,7 +263,7 @@ def _extreme(op: str, amax_or_amin: Callable[[Tensor], Tensor], pairwise: Callab
     keep = keep_flag(op, keepdim, keepdims)
     if dim is None:
         return name_node(amax_or_amin(input), _WHOLE[op])
-    if not isinstance(dim, int):
+    if not is_int(dim):
         raise TypeError(f"{op}: dim must be an int (use amax/amin for several dims), got {dim!r}")
     (axis,) = reduction_axes(op, dim, input.ndim) or (0,)
     if input.ndim == 0:  # a 0-d tensor reduces over dim 0 to a 0-d result, keepdim or not

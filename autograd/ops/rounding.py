@@ -109,8 +109,7 @@ class Fmod(Primitive):
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         grad_b = None
         if self.needs_input_grad[1]:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                grad_b = -g * self.call(Trunc, self.input(0) / self.input(1))
+            grad_b = -g * _quotient(np.trunc, self.input(0), self.input(1))
         return g, grad_b
 
 
@@ -136,9 +135,19 @@ class Remainder(Primitive):
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         grad_b = None
         if self.needs_input_grad[1]:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                grad_b = -g * self.call(Floor, self.input(0) / self.input(1))
+            grad_b = -g * _quotient(np.floor, self.input(0), self.input(1))
         return g, grad_b
+
+
+def _quotient(rounding: np.ufunc, a: Value, b: Value) -> Array:
+    """The rounded quotient ``rounding(a / b)``, a constant: its derivative is 0 everywhere.
+
+    (PyTorch's ``div(rounding_mode=...)`` has a zero gradient; dividing Tensors first would
+    make double backward 0 * (1 / b), NaN where b = 0.)
+    """
+    a, b = (v._data if isinstance(v, Tensor) else v for v in (a, b))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return rounding(a / b)
 
 
 def _operands(op: str, a: Any, b: Any) -> tuple[Array, Array]:

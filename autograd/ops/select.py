@@ -15,7 +15,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..checks import OpTypeError, not_implemented
 from ..conversion import scalar
-from ..dtypes import name, promote, result_type
+from ..dtypes import check_operand, name, promote, result_type
 from ..out import write_out
 from ..primitive import OpError, Primitive
 from .arithmetic import BROADCAST_HINT
@@ -33,7 +33,12 @@ class Compare(Primitive):
     hint = BROADCAST_HINT
 
     def forward(self, a: Any, b: Any, ufunc: np.ufunc) -> Array:
+        self.op_name = _NAMES[ufunc]  # errors name the comparison, not "compare"
         return ufunc(*promote(a, b))
+
+
+_NAMES: dict[np.ufunc, str] = {np.equal: "eq", np.not_equal: "ne", np.less: "lt", np.less_equal: "le",
+                               np.greater: "gt", np.greater_equal: "ge"}
 
 
 class Logical(Primitive):
@@ -120,11 +125,26 @@ class Where(Primitive):
 
 def _compare(ufunc: np.ufunc) -> Callable[[Tensor, Tensor | ArrayLike], Tensor]:
     def compare(input: Tensor, other: Tensor | ArrayLike) -> Tensor:
+        if ufunc in (np.equal, np.not_equal) and (_is_complex(input) or _is_complex(other)):
+            return _complex_equal(ufunc, *((other, input) if _is_complex(input) else (input, other)))
         return Compare.apply(input, other, ufunc=ufunc)
 
     compare.__name__ = ufunc.__name__
     compare.__doc__ = f"Elementwise ``{ufunc.__name__}``: a bool tensor without gradient."
     return compare
+
+
+def _is_complex(value: Any) -> bool:
+    return not isinstance(value, Tensor) and np.iscomplexobj(value)
+
+
+def _complex_equal(ufunc: np.ufunc, real: Tensor | ArrayLike, number: Any) -> Tensor:
+    """``real == number`` (or !=) for a complex number or array: as PyTorch compares them.
+
+    Equal where the real parts are equal and the imaginary part is 0.
+    """
+    equal = Compare.apply(real, np.real(number), ufunc=np.equal)._data & (np.imag(number) == 0)
+    return Tensor._wrap(equal if ufunc is np.equal else ~equal)
 
 
 eq: Callable[[Tensor, Tensor | ArrayLike], Tensor] = _compare(np.equal)
@@ -137,6 +157,9 @@ ge: Callable[[Tensor, Tensor | ArrayLike], Tensor] = _compare(np.greater_equal)
 
 def _logical(ufunc: np.ufunc) -> Callable[..., Tensor]:
     def logical(*tensors: Tensor | ArrayLike) -> Tensor:
+        for t in tensors:
+            if not isinstance(t, Tensor):
+                check_operand(ufunc.__name__, t)
         return Logical.apply(*tensors, ufunc=ufunc)
 
     logical.__name__ = ufunc.__name__

@@ -53,7 +53,8 @@ class LogSoftmax(Primitive):
     def forward(self, x: Array, axis: int | None) -> Array:
         self.axis = axis
         z, _ = shifted(x, axis)
-        return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+        with np.errstate(divide="ignore", invalid="ignore"):  # a row of -inf: NaN, silently
+            return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         y = self.output()

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..checks import flag
+from ..checks import flag, integer
 from ..out import write_outs
 from ..primitive import OpError, Primitive
 from .dims import normalize_dim
@@ -107,12 +107,12 @@ def _as_1d(input: Tensor) -> tuple[Tensor, bool]:
     return (input.reshape(1), True) if input.ndim == 0 else (input, False)
 
 
-def _check_k(op: str, k: int, low: int, high: int, dim: int, shape: tuple[int, ...]) -> None:
-    if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
-        raise TypeError(f"{op}: k must be an int, got {type(k).__name__}")
+def _check_k(op: str, k: Any, low: int, high: int, dim: int, shape: tuple[int, ...]) -> int:
+    k = integer(op, "k", k)
     if not low <= k <= high:
         raise OpError(f"{op}: k={k} is out of range for dim {dim} of size {high} (shape "
                       f"{shape}); expected {low} <= k <= {high}")
+    return k
 
 
 def sort(input: Tensor, dim: int = -1, descending: bool = False,
@@ -163,7 +163,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
     _check_sortable("topk", input)
     axis = normalize_dim("topk", dim, input.ndim)
     x, was_0d = _as_1d(input)
-    _check_k("topk", k, 0, x.shape[axis], dim, tuple(input.shape))
+    k = _check_k("topk", k, 0, x.shape[axis], dim, tuple(input.shape))
     flag("topk", "sorted", sorted)
     order = _argsort(x._data, axis, descending=flag("topk", "largest", largest))
     index = np.take(order, np.arange(int(k)), axis=axis)
@@ -199,7 +199,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Val
     """The ``k``-th smallest element (k counts from 1) along ``dim`` and its index."""
     size = input.shape[normalize_dim("kthvalue", dim, input.ndim)] if input.ndim else 1
     if size:  # an empty dim is refused by _select
-        _check_k("kthvalue", k, 1, size, dim, tuple(input.shape))
+        k = _check_k("kthvalue", k, 1, size, dim, tuple(input.shape))
 
     def pick(rows: Array) -> Array:
         return _argsort(rows, -1, descending=False)[..., int(k) - 1]

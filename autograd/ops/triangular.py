@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..checks import integer
 from ..inplace import apply_inplace
 from ..primitive import OpError, Primitive, name_node
 from .dims import normalize_dim
@@ -86,14 +87,8 @@ class DiagonalScatter(Primitive):
         return (self.call(Diagonal, g2, offset=self.offset, axis1=self.axis1, axis2=self.axis2),)
 
 
-def _check_int(op: str, name: str, value: object) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
-        raise TypeError(f"{op}: {name} must be an int, got {type(value).__name__}")
-    return int(value)
-
-
 def _triangle(op: str, cls: type[Tril], input: Tensor, diagonal: int) -> Tensor:
-    k = _check_int(op, "diagonal", diagonal)
+    k = integer(op, "diagonal", diagonal)
     if input.ndim < 2:
         raise OpError(f"{op}: input tensor must have at least 2 dimensions, got shape "
                       f"{input.shape}. Hint: unsqueeze a vector into a matrix first")
@@ -126,7 +121,7 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     ``offset > 0`` is above the main diagonal, ``offset < 0`` below; an offset past the
     edge gives an empty diagonal.
     """
-    k = _check_int("diagonal", "offset", offset)
+    k = integer("diagonal", "offset", offset)
     a1 = normalize_dim("diagonal", dim1, max(input.ndim, 1))
     a2 = normalize_dim("diagonal", dim2, max(input.ndim, 1))
     if input.ndim < 2:
@@ -142,7 +137,7 @@ _DIAG_EMBED = DiagonalScatter.named("DiagEmbedBackward0")  # diag of a vector, a
 
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """A vector's square matrix with it on the ``diagonal``-th diagonal, or a matrix's diagonal (a copy)."""
-    k = _check_int("diag", "diagonal", diagonal)
+    k = integer("diag", "diagonal", diagonal)
     if input.ndim == 1:
         n = input.shape[0] + abs(k)
         return _DIAG_EMBED.apply(input, shape=(n, n), offset=k, axis1=0, axis2=1)

@@ -118,7 +118,7 @@ class Asinh(Primitive):
 
 
 class Acosh(Primitive):
-    """arcosh x on [1, inf);  d/dx = 1 / sqrt((x - 1)(x + 1))."""
+    """arcosh x on [1, inf);  d/dx = 1 / sqrt(x^2 - 1) (as PyTorch writes it: -inf slope at 1)."""
 
     saved_inputs = (0,)
 
@@ -127,7 +127,7 @@ class Acosh(Primitive):
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         x = self.input(0)
-        return (g * self.call(Rsqrt, (x - 1) * (x + 1)),)
+        return (g * self.call(Rsqrt, x * x - 1),)
 
 
 class Atanh(Primitive):
@@ -152,7 +152,8 @@ def _float_pair(a: Any, b: Any) -> tuple[Array, Array]:
 class Atan2(Primitive):
     """The angle of the point (b, a): atan2(a, b) in [-pi, pi].
 
-    d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2); both 0 at a = b = 0 (PyTorch's choice).
+    d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2); both 0 where a^2 + b^2 = 0 (PyTorch's
+    choice, masking the reciprocal: double backward is NaN there, as PyTorch's).
     """
 
     saved_inputs = (0, 1)
@@ -163,11 +164,11 @@ class Atan2(Primitive):
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         a, b = self.input(0), self.input(1)
-        with np.errstate(invalid="ignore", over="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             r2 = a * a + b * b
-            scale = g / self.xp.where(r2 == 0, 1.0, r2) * (r2 != 0)
-            grad_a = scale * b if self.needs_input_grad[0] else None
-            grad_b = -scale * a if self.needs_input_grad[1] else None
+            reciprocal = self.xp.where(r2 == 0, 0.0, 1 / r2)
+            grad_a = g * b * reciprocal if self.needs_input_grad[0] else None
+            grad_b = g * -a * reciprocal if self.needs_input_grad[1] else None
         return grad_a, grad_b
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._tensor import Tensor
-from . import movement, select, unary
+from . import movement, rearrange, select, unary
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -82,3 +82,13 @@ def transpose(x: Tensor, axes: Sequence[int]) -> Tensor:
 def swapaxes(x: Tensor, axis1: int, axis2: int) -> Tensor:
     """``np.swapaxes`` on a Tensor: dims ``axis1`` and ``axis2`` exchanged."""
     return movement.transpose(x, axis1, axis2)
+
+
+def moveaxis(x: Tensor, source: Sequence[int], destination: Sequence[int]) -> Tensor:
+    """``np.moveaxis`` on a Tensor: dims ``source`` moved to positions ``destination``."""
+    return rearrange.movedim(x, tuple(source), tuple(destination))
+
+
+def concatenate(xs: Sequence[Value | ArrayLike], axis: int = 0) -> Tensor:
+    """``np.concatenate`` of Tensors (and arrays, which enter as constants) along ``axis``."""
+    return movement.cat(xs, axis)

@@ -20,6 +20,7 @@ from .activation import (
     softplus,
     tanh,
 )
+from .distance import cosine_similarity, normalize, pairwise_distance
 from .layers import dropout, linear, one_hot
 from .loss import (
     binary_cross_entropy,
@@ -38,7 +39,7 @@ __all__ = [
     "embedding",
     "elu", "gelu", "leaky_relu", "log_softmax", "logsigmoid", "relu", "sigmoid", "silu", "softmax",
     "softplus", "tanh",
-    "dropout", "one_hot", "linear",
+    "dropout", "one_hot", "linear", "cosine_similarity", "normalize", "pairwise_distance",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "huber_loss",
     "l1_loss", "mse_loss", "nll_loss", "smooth_l1_loss",
     "batch_norm", "layer_norm",

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import autograd as ag
 from autograd import Tensor, name_node
 
+from .._sizes import layer_size
+
 
 def _normalize(input: Tensor, dims: tuple[int, ...], eps: float) -> tuple[Tensor, Tensor, Tensor]:
     """(x - mean) / sqrt(var + eps) over ``dims``, the batch mean and the biased variance.
@@ -68,11 +70,16 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     return name_node(out, "NativeBatchNormBackward0")  # PyTorch's one node
 
 
+def normalized_shape_of(owner: str, normalized_shape: int | Sequence[int]) -> tuple[int, ...]:
+    """``normalized_shape`` (one size or several; NumPy integers too) as a tuple of checked ints."""
+    sizes = normalized_shape if isinstance(normalized_shape, Sequence) else (normalized_shape,)
+    return tuple(layer_size(owner, "normalized_shape", n) for n in sizes)
+
+
 def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalize over the last ``len(normalized_shape)`` dims of each sample."""
-    normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) \
-        else tuple(normalized_shape)
+    normalized_shape = normalized_shape_of("layer_norm", normalized_shape)
     k = len(normalized_shape)
     if k == 0 or tuple(input.shape[input.ndim - k:]) != normalized_shape or input.ndim < k:
         raise ValueError(f"layer_norm: given normalized_shape={list(normalized_shape)}, expected "
