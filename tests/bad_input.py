@@ -17,9 +17,14 @@ from collections.abc import Callable
 
 import numpy as np
 from conftest import torch
+from hypothesis import settings
 from hypothesis import strategies as st
 
 import autograd as ag
+
+# The same 30 derandomized draws in every profile: the known-failure tables in the fuzz tests are
+# exact for them (a local run finds what CI finds).
+FUZZ_SETTINGS = settings(derandomize=True, max_examples=30, database=None)
 
 DOCUMENTED = (ag.OpError, TypeError, ValueError, IndexError, NotImplementedError, ag.NotSupportedError,
               ag.DeviceError, RuntimeError)
@@ -86,7 +91,8 @@ def to_torch(value: object) -> object:
 def _same(ours: object, theirs: object, where: str) -> None:
     if isinstance(theirs, torch.Tensor):
         assert isinstance(ours, ag.Tensor), f"{where}: ndgrad returned {type(ours).__name__}, torch a Tensor"
-        assert tuple(ours.shape) == tuple(theirs.shape), f"{where}: shape {tuple(ours.shape)} vs {tuple(theirs.shape)}"
+        assert tuple(ours.shape) == tuple(theirs.shape), \
+            f"{where}: shape {tuple(ours.shape)} vs {tuple(theirs.shape)}"
         assert str(ours.dtype) == str(theirs.dtype), f"{where}: dtype {ours.dtype} vs {theirs.dtype}"
         a, b = ours.detach().numpy(), theirs.detach().numpy()
         if a.dtype.kind in "fc":
@@ -95,7 +101,8 @@ def _same(ours: object, theirs: object, where: str) -> None:
         else:
             np.testing.assert_array_equal(a, b, err_msg=where)
     elif isinstance(theirs, (tuple, list)):
-        assert isinstance(ours, (tuple, list)) and len(ours) == len(theirs), f"{where}: {ours!r} vs {theirs!r}"
+        assert isinstance(ours, (tuple, list)) and len(ours) == len(theirs), \
+            f"{where}: {ours!r} vs {theirs!r}"
         for i, (o, t) in enumerate(zip(ours, theirs)):
             _same(o, t, f"{where}[{i}]")
     elif isinstance(theirs, float) and math.isnan(theirs):
