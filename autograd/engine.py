@@ -131,6 +131,9 @@ class GradientSums:
         """
         if len(sent) < 2:
             return ()
+        if len(sent) == 2:  # the common binary op, without building sets
+            first, second = sent
+            return (id(first),) if first is second and first is not None else ()
         seen: set[int] = set()
         twice: set[int] = set()
         for grad in sent:
