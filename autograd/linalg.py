@@ -14,3 +14,7 @@ from .ops.norms import matrix_norm, vector_norm
 from .ops.svd import svdvals
 
 __all__ = ["matmul", "matrix_norm", "norm", "svdvals", "vecdot", "vector_norm"]
+
+from .boundary import public_namespace  # noqa: E402
+
+public_namespace(globals(), __all__, prefix="linalg.")  # the signatures' gate (autograd/boundary.py)

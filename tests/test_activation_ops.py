@@ -325,7 +325,8 @@ def test_bce_rejects_bad_arguments_clearly():
                        match=r"weight of shape torch.Size\(\[3\]\) does not broadcast "
                              r".* torch.Size\(\[2\]\)"):
         binary_cross_entropy(p, y, weight=ag.ones(3))
-    with pytest.raises(TypeError, match="target must be a Tensor"):
+    with pytest.raises(TypeError,
+                       match=r"binary_cross_entropy\(\): argument 'target' must be a Tensor, not list"):
         binary_cross_entropy(p, [0.0, 1.0])
 
 

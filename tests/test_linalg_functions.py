@@ -210,7 +210,7 @@ def test_norm_errors():
         ag.norm(ag.ones(2, 2, 2), "fro", dim=(0, 1, 2))
     with pytest.raises(OpError, match="p='abc'"):
         ag.norm(x, "abc")
-    with pytest.raises(TypeError, match="dist: other must be a Tensor"):
+    with pytest.raises(TypeError, match=r"dist\(\): argument 'other' must be a Tensor, not float"):
         ag.dist(x, 1.0)
 
 
@@ -312,7 +312,7 @@ def test_einsum_second_derivative_of_a_diagonal():
     (lambda: L.vecdot(ag.tensor([1, 2]), ag.tensor([1, 2])), "vecdot: expected floating point .* int64"),
     (lambda: L.vecdot(ag.ones(2, 3), ag.ones(2, 3), dim=2), "dim 2 is out of range"),
     (lambda: ag.outer(ag.ones(2, 2), ag.ones(3)), "outer: expected 1-D argument input"),
-    (lambda: ag.ger(ag.ones(2), ag.tensor(1.0)), "outer: expected 1-D argument vec2"),
+    (lambda: ag.ger(ag.ones(2), ag.tensor(1.0)), "ger: expected 1-D argument vec2"),
 ])
 def test_product_errors(call, message):
     with pytest.raises((OpError, TypeError, ValueError, IndexError), match=message):

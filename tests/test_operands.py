@@ -113,7 +113,7 @@ class TestOperatorsWithNonNumbers:
         with pytest.raises(TypeError, match=rf"unsupported operand type\(s\) for @: 'Tensor' and "
                                             f"'{type(other).__name__}'"):
             ag.ones(2) @ other
-        with pytest.raises(TypeError, match=r"^matmul: operands must be tensors, got "):
+        with pytest.raises(TypeError, match=r"^matmul\(\): argument 'other' must be a Tensor, not "):
             ag.matmul(ag.ones(2), other)
 
 

@@ -233,7 +233,7 @@ def test_cumulative_errors():
         ag.tensor([1, 2]).logcumsumexp(0)
     with pytest.raises(IndexError, match=r"cumsum: dim 2 is out of range for a tensor with 2 dims"):
         ag.zeros(2, 3).cumsum(2)
-    with pytest.raises(TypeError, match=r"cummax: input must be a Tensor, got list"):
+    with pytest.raises(TypeError, match=r"cummax\(\): argument 'input' must be a Tensor, not list"):
         ag.cummax([1.0, 2.0], 0)
 
 

@@ -8,6 +8,7 @@ its operands are typed ``Any``.
 
 from __future__ import annotations
 
+import numbers
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -177,36 +178,44 @@ _RSUB_TENSOR = Sub.named("RsubBackward0", shown_inputs=(1, 0))
 _RDIV = Div.named("MulBackward0", shown_inputs=(1, 0))
 
 
-def _alpha(op: str, input: Tensor, alpha: float) -> float:
-    """``alpha``, which must fit an integer input's dtype (PyTorch refuses ``int8.sub(1, alpha=200)``)."""
-    return scalar(alpha, input._data.dtype, op) if input._data.dtype.kind in "iu" else alpha
+def _alpha(op: str, input: Tensor | ArrayLike, alpha: float) -> float:
+    """``alpha``: a real number, which must fit an integer input's dtype.
+
+    PyTorch refuses ``int8.sub(1, alpha=200)``.
+    """
+    if not isinstance(alpha, numbers.Real):
+        raise TypeError(f"{op}(): argument 'alpha' must be a number, not {type(alpha).__name__}. "
+                        "Hint: pass an int or a float")
+    if isinstance(input, Tensor) and input._data.dtype.kind in "iu":
+        return scalar(alpha, input._data.dtype, op)
+    return alpha
 
 
-def add(input: Tensor, other: Any, *, alpha: float = 1, out: Tensor | None = None) -> Tensor:
+def add(input: Tensor | ArrayLike, other: Any, *, alpha: float = 1, out: Tensor | None = None) -> Tensor:
     """``input + alpha * other``, broadcasting; ``out=`` as in PyTorch (``alpha`` fits the dtype)."""
     result = Add.apply(input, other if alpha == 1 else other * _alpha("add", input, alpha))
     return result if out is None else write_out(result, out, "add", input, other)
 
 
-def sub(input: Tensor, other: Any, *, alpha: float = 1, out: Tensor | None = None) -> Tensor:
+def sub(input: Tensor | ArrayLike, other: Any, *, alpha: float = 1, out: Tensor | None = None) -> Tensor:
     """``input - alpha * other``, broadcasting; ``out=`` as in PyTorch (``alpha`` fits the dtype)."""
     result = Sub.apply(input, other if alpha == 1 else other * _alpha("sub", input, alpha))
     return result if out is None else write_out(result, out, "sub", input, other)
 
 
-def mul(input: Tensor, other: Tensor | ArrayLike, *, out: Tensor | None = None) -> Tensor:
+def mul(input: Tensor | ArrayLike, other: Tensor | ArrayLike, *, out: Tensor | None = None) -> Tensor:
     """Elementwise product, broadcasting; ``out=`` as in PyTorch."""
     result = Mul.apply(input, other)
     return result if out is None else write_out(result, out, "mul", input, other)
 
 
-def div(input: Tensor, other: Tensor | ArrayLike, *, out: Tensor | None = None) -> Tensor:
+def div(input: Tensor | ArrayLike, other: Tensor | ArrayLike, *, out: Tensor | None = None) -> Tensor:
     """Elementwise true division, broadcasting; ``out=`` as in PyTorch."""
     result = Div.apply(input, other)
     return result if out is None else write_out(result, out, "div", input, other)
 
 
-def pow(input: Tensor, exponent: Tensor | ArrayLike, *,  # noqa: A001 - PyTorch's name
+def pow(input: Tensor | ArrayLike, exponent: Tensor | ArrayLike, *,  # noqa: A001 - PyTorch's name
         out: Tensor | None = None) -> Tensor:
     """``input ** exponent``; either may be a tensor or a number; ``out=`` as in PyTorch."""
     result = pow_type(input, exponent).apply(input, exponent)
@@ -234,7 +243,7 @@ def positive(input: Tensor) -> Tensor:
     return input
 
 
-def radd(input: Tensor, other: ArrayLike) -> Tensor:
+def radd(input: Tensor | ArrayLike, other: ArrayLike) -> Tensor:
     """``other + input``: the reflected ``+`` (``3 + x``), broadcasting.
 
     Recorded as ``input + other`` (exact, addition commutes), as PyTorch does: the tensor's
@@ -243,12 +252,12 @@ def radd(input: Tensor, other: ArrayLike) -> Tensor:
     return Add.apply(input, other)
 
 
-def rsub(input: Tensor, other: ArrayLike) -> Tensor:
+def rsub(input: Tensor | ArrayLike, other: ArrayLike) -> Tensor:
     """``other - input``: the reflected ``-`` (``3 - x``), broadcasting (``torch.rsub``)."""
     return (_RSUB_TENSOR if isinstance(other, Tensor) else _RSUB).apply(other, input)
 
 
-def rmul(input: Tensor, other: ArrayLike) -> Tensor:
+def rmul(input: Tensor | ArrayLike, other: ArrayLike) -> Tensor:
     """``other * input``: the reflected ``*`` (``3 * x``), broadcasting.
 
     Recorded as ``input * other`` (exact, multiplication commutes), as PyTorch does.
@@ -256,7 +265,7 @@ def rmul(input: Tensor, other: ArrayLike) -> Tensor:
     return Mul.apply(input, other)
 
 
-def rdiv(input: Tensor, other: ArrayLike) -> Tensor:
+def rdiv(input: Tensor | ArrayLike, other: ArrayLike) -> Tensor:
     """``other / input``: the reflected true division (``3 / x``), broadcasting."""
     return _RDIV.apply(other, input)
 

@@ -31,7 +31,7 @@ from .movement import reshape
 from .select import where
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from ..types import Array, Value
 
@@ -333,9 +333,7 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
     return mul(reshape(input, (-1, 1)), vec2)
 
 
-def ger(input: Tensor, vec2: Tensor) -> Tensor:
-    """Alias of ``outer``."""
-    return outer(input, vec2)
+ger: Callable[[Tensor, Tensor], Tensor] = outer  # PyTorch's alias
 
 
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:

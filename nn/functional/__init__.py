@@ -44,3 +44,7 @@ __all__ = [
     "l1_loss", "mse_loss", "nll_loss", "smooth_l1_loss",
     "batch_norm", "layer_norm",
 ]
+
+from autograd.boundary import public_namespace  # noqa: E402
+
+public_namespace(globals(), __all__)  # the signatures' gate, as torch's functions have (autograd/boundary.py)
