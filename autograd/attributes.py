@@ -13,6 +13,7 @@ import numpy as np
 
 from . import dtypes
 from ._tensor import Tensor
+from .checks import allocate
 from .device import DeviceError
 from .factories import _new, _size
 from .ops.movement import Transpose
@@ -112,21 +113,24 @@ def new_zeros(self: Tensor, *size: int | Iterable[int], dtype: DTypeLike | None 
               device: DeviceLike | int | None = None, requires_grad: bool = False) -> Tensor:
     """Zeros of ``size`` with this tensor's dtype (unless ``dtype``)."""
     dt = _like(self, dtype)
-    return _new(np.zeros(_size("new_zeros", size), dt), requires_grad, device, "new_zeros")
+    array = allocate("new_zeros", np.zeros, _size("new_zeros", size), dt)
+    return _new(array, requires_grad, device, "new_zeros")
 
 
 def new_ones(self: Tensor, *size: int | Iterable[int], dtype: DTypeLike | None = None,
              device: DeviceLike | int | None = None, requires_grad: bool = False) -> Tensor:
     """Ones of ``size`` with this tensor's dtype (unless ``dtype``)."""
     dt = _like(self, dtype)
-    return _new(np.ones(_size("new_ones", size), dt), requires_grad, device, "new_ones")
+    array = allocate("new_ones", np.ones, _size("new_ones", size), dt)
+    return _new(array, requires_grad, device, "new_ones")
 
 
 def new_empty(self: Tensor, *size: int | Iterable[int], dtype: DTypeLike | None = None,
               device: DeviceLike | int | None = None, requires_grad: bool = False) -> Tensor:
     """An uninitialised tensor of ``size`` with this tensor's dtype (unless ``dtype``)."""
     dt = _like(self, dtype)
-    return _new(np.empty(_size("new_empty", size), dt), requires_grad, device, "new_empty")
+    array = allocate("new_empty", np.empty, _size("new_empty", size), dt)
+    return _new(array, requires_grad, device, "new_empty")
 
 
 def new_full(self: Tensor, size: Iterable[int], fill_value: float, *,
@@ -134,7 +138,8 @@ def new_full(self: Tensor, size: Iterable[int], fill_value: float, *,
              requires_grad: bool = False) -> Tensor:
     """``fill_value`` everywhere, with this tensor's dtype (unless ``dtype``)."""
     dt = _like(self, dtype)
-    array = np.full(_size("new_full", (tuple(size),)), fill_value, dt)
+    array = allocate("new_full", np.empty, _size("new_full", (tuple(size),)), dt)
+    array.fill(fill_value)
     return _new(array, requires_grad, device, "new_full")
 
 

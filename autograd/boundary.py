@@ -34,7 +34,7 @@ from .checks import OpError, flag
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-__all__ = ["public", "public_namespace", "public_source"]
+__all__ = ["public", "public_init", "public_namespace", "public_source"]
 
 _F = TypeVar("_F", bound="Callable[..., Any]")
 
@@ -167,6 +167,25 @@ def public(fn: _F, name: str | None = None, prefix: str = "") -> _F:
     gate.__name__ = gate.__qualname__ = name  # Python's own arity errors name the public function
     gate.__public_source__ = source
     return cast("_F", gate)
+
+
+def public_init(cls: type) -> None:
+    """Put a class's constructor behind its gate (``public``), named after the class.
+
+    ``nn.ReLU(inplace=1)`` fails at the call, "ReLU(): argument 'inplace' must be bool, not
+    int", and every error raised while building names the class (``nn.Linear(2, 10**12)``:
+    "Linear: cannot allocate ...").
+
+    The constructor keeps its name and qualified name (``ReLU.__init__``), so a subclass's
+    ``super().__init__(...)`` reads as before.
+    """
+    init = cls.__init__  # type: ignore[misc] # its own or inherited, gated for this class alone
+    if getattr(init, "__public_class__", None) is cls:
+        return
+    gate = public(init.__wrapped__ if hasattr(init, "__public_class__") else init, cls.__name__)
+    gate.__name__, gate.__qualname__ = "__init__", f"{cls.__qualname__}.__init__"
+    gate.__public_class__ = cls
+    cls.__init__ = gate  # type: ignore[misc]
 
 
 def public_namespace(namespace: dict[str, Any], names: Iterable[str], exempt: Iterable[str] = (),

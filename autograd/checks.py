@@ -18,9 +18,17 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
+import sys
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+    from .dtypes import DType
 
 MAX_DIMS = 64  # NumPy's limit on ndarray dims
 
@@ -42,11 +50,59 @@ _TORCH_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int
                 "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64"}
 
 
-def not_implemented(op: str, dtype: np.dtype[Any], hint: str) -> OpNotImplementedError:
+def not_implemented(op: str, dtype: np.dtype[Any] | DType, hint: str) -> OpNotImplementedError:
     """PyTorch's refusal of a dtype an op has no kernel for, named after the op, with ``hint``."""
     return OpNotImplementedError(f"{op}: \"{op}_cpu\" not implemented for "
                                  f"'{_TORCH_NAMES.get(dtype.name, dtype.name)}' (input dtype "
                                  f"{dtype.name}). Hint: {hint}")
+
+
+# ndgrad's own code: a warning points past it, at the user's line
+_OWN_FILES = tuple(str(Path(__file__).parent.parent / package) for package in ("autograd", "nn", "optim"))
+
+
+def warn(message: str, category: type[Warning] = UserWarning) -> None:
+    """Warn at the user's line: the first caller outside ndgrad and its public gates.
+
+    A fixed ``stacklevel`` cannot be right for an op reached both as ``ag.std(x)`` (through the
+    gate of ``autograd.boundary``) and as ``x.std()``.
+    """
+    frame: FrameType | None = sys._getframe(1)
+    level = 2  # 1 would be this function
+    while frame is not None and (frame.f_code.co_filename.startswith(_OWN_FILES)
+                                 or frame.f_code.co_filename.startswith("<public ")):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
+
+
+NUMERIC = "fiu"  # the dtype kinds of ``kernel``: anything but bool
+FLOATING = "f"  # floating point only (``elu``, ``softmax``: no integer kernel in PyTorch)
+
+
+def kernel(op: str, dtype: np.dtype[Any] | DType, kinds: str,
+           hint: str = "convert first, e.g. x.float()") -> None:
+    """Refuse, as PyTorch does, a dtype ``op`` has no kernel for: its kind is not in ``kinds``.
+
+    ``kinds`` is ``NUMERIC`` (``relu``, ``abs``, ``argmax`` refuse bool) or ``FLOATING``
+    (``elu``, ``gelu``, ``softmax`` refuse integers and bool).
+    """
+    if dtype.kind not in kinds:
+        raise not_implemented(op, dtype, hint)
+
+
+def allocate(op: str, make: Any, shape: tuple[int, ...], dtype: np.dtype[Any]) -> np.ndarray[Any, Any]:
+    """``make(shape, dtype)`` (``np.empty``, ``np.zeros``...), or PyTorch's RuntimeError.
+
+    A size beyond memory is NumPy's ``MemoryError`` or "array is too big"; torch says
+    "DefaultCPUAllocator: not enough memory".
+    """
+    try:
+        return make(shape, dtype)
+    except (MemoryError, ValueError) as error:
+        count = math.prod(shape)
+        raise OpError(f"{op}: cannot allocate a tensor of shape {tuple(shape)} and dtype {dtype.name} "
+                      f"({count * dtype.itemsize:,} bytes): not enough memory. Hint: use smaller "
+                      "sizes") from error
 
 
 def type_name(value: Any) -> str:

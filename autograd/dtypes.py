@@ -126,11 +126,11 @@ def as_dtype(dtype: DTypeLike) -> np.dtype[Any]:
         return dtype._numpy
     if isinstance(dtype, np.dtype):
         return dtype
-    if dtype in _PYTHON_TYPES:
+    if isinstance(dtype, type) and dtype in _PYTHON_TYPES:
         return _PYTHON_TYPES[dtype]
     try:
         result = np.dtype(dtype)
-    except TypeError:
+    except (TypeError, ValueError):
         raise TypeError(f"dtype: {dtype!r} is not a data type; use ag.float32, ag.float64, "
                         "ag.int64 or ag.bool") from None
     if result not in _SUPPORTED:

@@ -92,7 +92,8 @@ def zeros(*sizes: int | Sequence[int], size: int | Sequence[int] | None = None,
           device: DeviceLike | int | None = None,
           out: Tensor | None = None) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
-    array = np.zeros(_size("zeros", sizes, size), dtypes.as_dtype(dtype or dtypes.default_float()))
+    array = checks.allocate("zeros", np.zeros, _size("zeros", sizes, size),
+                            dtypes.as_dtype(dtype or dtypes.default_float()))
     return write_out(_new(array, requires_grad, device, "zeros"), out, "zeros")
 
 
@@ -101,7 +102,8 @@ def ones(*sizes: int | Sequence[int], size: int | Sequence[int] | None = None,
          device: DeviceLike | int | None = None,
          out: Tensor | None = None) -> Tensor:
     """A tensor of ones."""
-    array = np.ones(_size("ones", sizes, size), dtypes.as_dtype(dtype or dtypes.default_float()))
+    array = checks.allocate("ones", np.ones, _size("ones", sizes, size),
+                            dtypes.as_dtype(dtype or dtypes.default_float()))
     return write_out(_new(array, requires_grad, device, "ones"), out, "ones")
 
 
@@ -110,7 +112,8 @@ def empty(*sizes: int | Sequence[int], size: int | Sequence[int] | None = None,
           device: DeviceLike | int | None = None,
           out: Tensor | None = None) -> Tensor:
     """An uninitialized tensor (its values are arbitrary)."""
-    array = np.empty(_size("empty", sizes, size), dtypes.as_dtype(dtype or dtypes.default_float()))
+    array = checks.allocate("empty", np.empty, _size("empty", sizes, size),
+                            dtypes.as_dtype(dtype or dtypes.default_float()))
     return write_out(_new(array, requires_grad, device, "empty"), out, "empty")
 
 
@@ -120,7 +123,8 @@ def full(size: int | Sequence[int], fill_value: float, dtype: DTypeLike | None =
          out: Tensor | None = None) -> Tensor:
     """A tensor filled with ``fill_value``; the dtype follows the value (float -> float32)."""
     dtype = dtypes.default_for(np.asarray(fill_value)) if dtype is None else dtypes.as_dtype(dtype)
-    array = np.full(_size("full", (size,)), scalar(fill_value, dtype, "full"), dtype)
+    array = checks.allocate("full", np.empty, _size("full", (size,)), dtype)
+    array.fill(scalar(fill_value, dtype, "full"))
     return write_out(_new(array, requires_grad, device, "full"), out, "full")
 
 
@@ -175,6 +179,10 @@ def linspace(start: float, end: float, steps: int, dtype: DTypeLike | None = Non
              out: Tensor | None = None) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
     steps = checks.count("linspace", "steps", steps, "number of steps must be non-negative, got {value}")
+    for label, value in (("start", start), ("end", end)):
+        if isinstance(value, Tensor) and value.ndim:
+            raise OpError(f"linspace: only 0-dimensional start and end tensors are supported, but "
+                          f"{label} has shape {tuple(value.shape)}. Hint: pass numbers or 0-d tensors")
     array = np.linspace(start, end, steps).astype(_float_dtype("linspace", dtype))
     return write_out(_new(array, requires_grad, device, "linspace"), out, "linspace")
 

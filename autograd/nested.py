@@ -10,12 +10,12 @@ and ``[np.float64(1.0)]`` too.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 
 from ._tensor import Tensor
+from .checks import warn
 
 _PLAIN = frozenset({float, int, bool})
 
@@ -55,9 +55,8 @@ def _read(data: Any, kinds: set[type], typed: list[np.dtype[Any]]) -> Any:
                              f"scalars, got a tensor of shape {tuple(data.shape)} inside the data. "
                              "Hint: ag.stack(tensors) joins tensors into one")
         if data.requires_grad:
-            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to "
-                          "unexpected behavior.\nConsider using tensor.detach() first.",
-                          UserWarning, stacklevel=4)
+            warn("Converting a tensor with requires_grad=True to a scalar may lead to "
+                 "unexpected behavior.\nConsider using tensor.detach() first.")
         typed.append(data._data.dtype)
         return data._data.reshape(())
     if isinstance(data, (np.ndarray, np.generic)):

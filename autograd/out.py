@@ -9,12 +9,11 @@ another shape is resized, with a warning when it held elements.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from . import dtypes, grad_mode
 from ._tensor import Tensor
+from .checks import warn
 
 __all__ = ["write_out", "write_outs"]
 
@@ -81,9 +80,9 @@ def _copy(result: Tensor, out: Tensor, where: str) -> Tensor:
     source = result._data
     if out._data.shape != source.shape:
         if out._data.size:
-            warnings.warn(f"{where}(): an output with one or more elements was resized since it "
-                          f"had shape {list(out._data.shape)}, which does not match the required "
-                          f"output shape {list(source.shape)}", UserWarning, stacklevel=4)
+            warn(f"{where}(): an output with one or more elements was resized since it had shape "
+                 f"{list(out._data.shape)}, which does not match the required output shape "
+                 f"{list(source.shape)}")
         out._data = np.empty(source.shape, out._data.dtype)
     np.copyto(out._data, source, casting="same_kind")
     out._version_counter[0] += 1  # an in-place change (inplace.increment_version)

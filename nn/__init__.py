@@ -34,6 +34,8 @@ Adding a layer (the recipe; a ``Scale`` layer, y = x * weight, as the example)
 
 from __future__ import annotations
 
+from autograd.boundary import public_init
+
 from . import functional, init, utils
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
 from .containers import ModuleDict, ModuleList, Sequential
@@ -67,3 +69,10 @@ __all__ = [
     "BatchNorm1d", "LayerNorm",
     "Parameter",
 ]
+
+# every layer's constructor checks its annotated arguments and names the class in its errors
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type) and issubclass(_value, Module) and _value is not Module:
+        public_init(_value)
+del _name, _value

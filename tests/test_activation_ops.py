@@ -113,8 +113,15 @@ def test_log1p_and_expm1_are_accurate_near_zero():
 
 
 def test_integer_input_gives_float32_like_pytorch():
-    for fn in (ag.erf, ag.log1p, ag.expm1, leaky_relu, softplus, elu):
+    for fn in (ag.erf, ag.log1p, ag.expm1):
         assert fn(ag.tensor([0, 1, 2])).dtype == ag.float32
+
+
+@pytest.mark.parametrize("fn", [leaky_relu, softplus, elu])
+def test_the_fused_activations_refuse_integers_like_pytorch(fn):  # "elu_cpu" not implemented for 'Long'
+    with pytest.raises(NotImplementedError, match=rf"^{fn.__name__}: \"{fn.__name__}_cpu\" not "
+                                                  r"implemented for 'Long'"):
+        fn(ag.tensor([0, 1, 2]))
 
 
 # ---- leaky_relu ----------------------------------------------------------------------------

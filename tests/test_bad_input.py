@@ -40,22 +40,7 @@ def _functions():
                lambda n=name: getattr(torch.nn.functional, n))
 
 
-# Entry points the fuzzer still finds failing (issue 12 is open until this set is empty): a
-# non-Tensor input reaching attribute access, messages that name the op a function delegates to,
-# ZeroDivisionError/MemoryError, inputs torch refuses (bool abs/relu), non-bool flags. Each is
-# skipped, not hidden: delete a name once its function passes.
-KNOWN_FAILURES = frozenset({
-    "torch.abs", "torch.absolute", "torch.allclose", "torch.argmax", "torch.argmin",
-    "torch.binary_cross_entropy", "torch.broadcast_to", "torch.cross_entropy", "torch.dist",
-    "torch.einsum", "torch.fmod", "torch.iinfo", "torch.linspace",
-    "torch.nn.functional.binary_cross_entropy_with_logits", "torch.nn.functional.elu",
-    "torch.nn.functional.gelu", "torch.nn.functional.leaky_relu", "torch.nn.functional.log_softmax",
-    "torch.nn.functional.logsigmoid", "torch.nn.functional.silu", "torch.nn.functional.softmax",
-    "torch.nn.functional.softplus", "torch.positive", "torch.relu", "torch.remainder",
-    "torch.repeat_interleave", "torch.squeeze", "torch.sub", "torch.subtract",
-})
-FUNCTIONS = [pytest.param(*f, marks=pytest.mark.skip(reason="known failure, issue 12"))
-             if f[0] in KNOWN_FAILURES else f for f in _functions()]
+FUNCTIONS = list(_functions())
 
 
 @st.composite

@@ -146,7 +146,7 @@ def test_integer_remainders_match_pytorch(name):
     same(getattr(ag, name)(ag.tensor(a), ag.tensor(b)),
          getattr(torch, name)(torch.from_numpy(a), torch.from_numpy(b)))
     same(getattr(ag, name)(ag.tensor(a), 2.5), getattr(torch, name)(torch.from_numpy(a), 2.5))
-    with pytest.raises(ZeroDivisionError, match=rf"{name}: integer division by zero"):
+    with pytest.raises(ag.OpError, match=rf"{name}: ZeroDivisionError: integer division by zero"):
         getattr(ag, name)(ag.tensor(a), 0)
 
 

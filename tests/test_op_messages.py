@@ -133,10 +133,17 @@ class TestRefusalsInsideAForwardAreNotWrappedAgain:
             -torch.tensor([True])
 
     def test_numpy_dtype_errors_get_a_dtype_hint_not_the_broadcasting_one(self):
+        class BoolSubtract(ag.Primitive):  # NumPy refuses bool - bool with a TypeError
+            op_name = "bool_subtract"
+            hint = "operands could not be broadcast"
+
+            def forward(self, a, b):
+                return np.subtract(a, b)
+
         with pytest.raises(TypeError) as info:
-            ag.tensor([True]) - ag.tensor([True])
+            BoolSubtract.apply(ag.tensor([True]), ag.tensor([True]))
         assert "broadcast" not in str(info.value)
-        assert str(info.value).startswith("sub: ")
+        assert str(info.value).startswith("bool_subtract: ")
         assert "Hint: the op does not take these dtypes" in str(info.value)
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..checks import FLOATING, kernel
 from ..dtypes import as_float
 from ..primitive import Primitive
 from .unary import Sigmoid
@@ -106,6 +107,7 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
         >>> leaky_relu(ag.tensor([-2.0, 0.0, 3.0]), 0.1)
         tensor([-0.2000,  0.0000,  3.0000])
     """
+    kernel("leaky_relu", input._data.dtype, FLOATING)
     return LeakyRelu.apply(input, negative_slope=float(negative_slope))
 
 
@@ -120,6 +122,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
         >>> softplus(ag.tensor([-1000.0, 0.0, 2.0]))
         tensor([0.0000, 0.6931, 2.1269])
     """
+    kernel("softplus", input._data.dtype, FLOATING)
     return Softplus.apply(input, beta=float(beta), threshold=float(threshold))
 
 
@@ -132,4 +135,5 @@ def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
         >>> elu(ag.tensor([-1000.0, 0.0, 2.0]))
         tensor([-1.,  0.,  2.])
     """
+    kernel("elu", input._data.dtype, FLOATING)
     return Elu.apply(input, alpha=float(alpha))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..checks import not_implemented
+from ..checks import NUMERIC, kernel, not_implemented
 from ..conversion import scalar
 from ..dtypes import float_operands, promote, result_type
 from ..out import write_out
@@ -41,12 +41,23 @@ class Add(Primitive):
         return g, g
 
 
+def _is_bool(value: Any) -> bool:
+    """A bool operand: a bool array or a Python bool (``x - True`` is refused too)."""
+    return type(value) is bool or (type(value) is np.ndarray and value.dtype.kind == "b")
+
+
 class Sub(Primitive):
     """a - b;  d/da = 1, d/db = -1."""
 
     hint = BROADCAST_HINT
 
     def forward(self, a: Any, b: Any) -> Array:
+        if _is_bool(a) and _is_bool(b):
+            raise OpError("sub: Subtraction, the `-` operator, with two bool tensors is not "
+                          "supported. Hint: use the `^` or logical_xor() operator instead")
+        if _is_bool(a) or _is_bool(b):
+            raise OpError("sub: Subtraction, the `-` operator, with a bool tensor is not supported. "
+                          "Hint: to invert a mask, use ~x or logical_not(x)")
         a, b = promote(a, b)
         return a - b
 
@@ -240,6 +251,7 @@ def neg(input: Tensor, *, out: Tensor | None = None) -> Tensor:
 
 def positive(input: Tensor) -> Tensor:
     """``+input`` (the tensor itself)."""
+    kernel("positive", input._data.dtype, NUMERIC, "the `+` operator on a bool tensor is not supported")
     return input
 
 

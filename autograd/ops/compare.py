@@ -65,7 +65,7 @@ def _close(op: str, input: Tensor, other: Tensor, rtol: float, atol: float,
         raise OpError(f"{op}: input and other must have the same dtype, got {name(a.dtype)} and "
                       f"{name(b.dtype)}. Hint: convert one, e.g. other.to(input.dtype)")
     for label, tol in (("rtol", rtol), ("atol", atol)):
-        if tol < 0:
+        if not tol >= 0:  # nan too
             raise OpError(f"{op}: {label} must be greater than or equal to zero, but got {tol}")
     try:
         a, b = np.broadcast_arrays(a, b)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import numpy as np
 
 from .._tensor import Tensor
-from ..checks import integer, is_int
+from ..checks import NUMERIC, integer, is_int, kernel
 from ..primitive import OpError
 from .dims import normalize_dim, reduction_axes
 
@@ -106,6 +106,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     weights give float32, other weights float64. The result has at least ``minlength`` bins.
     """
     data = _data("bincount", input)
+    kernel("bincount", data.dtype, NUMERIC, "convert first, e.g. x.long()")
     if data.dtype.kind not in "biu" or data.ndim != 1 or (data.size and data.min() < 0):
         raise OpError(f"bincount: the input must be a 1-D tensor of non-negative integers, got "
                       f"shape {data.shape} dtype {data.dtype}"
@@ -213,6 +214,8 @@ def searchsorted(sorted_sequence: Tensor, input: Tensor | float, *, out_int32: b
     """
     seq = _data("searchsorted", sorted_sequence, "sorted_sequence")
     values = _data("searchsorted", input)
+    for array in (seq, values):
+        kernel("searchsorted", array.dtype, NUMERIC, "convert first, e.g. x.long()")
     if side not in (None, "left", "right"):
         raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
     if side == "left" and right:

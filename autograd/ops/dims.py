@@ -64,14 +64,19 @@ def reduction_axes(op: str, dim: Any, ndim: int) -> tuple[int, ...] | None:
     """
     if dim is None:
         return None
+    axes = distinct_dims(op, dim, ndim)
+    if not axes or ndim == 0:
+        return None
+    return tuple(sorted(axes))
+
+
+def distinct_dims(op: str, dim: Any, ndim: int) -> set[int]:
+    """The non-negative dims of ``dim`` (one or several), each at most once, as PyTorch requires."""
     dims = dim_tuple(op, dim)
-    if not dims:
-        return None
-    axes = tuple(sorted({normalize_dim(op, d, ndim) for d in dims}))
+    axes = {normalize_dim(op, d, ndim) for d in dims}
     if len(axes) != len(dims):
-        raise OpError(f"{op}: dim {dim} repeats a dimension")
-    if ndim == 0:
-        return None
+        raise OpError(f"{op}: dim {dim} repeats a dimension (a dim appears multiple times in the "
+                      "list of dims). Hint: name each dim once")
     return axes
 
 

@@ -7,12 +7,12 @@ positions with ``np.add.at``, so repeated indices accumulate.
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._tensor import Tensor
+from ..checks import warn
 from ..dtypes import check_operand
 from ..dtypes import name as dtype_name
 from ..out import write_out
@@ -158,7 +158,7 @@ def _index_part(part: Any) -> Any:
     if isinstance(part, Tensor):
         part = part._data
         if part.dtype == np.uint8:  # PyTorch's legacy byte mask
-            warnings.warn(_UINT8_INDEX, UserWarning, stacklevel=4)
+            warn(_UINT8_INDEX)
             part = part.astype(bool)
         elif part.ndim and part.dtype.kind in "iu" and part.dtype not in (np.int32, np.int64):
             raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors, "

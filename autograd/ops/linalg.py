@@ -115,6 +115,10 @@ def _parse_term(term: str, where: str, equation: str) -> tuple[str, bool]:
 def _from_sublists(args: tuple[Any, ...]) -> tuple[str, list[Any]]:
     """``einsum(a, [0, 1], b, [1, 2], [0, 2])`` as an equation and its operands."""
     def term(sublist: Any) -> str:
+        if not isinstance(sublist, (list, tuple)):
+            raise TypeError(f"einsum: the sublist form takes operands each followed by a list of "
+                            f"subscripts, got {type(sublist).__name__} ({sublist!r}). Hint: "
+                            "einsum(a, [0, 1], b, [1, 2], [0, 2])")
         out = ""
         for s in sublist:
             if s is Ellipsis:
@@ -221,6 +225,10 @@ def einsum(*args: Any) -> Tensor:
     """
     if not args:
         raise TypeError("einsum: pass an equation and at least one operand, e.g. "
+                        "einsum('ij,jk->ik', a, b)")
+    if not isinstance(args[0], (str, Tensor)):
+        raise TypeError(f"einsum(): the first argument must be the equation string (or an operand of "
+                        f"the sublist form), not {type(args[0]).__name__}. Hint: "
                         "einsum('ij,jk->ik', a, b)")
     if isinstance(args[0], str):
         equation = args[0]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._tensor import Tensor
 from ..primitive import OpError, Primitive
 from .softmax import Softmax, shifted
 
@@ -74,6 +75,10 @@ def binary_cross_entropy(input: Tensor, target: Tensor) -> Tensor:
     Takes probabilities ``input`` and targets ``target`` of the same shape, both in [0, 1];
     ``nn.functional.binary_cross_entropy`` checks the arguments, weights and reduces it.
     """
+    if isinstance(target, Tensor) and target.shape != input.shape:
+        raise ValueError(f"binary_cross_entropy: Using a target size ({tuple(target.shape)}) that is "
+                         f"different to the input size ({tuple(input.shape)}) is deprecated. Hint: "
+                         "pass a target of the input's shape")
     return BinaryCrossEntropy.apply(input, target)
 
 
@@ -98,7 +103,8 @@ class CrossEntropy(Primitive):
     def forward(self, x: Array, target: Array, reduction: str) -> Array:
         rows = np.arange(x.shape[0])
         self.target, self.rows = target, rows
-        self.scale = 1.0 / x.shape[0] if reduction == "mean" else 1.0
+        # the mean of an empty batch is nan, as PyTorch's
+        self.scale = (1.0 / x.shape[0] if x.shape[0] else np.nan) if reduction == "mean" else 1.0
         z, _ = shifted(x, 1)
         picked = z[rows, target] - np.log(np.exp(z).sum(axis=1))
         return -picked.sum() * self.scale
@@ -117,4 +123,15 @@ def cross_entropy(input: Tensor, target: Array, reduction: str = "mean") -> Tens
     ``reduction`` is 'mean' or 'sum'. ``nn.functional.cross_entropy`` takes this path when it
     applies and composes the general form otherwise.
     """
+    classes = input.shape[1] if input.ndim == 2 else 0
+    labels = target._data if isinstance(target, Tensor) else np.asarray(target)
+    if input.ndim != 2 or labels.shape != input.shape[:1] or labels.dtype.kind not in "iu":
+        raise OpError(f"cross_entropy: expected logits (N, C) and integer class indices (N,), got "
+                      f"input {tuple(input.shape)} {input.dtype} and target {tuple(labels.shape)} "
+                      f"{labels.dtype}. Hint: nn.functional.cross_entropy takes every other form")
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        raise IndexError(f"cross_entropy: Target {labels.min() if labels.min() < 0 else labels.max()} "
+                         f"is out of bounds for {classes} classes")
+    if reduction not in ("mean", "sum"):
+        raise ValueError(f"cross_entropy: reduction must be 'mean' or 'sum', got {reduction!r}")
     return CrossEntropy.apply(input, target, reduction)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..checks import flag
+from ..checks import flag, warn
 from ..out import write_out
 from ..primitive import OpError, name_node
 from .dims import reduced_count
@@ -80,15 +80,14 @@ def _correction(op: str, unbiased: bool | None, correction: float | None, ddof: 
 
 def _moment(op: str, primitive: type[Var], input: Tensor, dim: Any, unbiased: bool | None,
             keepdim: bool, correction: float | None, axis: Dims, keepdims: bool | None,
-            ddof: float | None, stacklevel: int = 3) -> Tensor:
+            ddof: float | None) -> Tensor:
     if isinstance(dim, bool) and unbiased is None:  # PyTorch's legacy overload: x.std(True)
         dim, unbiased = None, dim
     axes, keep = _args(op, input, dim, axis, keepdim, keepdims)
     correction = _correction(op, unbiased, correction, ddof)
     if reduced_count(input.shape, axes) - correction <= 0:
-        warnings.warn(f"{op}(): degrees of freedom is <= 0. Correction should be strictly less "
-                      "than the reduction factor (input numel divided by output numel).",
-                      UserWarning, stacklevel=stacklevel)
+        warn(f"{op}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+             "reduction factor (input numel divided by output numel).")
     return primitive.apply(input, axes=axes, keepdims=keep, correction=correction)
 
 
@@ -113,7 +112,7 @@ def std(input: Tensor, dim: Dims = None, unbiased: bool | None = None, keepdim: 
 
 def _with_mean(op: str, primitive: type[Var], input: Tensor, dim: Any, unbiased: bool | None,
                keepdim: bool, correction: float | None) -> tuple[Tensor, Tensor]:
-    spread = _moment(op, primitive, input, dim, unbiased, keepdim, correction, None, None, None, 4)
+    spread = _moment(op, primitive, input, dim, unbiased, keepdim, correction, None, None, None)
     center = mean(input, None if isinstance(dim, bool) else dim, keepdim)
     node_name = "StdMeanBackward0" if primitive is Std else "VarMeanBackward0"  # PyTorch's one node
     return name_node(spread, node_name), name_node(center, node_name)

@@ -12,12 +12,12 @@ import numpy as np
 
 from .. import checks, dtypes
 from .._tensor import Tensor
-from ..checks import infer_shape, int_args, is_int
+from ..checks import infer_shape, int_args, is_int, type_name
 from ..device import DEVICE_TYPES, check_cpu
 from ..device import device as device_type
 from ..out import write_out
 from ..primitive import OpError, Primitive
-from .dims import dim_tuple, normalize_dim
+from .dims import distinct_dims, normalize_dim
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -186,10 +186,10 @@ def view(input: Tensor, *shape: int | Sequence[int]) -> Tensor:
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims ``start_dim..end_dim`` into one."""
+    start = normalize_dim("flatten", start_dim, input.ndim)  # a 0-d tensor takes 0 and -1
+    end = normalize_dim("flatten", end_dim, input.ndim)
     if input.ndim == 0:
         return Flatten.apply(input, shape=(1,))
-    start = normalize_dim("flatten", start_dim, input.ndim)
-    end = normalize_dim("flatten", end_dim, input.ndim)
     if start > end:
         raise OpError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
     if start == end:  # nothing to merge: the tensor itself, as in PyTorch
@@ -203,7 +203,7 @@ def squeeze(input: Tensor, dim: Dims = None) -> Tensor:
     if dim is None:
         dims = {d for d, n in enumerate(input.shape) if n == 1}
     else:
-        dims = {normalize_dim("squeeze", d, input.ndim) for d in dim_tuple("squeeze", dim)}
+        dims = distinct_dims("squeeze", dim, input.ndim)
     shape = tuple(n for d, n in enumerate(input.shape) if not (d in dims and n == 1))
     op = Squeeze if dim is None else _SQUEEZE_DIM if is_int(dim) else _SQUEEZE_DIMS
     return op.apply(input, shape=shape)
@@ -257,7 +257,10 @@ def expand(input: Tensor, *sizes: int | Sequence[int]) -> Tensor:
 
 
 def broadcast_to(input: Tensor, shape: Sequence[int]) -> Tensor:
-    """Broadcast to ``shape`` (NumPy's name for ``expand``)."""
+    """Broadcast to ``shape`` (NumPy's name for ``expand``), a tuple or list of ints."""
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"broadcast_to(): argument 'shape' must be a tuple of ints, not "
+                        f"{type_name(shape)}. Hint: broadcast_to(x, (3,)) for one dim")
     return expand(input, *tuple(shape))
 
 

@@ -138,9 +138,13 @@ def repeat_interleave(input: Tensor, repeats: Tensor | int | None = None, dim: i
     one count per element along ``dim``. Called with only a 1-D count tensor
     (``repeat_interleave(counts)``), it returns the indices ``0..n-1`` repeated by the counts.
     """
+    if output_size is not None:
+        output_size = integer("repeat_interleave", "output_size", output_size)
     if repeats is None:
         counts = _counts(input, None)
-        return Tensor._wrap(np.repeat(np.arange(len(counts), dtype=np.int64), counts))
+        index = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        _check_output_size(output_size, index)
+        return Tensor._wrap(index)
     if dim is None:
         input = reshape(input, -1)
         axis = 0
@@ -149,9 +153,7 @@ def repeat_interleave(input: Tensor, repeats: Tensor | int | None = None, dim: i
     length = input.shape[axis] if input.ndim else 1
     counts = _counts(repeats, length)
     index = np.repeat(np.arange(length), counts)
-    if output_size is not None and output_size != len(index):
-        raise OpError(f"repeat_interleave: output_size={output_size} but the repeats give "
-                      f"{len(index)} elements")
+    _check_output_size(output_size, index)
     # PyTorch: an expand and a view for an int count, index_select for a tensor of counts
     name = "IndexSelectBackward0" if isinstance(repeats, Tensor) else "ViewBackward0"
     if input.ndim == 0:
@@ -159,11 +161,17 @@ def repeat_interleave(input: Tensor, repeats: Tensor | int | None = None, dim: i
     return name_node(getitem(input, (slice(None),) * axis + (index,)), name)
 
 
+def _check_output_size(output_size: int | None, index: Array) -> None:
+    if output_size is not None and output_size != len(index):
+        raise OpError(f"repeat_interleave: output_size={output_size} but the repeats give "
+                      f"{len(index)} elements")
+
+
 def _counts(repeats: Tensor | int, length: int | None) -> Array:
     """The repeat count of each of ``length`` elements (an int broadcasts to all)."""
     if not isinstance(repeats, Tensor) and is_int(repeats):
         counts = np.full(length or 0, int(repeats), dtype=np.int64)
-    elif isinstance(repeats, Tensor) and repeats.dtype.kind in "iu" and repeats.ndim <= 1:
+    elif isinstance(repeats, Tensor) and repeats._data.dtype in (np.int64, np.int32) and repeats.ndim <= 1:
         if length is None and repeats.ndim != 1:
             raise OpError(f"repeat_interleave: the counts must be a 1-D tensor, got shape "
                           f"{repeats.shape}")
@@ -176,8 +184,8 @@ def _counts(repeats: Tensor | int, length: int | None) -> Array:
     else:
         kind = f"a {repeats.dtype} tensor of shape {repeats.shape}" if isinstance(
             repeats, Tensor) else type(repeats).__name__
-        raise TypeError(f"repeat_interleave: repeats must be an int or a 0-d/1-D integer tensor, "
-                        f"got {kind}")
+        raise TypeError(f"repeat_interleave: repeats must be an int or a 0-d/1-D int64 or int32 "
+                        f"tensor, got {kind}. Hint: repeats.long()")
     if (counts < 0).any():
         raise OpError(f"repeat_interleave: repeats must be non-negative, got {counts.tolist()}")
     return counts

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from .._tensor import Tensor
-from ..checks import is_int
+from ..checks import NUMERIC, is_int, kernel
 from ..out import write_out
 from ..primitive import OpError, Primitive, name_node
 from .dims import keep_flag, pick, reduced_count, reduction_axes
@@ -324,6 +324,7 @@ def _arg_reduce(op: str, fn: Callable[..., Any], input: Tensor, dim: Dims, keepd
 def argmax(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
            keepdims: bool | None = None, out: Tensor | None = None) -> Tensor:
     """Index of the maximum (of the flattened tensor when ``dim`` is None)."""
+    kernel("argmax", input._data.dtype, NUMERIC, "convert first, e.g. x.long()")
     result = _arg_reduce("argmax", np.argmax, input, dim, keepdim, axis, keepdims)
     return write_out(result, out, "argmax", input)
 
@@ -331,6 +332,7 @@ def argmax(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims
 def argmin(input: Tensor, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
            keepdims: bool | None = None, out: Tensor | None = None) -> Tensor:
     """Index of the minimum (of the flattened tensor when ``dim`` is None)."""
+    kernel("argmin", input._data.dtype, NUMERIC, "convert first, e.g. x.long()")
     result = _arg_reduce("argmin", np.argmin, input, dim, keepdim, axis, keepdims)
     return write_out(result, out, "argmin", input)
 

@@ -4,7 +4,8 @@ As in PyTorch, floor/ceil/round/trunc keep integer dtypes (refusing bool) and ha
 gradient everywhere (the exact zeros, even for a non-finite upstream gradient); frac's
 gradient is 1. ``fmod`` is C's remainder (the sign of the dividend), ``remainder`` Python's
 (the sign of the divisor); their gradients are d/da = 1 and d/db = -trunc(a/b) (fmod) or
--floor(a/b) (remainder). Integer division by zero raises, as PyTorch's ZeroDivisionError does.
+-floor(a/b) (remainder). Integer division by zero raises an OpError (a RuntimeError, as
+PyTorch's "ZeroDivisionError").
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..checks import not_implemented
+from ..checks import NUMERIC, OpError, kernel, not_implemented
 from ..dtypes import promoted_arrays
 from ..out import write_out
 from ..primitive import Primitive
@@ -25,18 +26,13 @@ if TYPE_CHECKING:
     from ..types import Array, Value
 
 
-def _refuse_bool(op: str, x: Array) -> None:
-    if x.dtype.kind == "b":
-        raise not_implemented(op, x.dtype, "convert first, e.g. x.float()")
-
-
 class _Rounding(Primitive):
     """An integer-valued step function of x: its gradient is zero wherever it exists."""
 
     _ufunc: np.ufunc
 
     def forward(self, x: Array) -> Array:
-        _refuse_bool(self.op_name, x)
+        kernel(self.op_name, x.dtype, NUMERIC)
         return x.copy() if x.dtype.kind in "iu" else self._ufunc(x)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
@@ -69,7 +65,7 @@ class Round(_Rounding):
     """
 
     def forward(self, x: Array, decimals: int = 0) -> Array:
-        _refuse_bool("round", x)
+        kernel("round", x.dtype, NUMERIC)
         if decimals == 0:
             return x.copy() if x.dtype.kind in "iu" else np.rint(x)
         if x.dtype.kind != "f":
@@ -153,9 +149,9 @@ def _quotient(rounding: np.ufunc, a: Value, b: Value) -> Array:
 def _operands(op: str, a: Any, b: Any) -> tuple[Array, Array]:
     """Promote, and refuse bool operands and an integer division by zero."""
     a, b = promoted_arrays(a, b)
-    _refuse_bool(op, a)
+    kernel(op, a.dtype, NUMERIC)
     if a.dtype.kind in "iu" and not np.all(b):
-        raise ZeroDivisionError(f"{op}: integer division by zero (the divisor has zeros). "
+        raise OpError(f"{op}: ZeroDivisionError: integer division by zero (the divisor has zeros). "
                                 "Hint: use a floating point divisor to get nan instead")
     return a, b
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..checks import FLOATING, kernel
 from ..dtypes import as_float
 from ..primitive import Primitive
 from .dims import normalize_dim
@@ -73,6 +74,7 @@ def softmax(input: Tensor, dim: int | None = None, *, axis: int | None = None,
     """Softmax along ``dim``: exponentials normalized to sum to 1."""
     input = input if dtype is None else input.to(dtype)
     axis = _dim("softmax", input, dim, axis)
+    kernel("softmax", input._data.dtype, FLOATING, "pass dtype=, e.g. softmax(x, dim, dtype=ag.float32)")
     return Softmax.apply(input, axis=axis if input.ndim else None)
 
 
@@ -81,4 +83,6 @@ def log_softmax(input: Tensor, dim: int | None = None, *, axis: int | None = Non
     """log(softmax(x)) along ``dim``, computed without forming softmax."""
     input = input if dtype is None else input.to(dtype)
     axis = _dim("log_softmax", input, dim, axis)
+    kernel("log_softmax", input._data.dtype, FLOATING,
+           "pass dtype=, e.g. log_softmax(x, dim, dtype=ag.float32)")
     return LogSoftmax.apply(input, axis=axis if input.ndim else None)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..checks import flag, integer
+from ..checks import NUMERIC, flag, integer, kernel
 from ..out import write_outs
 from ..primitive import OpError, Primitive
 from .dims import normalize_dim
@@ -161,6 +161,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
     earlier index comes first. ``out=(values, indices)`` as in ``sort``.
     """
     _check_sortable("topk", input)
+    kernel("topk", input._data.dtype, NUMERIC)
     axis = normalize_dim("topk", dim, input.ndim)
     x, was_0d = _as_1d(input)
     k = _check_k("topk", k, 0, x.shape[axis], dim, tuple(input.shape))
@@ -197,6 +198,8 @@ def _select(op: str, primitive: type[Max], input: Tensor, dim: int, keepdim: boo
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
     """The ``k``-th smallest element (k counts from 1) along ``dim`` and its index."""
+    _check_sortable("kthvalue", input)
+    kernel("kthvalue", input._data.dtype, NUMERIC)
     size = input.shape[normalize_dim("kthvalue", dim, input.ndim)] if input.ndim else 1
     if size:  # an empty dim is refused by _select
         k = _check_k("kthvalue", k, 1, size, dim, tuple(input.shape))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..checks import integer
+from ..checks import NUMERIC, integer, kernel
 from ..inplace import apply_inplace
 from ..primitive import OpError, Primitive, name_node
 from .dims import normalize_dim
@@ -152,4 +152,5 @@ def trace(input: Tensor) -> Tensor:
     if input.ndim != 2:
         raise OpError(f"trace: expected a matrix (2-D), got shape {input.shape}. "
                       "Hint: use diagonal(x, dim1=-2, dim2=-1).sum(-1) for batches")
+    kernel("trace", input._data.dtype, NUMERIC, "convert first, e.g. x.long()")
     return name_node(Diagonal.apply(input, offset=0, axis1=0, axis2=1).sum(), "TraceBackward0")

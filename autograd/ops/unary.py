@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._tensor import Tensor
+from ..checks import NUMERIC, kernel
 from ..conversion import scalar
 from ..dtypes import as_float, result_type
 from ..out import write_out
@@ -303,11 +304,13 @@ def sigmoid(input: Tensor, *, out: Tensor | None = None) -> Tensor:
 
 def relu(input: Tensor) -> Tensor:
     """max(x, 0)."""
+    kernel("relu", input._data.dtype, NUMERIC)
     return Relu.apply(input)
 
 
 def abs(input: Tensor, *, out: Tensor | None = None) -> Tensor:  # noqa: A001 - PyTorch's name
     """|x| elementwise."""
+    kernel("abs", input._data.dtype, NUMERIC)
     return write_out(Abs.apply(input), out, "abs", input, same_dtype=True)
 
 

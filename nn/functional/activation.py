@@ -7,10 +7,10 @@ fused ops in ``autograd.ops``; the rest are written from them.
 from __future__ import annotations
 
 import math
-import warnings
 
 import autograd as ag
 from autograd import Tensor, elu, leaky_relu, name_node, softplus
+from autograd.checks import FLOATING, kernel, warn
 from autograd.types import DTypeLike
 
 __all__ = ["relu", "leaky_relu", "elu", "gelu", "silu", "sigmoid", "tanh", "softplus",
@@ -34,6 +34,7 @@ def tanh(input: Tensor) -> Tensor:
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """SiLU (a.k.a. swish): x * sigmoid(x)."""
+    kernel("silu", input.dtype, FLOATING)
     return name_node(input * ag.sigmoid(input), "SiluBackward0")  # one node in PyTorch
 
 
@@ -45,6 +46,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
     With ``approximate='tanh'``: x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
     """
+    kernel("gelu", input.dtype, FLOATING)
     if approximate == "none":  # PyTorch's one node, either way
         return name_node(input * 0.5 * (1.0 + ag.erf(input * (1.0 / math.sqrt(2.0)))), "GeluBackward0")
     if approximate == "tanh":
@@ -55,14 +57,15 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 def logsigmoid(input: Tensor) -> Tensor:
     """Log-sigmoid: log sigmoid(x) = -softplus(-x), stable for large |x|."""
+    kernel("logsigmoid", input.dtype, FLOATING)
     return name_node(-softplus(-input, threshold=math.inf), "LogSigmoidBackward0")
 
 
 def _softmax_dim(name: str, ndim: int, dim: int | None) -> int:
     if dim is not None:
         return dim
-    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
-                  "to include dim=X as an argument.", UserWarning, stacklevel=3)
+    warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
+         "dim=X as an argument.")
     return 0 if ndim in (0, 1, 3) else 1
 
 

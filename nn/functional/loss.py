@@ -13,6 +13,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor, name_node
+from autograd.checks import FLOATING, kernel
 from autograd.types import ArrayLike
 
 __all__ = ["mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "binary_cross_entropy",
@@ -164,13 +165,18 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
                                      pos_weight: Tensor | ArrayLike | None = None) -> Tensor:
     """Binary cross-entropy on logits x: -w [p_w y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))].
 
-    Computed stably as w [(1 - y) x + (1 + (p_w - 1) y) softplus(-x)].
+    Computed stably as w [(1 - y) x + (1 + (p_w - 1) y) softplus(-x)]. The loss has the
+    target's dtype, as PyTorch's (it accumulates in place into ``1 - y``): float64 logits with
+    a float32 target give a float32 loss; an integer target is refused.
     """
-    target = _same_shape("binary_cross_entropy_with_logits", input, target)
+    name = "binary_cross_entropy_with_logits"
+    target = _same_shape(name, input, target)
+    kernel(name, input.dtype, FLOATING)
     log_weight = 1.0 if pos_weight is None else 1.0 + (_as_tensor(pos_weight) - 1.0) * target
     loss = (1.0 - target) * input + log_weight * ag.softplus(-input, threshold=math.inf)
     if weight is not None:
         loss = loss * weight
+    loss = loss.to(target.dtype)
     loss = _reduce(loss, reduction, "binary_cross_entropy_with_logits")
     return name_node(loss, "BinaryCrossEntropyWithLogitsBackward0")
 

@@ -40,7 +40,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # 
     if sparse:
         raise ag.NotSupportedError("embedding: sparse=True needs sparse gradients, which ndgrad "
                                    "does not have. Hint: use sparse=False (dense gradients)")
-    if not isinstance(input, Tensor) or input.dtype.kind not in "iu":
+    if not isinstance(input, Tensor) or input.dtype not in (ag.int64, ag.int32):
         kind = input.dtype if isinstance(input, Tensor) else type(input).__name__
         raise TypeError(f"embedding: expected the indices (argument 'input') to be an integer "
                         f"tensor (torch.int64 or torch.int32), got {kind}. Hint: "
