@@ -14,9 +14,11 @@ Adding an optimizer (the recipe; see ``optim/sgd.py``, the smallest)
 1. **A subclass of ``Optimizer``** in ``optim/<name>.py`` with PyTorch's signature. Its
    ``__init__`` passes the hyper-parameters as ``defaults`` (the dict every param group is
    filled from) to ``super().__init__(params, defaults)``.
-2. **``_validate(options)``** raises ``ValueError`` with PyTorch's wording for a bad
-   hyper-parameter (``check_nonnegative`` covers the ``Invalid learning rate: -1`` kind); it
-   runs on the defaults and on every group, also when a state dict is loaded.
+2. **``_option_kinds``** gives each hyper-parameter its check from ``optim/arguments.py``
+   (``nonnegative("learning rate")`` for PyTorch's ``Invalid learning rate: -1``, ``number``,
+   ``flag``...); ``_validate(options)`` runs them on the defaults and on every group, also when
+   a state dict is loaded; override it (calling ``super()``) for a check across options, as
+   SGD's Nesterov rule. Raise with PyTorch's words: the base puts the class's name in front.
 3. **``_update(param, grad, group)``**: one parameter's textbook update, written with NumPy on
    ``param.detach().numpy()`` in place (the base runs it under ``no_grad``, skips parameters without a
    gradient and counts the write as an in-place change). Per-parameter state lives in

@@ -8,7 +8,8 @@ import numpy as np
 
 import autograd as ag
 
-from .optimizer import Optimizer, check_nonnegative
+from .arguments import Check, flag, nonnegative
+from .optimizer import Optimizer
 from .state_checks import Kind, count, squares
 
 if TYPE_CHECKING:
@@ -50,11 +51,11 @@ class Adagrad(Optimizer):
     def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
         return ("step", "sum")
 
-    def _validate(self, options: dict[str, Any]) -> None:
-        check_nonnegative(options, {"lr": "learning rate", "lr_decay": "lr_decay value",
-                                    "weight_decay": "weight_decay value",
-                                    "initial_accumulator_value": "initial_accumulator_value value",
-                                    "eps": "epsilon value"})
+    _option_kinds: ClassVar[dict[str, Check]] = {
+        "lr": nonnegative("learning rate", tensor=True), "lr_decay": nonnegative("lr_decay value"),
+        "weight_decay": nonnegative("weight_decay value"),
+        "initial_accumulator_value": nonnegative("initial_accumulator_value value"),
+        "eps": nonnegative("epsilon value"), "maximize": flag}
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a param group (see ``Optimizer.add_param_group``) and set up its state sums."""

@@ -13,7 +13,8 @@ import numpy as np
 
 import autograd as ag
 
-from .optimizer import Optimizer, check_nonnegative
+from .arguments import Check, betas, flag, nonnegative
+from .optimizer import Optimizer
 from .state_checks import Kind, buffer, count, squares
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class Adam(Optimizer):
     def __init__(self, params: Params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *,
                  maximize: bool = False, decoupled_weight_decay: bool = False) -> None:
-        defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay,
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
                     "amsgrad": amsgrad, "maximize": maximize,
                     "decoupled_weight_decay": decoupled_weight_decay}
         super().__init__(params, defaults)
@@ -63,14 +64,10 @@ class Adam(Optimizer):
     def _required_state(self, group: dict[str, Any]) -> tuple[str, ...]:
         return ("step", "exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group["amsgrad"] else ())
 
-    def _validate(self, options: dict[str, Any]) -> None:
-        beta1, beta2 = options["betas"]
-        check_nonnegative(options, {"lr": "learning rate", "eps": "epsilon value"})
-        if not 0.0 <= beta1 < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {beta1}")
-        if not 0.0 <= beta2 < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {beta2}")
-        check_nonnegative(options, {"weight_decay": "weight_decay value"})
+    _option_kinds: ClassVar[dict[str, Check]] = {
+        "lr": nonnegative("learning rate", tensor=True), "eps": nonnegative("epsilon value"),
+        "betas": betas, "weight_decay": nonnegative("weight_decay value"), "amsgrad": flag,
+        "maximize": flag, "decoupled_weight_decay": flag}
 
     def _update(self, param: ag.Tensor, grad: Array, group: dict[str, Any]) -> None:
         lr, eps, weight_decay = float(group["lr"]), float(group["eps"]), float(group["weight_decay"])

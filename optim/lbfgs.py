@@ -15,8 +15,9 @@ import numpy as np
 
 import autograd as ag
 
+from .arguments import Check, integer, nonnegative, number
 from .line_search import Scalar, strong_wolfe
-from .optimizer import Optimizer, _plain, check_nonnegative
+from .optimizer import Optimizer, _plain
 from .state_checks import Kind, Like, buffer, buffers, count, optional_scalar, scalar, scalars
 
 if TYPE_CHECKING:
@@ -79,15 +80,20 @@ class LBFGS(Optimizer):
                  tolerance_change: float = 1e-9, history_size: int = 100,
                  line_search_fn: str | None = None) -> None:
         if max_eval is None:
+            self._option_kinds["max_iter"]("max_iter", max_iter)  # before computing with it
             max_eval = max_iter * 5 // 4
         defaults = {"lr": lr, "max_iter": max_iter, "max_eval": max_eval,
                     "tolerance_grad": tolerance_grad, "tolerance_change": tolerance_change,
                     "history_size": history_size, "line_search_fn": line_search_fn}
         super().__init__(params, defaults)
 
+    _option_kinds: ClassVar[dict[str, Check]] = {
+        "lr": nonnegative("learning rate", tensor=True), "max_iter": integer(), "max_eval": integer(),
+        "tolerance_grad": number, "tolerance_change": number, "history_size": integer(minimum=1)}
+
     def _validate(self, options: dict[str, Any]) -> None:
-        check_nonnegative(options, {"lr": "learning rate"})
-        if options["line_search_fn"] not in (None, "strong_wolfe"):
+        super()._validate(options)
+        if not _is_line_search(options["line_search_fn"]):
             raise ValueError(f"LBFGS: line_search_fn={options['line_search_fn']!r}: only "
                              "'strong_wolfe' is supported (or None, a fixed step of lr)")
 
@@ -151,7 +157,8 @@ class LBFGS(Optimizer):
                             "def closure(): opt.zero_grad(); loss = loss_fn(model(x), y); "
                             "loss.backward(); return loss, then opt.step(closure)")
         if len(self.param_groups) != 1:
-            raise ValueError(f"Expected exactly one param_group, but got {len(self.param_groups)}")
+            raise ValueError(f"LBFGS.step: expected exactly one param_group, but got "
+                             f"{len(self.param_groups)}")
         user_closure = closure
 
         def evaluate() -> Any:
@@ -167,8 +174,8 @@ class LBFGS(Optimizer):
         max_iter, max_eval = group["max_iter"], group["max_eval"]
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
         line_search_fn, history_size = group["line_search_fn"], group["history_size"]
-        if line_search_fn not in (None, "strong_wolfe"):
-            raise RuntimeError("only 'strong_wolfe' is supported")
+        if not _is_line_search(line_search_fn):
+            raise RuntimeError("LBFGS.step: only 'strong_wolfe' is supported")
 
         # LBFGS has only global state, kept as the state of the first parameter (as PyTorch)
         state = self.state[self._params[0]]
@@ -189,7 +196,9 @@ class LBFGS(Optimizer):
         # the state as NumPy: arrays, and NumPy scalars where torch has 0-d Tensors
         d, t, old_dirs, old_stps, ro, h_diag, prev_flat_grad, prev_loss = (
             _from_state(state.get(key)) for key in _FLAT_STATE)
-        al: list[Scalar] | None = _from_state(state["al"]) if "al" in state else None
+        # the a_i (in the state from the second iteration on, as PyTorch keeps them), allocated
+        # before anything moves: PyTorch fails mid-step where history_size does not fit
+        al: list[Scalar] = _from_state(state["al"]) if "al" in state else _history(history_size)
 
         n_iter = 0
         while n_iter < max_iter:
@@ -218,8 +227,7 @@ class LBFGS(Optimizer):
 
                 # the two-loop recursion: d = -H g
                 num_old = len(old_dirs)
-                if al is None:
-                    al = [None] * history_size
+                if "al" not in state:
                     state["al"] = al  # (converted to Tensors below; here for the key order)
                 q = -flat_grad
                 for i in range(num_old - 1, -1, -1):
@@ -277,7 +285,7 @@ class LBFGS(Optimizer):
         for key, value in zip(_FLAT_STATE, (d, t, old_dirs, old_stps, ro, h_diag,
                                             prev_flat_grad, prev_loss)):
             state[key] = _to_state(value)
-        if al is not None:
+        if "al" in state:
             state["al"] = _to_state(al)
         return orig_loss
 
@@ -313,6 +321,25 @@ class LBFGS(Optimizer):
             raise ValueError(f"{where}: 'al' has {len(state['al'])} entries, fewer than the "
                              f"{max(sizes.values())} of the history")
         return state
+
+
+def _is_line_search(value: Any) -> bool:
+    """Whether ``value`` is a ``line_search_fn`` LBFGS has: None or "strong_wolfe"."""
+    return value is None or (isinstance(value, str) and value == "strong_wolfe")
+
+
+def _history(size: int) -> list[Any]:
+    """PyTorch's list of ``history_size`` Nones for the a_i of the two-loop recursion.
+
+    Where it does not fit in memory PyTorch fails with a MemoryError; this says why.
+    (``_step`` allocates it before the parameters move; PyTorch, in its second iteration.)
+    """
+    try:
+        return [None] * size
+    except MemoryError:
+        raise RuntimeError(f"LBFGS.step: history_size={size} does not fit in memory (its list of "
+                           "a_i alone would need that many entries). Hint: a few tens of (s, y) "
+                           "pairs is usual; the default is 100") from None
 
 
 def _from_state(value: Any) -> Any:

@@ -20,6 +20,7 @@ import numpy as np
 
 import autograd as ag
 
+from .arguments import Check, NamedErrors
 from .state_checks import Kind, Like, buffer, check_entries, count
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     Params = Iterable[ag.Tensor] | Iterable[dict[str, Any]]
 
 
-class Optimizer:
+class Optimizer(NamedErrors):
     """Base class of the optimizers.
 
     Args:
@@ -37,9 +38,16 @@ class Optimizer:
             per-group options.
         defaults: the hyper-parameters a group gets when it does not set them.
 
-    Subclasses check their hyper-parameters in ``_validate(options)`` (called on the defaults
-    and on every group) and implement ``_update(param, grad, group)``.
+    Subclasses declare the check of each hyper-parameter in ``_option_kinds`` (see
+    ``optim/arguments.py``; ``_validate(options)`` runs them on the defaults and on every
+    group, and a subclass adds its checks across options there) and implement
+    ``_update(param, grad, group)``. The errors the constructor and ``add_param_group`` raise
+    name the class: "SGD: Invalid learning rate: -1.0".
     """
+
+    _named_methods: ClassVar[tuple[str, ...]] = ("__init__", "add_param_group")
+    # the check of each hyper-parameter, in PyTorch's order (its first error is PyTorch's)
+    _option_kinds: ClassVar[dict[str, Check]] = {}
 
     def __init__(self, params: Params, defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
@@ -125,7 +133,9 @@ class Optimizer:
             seen[id(p)] = (group_index, i)
 
     def _validate(self, options: dict[str, Any]) -> None:
-        """Raise ValueError for invalid hyper-parameters (subclasses check theirs)."""
+        """Raise TypeError or ValueError for an invalid hyper-parameter: each checked by its kind."""
+        for key, check in self._option_kinds.items():
+            check(key, options[key])
 
     # ---- the update ------------------------------------------------------------------
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -314,23 +324,6 @@ def _group_ids(saved: dict[str, Any], g: int, where: str) -> list[int]:
         raise ValueError(f"{where}: parameter group {g} has no list of parameter indices "
                          f"('params'), got {saved.get('params')!r:.60}")
     return [_param_index(i, where) for i in ids]
-
-
-def check_nonnegative(options: dict[str, Any], labels: dict[str, str]) -> None:
-    """Raise ValueError ``Invalid <label>: <value>`` (PyTorch's wording) unless each option is >= 0.
-
-    That is ``options[key] >= 0`` for each key of ``labels`` (NaN fails too); a value that is
-    not a number (``lr="0.1"``) is a TypeError saying so.
-    """
-    for key, label in labels.items():
-        value = options[key]
-        try:
-            valid = value >= 0.0
-        except TypeError:
-            raise TypeError(f"Invalid {label}: {value!r:.60} (expected a number, got "
-                            f"{type(value).__name__})") from None
-        if not valid:
-            raise ValueError(f"Invalid {label}: {value}")
 
 
 def _copy(value: Any) -> Any:

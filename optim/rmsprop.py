@@ -8,7 +8,8 @@ import numpy as np
 
 import autograd as ag
 
-from .optimizer import Optimizer, check_nonnegative
+from .arguments import Check, flag, nonnegative
+from .optimizer import Optimizer
 from .state_checks import Kind, buffer, count, squares
 
 if TYPE_CHECKING:
@@ -73,10 +74,10 @@ class RMSprop(Optimizer):
                                  "weights, grad_avg^2 <= square_avg always holds")
         return state
 
-    def _validate(self, options: dict[str, Any]) -> None:
-        check_nonnegative(options, {"lr": "learning rate", "eps": "epsilon value",
-                                    "momentum": "momentum value",
-                                    "weight_decay": "weight_decay value", "alpha": "alpha value"})
+    _option_kinds: ClassVar[dict[str, Check]] = {
+        "lr": nonnegative("learning rate", tensor=True), "eps": nonnegative("epsilon value"),
+        "momentum": nonnegative("momentum value"), "weight_decay": nonnegative("weight_decay value"),
+        "alpha": nonnegative("alpha value"), "centered": flag, "maximize": flag}
 
     def _update(self, param: ag.Tensor, grad: Array, group: dict[str, Any]) -> None:
         lr, alpha, eps = float(group["lr"]), float(group["alpha"]), float(group["eps"])

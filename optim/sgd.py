@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import autograd as ag
 
-from .optimizer import Optimizer, check_nonnegative
+from .arguments import Check, flag, nonnegative, number
+from .optimizer import Optimizer
 from .state_checks import Kind, optional_buffer
 
 if TYPE_CHECKING:
@@ -47,10 +48,13 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     _state_kinds: ClassVar[dict[str, Kind] | None] = {"momentum_buffer": optional_buffer}
+    _option_kinds: ClassVar[dict[str, Check]] = {
+        "lr": nonnegative("learning rate", tensor=True), "momentum": nonnegative("momentum value"),
+        "weight_decay": nonnegative("weight_decay value"), "dampening": number,
+        "nesterov": flag, "maximize": flag}
 
     def _validate(self, options: dict[str, Any]) -> None:
-        check_nonnegative(options, {"lr": "learning rate", "momentum": "momentum value",
-                                    "weight_decay": "weight_decay value"})
+        super()._validate(options)
         if options["nesterov"] and (options["momentum"] <= 0 or options["dampening"] != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 

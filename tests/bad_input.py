@@ -22,8 +22,7 @@ from hypothesis import strategies as st
 
 import autograd as ag
 
-# The same 30 derandomized draws in every profile: the known-failure tables in the fuzz tests are
-# exact for them (a local run finds what CI finds).
+# The same 30 derandomized draws in every profile: a local run finds what CI finds.
 FUZZ_SETTINGS = settings(derandomize=True, max_examples=30, database=None)
 
 DOCUMENTED = (ag.OpError, TypeError, ValueError, IndexError, NotImplementedError, ag.NotSupportedError,

@@ -197,7 +197,7 @@ class TestLayout:
         (lambda sd: sd["param_groups"][0].update(params=None), ValueError,
          "parameter group 0 has no list of parameter indices ('params'), got None"),
         (lambda sd: sd["param_groups"][0].update(lr="x"), TypeError,
-         "parameter group 0: Invalid learning rate: 'x' (expected a number, got str)"),
+         "parameter group 0: lr must be a real number, not str"),
         (lambda sd: sd["param_groups"][0].update(betas=(2.0, 0.9)), ValueError,
          "parameter group 0: Invalid beta parameter at index 0: 2.0"),
     ], ids=["no-state", "groups-not-list", "state-not-dict", "entry-not-dict", "bad-key",

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, ClassVar
 
+from ..arguments import NamedErrors
 from ..optimizer import Optimizer
 
 
-class LRScheduler:
+def check_optimizer(optimizer: Any) -> None:
+    """PyTorch's TypeError unless ``optimizer`` is an Optimizer (before a scheduler reads its groups)."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+
+
+class LRScheduler(NamedErrors):
     """Base class: sets ``initial_lr`` in each group, keeps ``base_lrs`` and ``last_epoch``.
 
-    Subclasses implement ``get_lr()``: the new lr of each group at ``self.last_epoch``.
-    Constructing a scheduler makes one initial step (``last_epoch`` -1 -> 0).
+    Subclasses check their arguments (with ``optim/arguments.py``'s checks) and implement
+    ``get_lr()``: the new lr of each group at ``self.last_epoch``. Constructing a scheduler makes
+    one initial step (``last_epoch`` -1 -> 0). The errors a constructor and ``step`` raise name
+    the class: "StepLR: step_size must be positive, got 0".
 
     Args:
         optimizer: the optimizer whose groups' ``lr`` it sets.
@@ -21,10 +30,10 @@ class LRScheduler:
     """
 
     _is_initial = False
+    _named_methods: ClassVar[tuple[str, ...]] = ("__init__", "step")
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        check_optimizer(optimizer)
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:

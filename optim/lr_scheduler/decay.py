@@ -11,8 +11,9 @@ import types
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..arguments import each, epochs, function, positive, real
 from ..optimizer import Optimizer
-from .base import LRScheduler, current_lrs
+from .base import LRScheduler, check_optimizer, current_lrs
 
 
 class LambdaLR(LRScheduler):
@@ -27,12 +28,15 @@ class LambdaLR(LRScheduler):
     def __init__(self, optimizer: Optimizer,
                  lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
                  last_epoch: int = -1) -> None:
+        check_optimizer(optimizer)
         if isinstance(lr_lambda, (list, tuple)):
             if len(lr_lambda) != len(optimizer.param_groups):
                 raise ValueError(f"Expected {len(optimizer.param_groups)} lr_lambdas, but got "
                                  f"{len(lr_lambda)}")
+            each(function, "lr_lambda", lr_lambda)
             self.lr_lambdas = list(lr_lambda)
         else:
+            function("lr_lambda", lr_lambda)
             self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
         super().__init__(optimizer, last_epoch)
 
@@ -70,8 +74,8 @@ class StepLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
-        if step_size <= 0:
-            raise ValueError(f"step_size must be a positive integer, got {step_size}")
+        positive("step_size", step_size)  # PyTorch takes a float too: 0.5 decays every epoch
+        real("gamma", gamma)
         self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
@@ -94,9 +98,10 @@ class MultiStepLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
+        real("gamma", gamma)
         self.milestones: dict[int, int] = {}
-        for epoch in milestones:
-            self.milestones[int(epoch)] = self.milestones.get(int(epoch), 0) + 1
+        for epoch in epochs("milestones", milestones):
+            self.milestones[epoch] = self.milestones.get(epoch, 0) + 1
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -117,6 +122,7 @@ class ExponentialLR(LRScheduler):
     """Multiply the lr by ``gamma`` every epoch: ``lr = base_lr * gamma ** epoch``."""
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
+        real("gamma", gamma)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -140,8 +146,8 @@ class CosineAnnealingLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,  # noqa: N803
                  last_epoch: int = -1) -> None:
-        if T_max <= 0:
-            raise ValueError(f"T_max must be positive, got {T_max}")
+        positive("T_max", T_max)
+        real("eta_min", eta_min)
         self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)

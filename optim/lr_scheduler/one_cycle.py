@@ -5,19 +5,22 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..arguments import each, flag, positive, real
 from ..optimizer import Optimizer
-from .base import LRScheduler
+from .base import LRScheduler, check_optimizer
 
 
 def _per_group(name: str, optimizer: Optimizer,
                value: float | list[float] | tuple[float, ...]) -> list[float]:
-    """One value per param group: a list is checked, a scalar repeated."""
+    """One real number per param group: a list is checked (its length, each entry), a number repeated."""
     if isinstance(value, (list, tuple)):
         if len(value) != len(optimizer.param_groups):
             raise ValueError(f"{name} must have the same length as optimizer.param_groups. {name} "
                              f"has {len(value)} values, param_groups has "
                              f"{len(optimizer.param_groups)}.")
+        each(real, name, value)
         return list(value)
+    real(name, value)
     return [value] * len(optimizer.param_groups)
 
 
@@ -69,8 +72,7 @@ class OneCycleLR(LRScheduler):
                  max_momentum: float | list[float] = 0.95, div_factor: float = 25.0,
                  final_div_factor: float = 1e4, three_phase: bool = False,
                  last_epoch: int = -1) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        check_optimizer(optimizer)
         self.optimizer = optimizer
         if total_steps is not None:
             if not isinstance(total_steps, int) or total_steps <= 0:
@@ -91,6 +93,10 @@ class OneCycleLR(LRScheduler):
             raise ValueError(f"anneal_strategy must be one of 'cos' or 'linear', instead got "
                              f"{anneal_strategy}")
         self.anneal_strategy = anneal_strategy
+        flag("three_phase", three_phase)
+        flag("cycle_momentum", cycle_momentum)
+        positive("div_factor", div_factor)
+        positive("final_div_factor", final_div_factor)
         # (end_step, start lr key, end lr key, start momentum key, end momentum key)
         up_end = float(pct_start * self.total_steps) - 1
         if three_phase:
@@ -148,6 +154,10 @@ class OneCycleLR(LRScheduler):
             start_step = 0.0
             for i, (end_step, start_lr, end_lr, start_m, end_m) in enumerate(self.phases):
                 if step <= end_step or i == len(self.phases) - 1:
+                    if end_step == start_step:  # PyTorch divides by zero here
+                        raise ValueError(f"step {step} is in phase {i} of the schedule, which has "
+                                         f"no length (it starts and ends at step {end_step}). "
+                                         "Hint: change pct_start or total_steps")
                     pct = (step - start_step) / (end_step - start_step)
                     lrs.append(anneal(group[start_lr], group[end_lr], pct))
                     if self.cycle_momentum:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from typing import SupportsFloat
 
+from ..arguments import each, real
 from ..optimizer import Optimizer
-from .base import LRScheduler, current_lrs
+from .base import LRScheduler, check_optimizer, current_lrs
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -32,10 +33,13 @@ class ReduceLROnPlateau(LRScheduler):
     def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
                  patience: int = 10, threshold: float = 1e-4, threshold_mode: str = "rel",
                  cooldown: int = 0, min_lr: float | list[float] = 0, eps: float = 1e-8) -> None:
+        real("factor", factor)
         if factor >= 1.0:
             raise ValueError("Factor should be < 1.0.")
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        check_optimizer(optimizer)
+        for name, value in (("patience", patience), ("threshold", threshold),
+                            ("cooldown", cooldown), ("eps", eps)):
+            real(name, value)
         if mode not in ("min", "max"):
             raise ValueError(f"mode {mode} is unknown! (use 'min' or 'max')")
         if threshold_mode not in ("rel", "abs"):
@@ -45,9 +49,11 @@ class ReduceLROnPlateau(LRScheduler):
         if isinstance(min_lr, (list, tuple)):
             if len(min_lr) != len(optimizer.param_groups):
                 raise ValueError(f"expected {len(optimizer.param_groups)} min_lrs, got {len(min_lr)}")
+            each(real, "min_lr", min_lr)
             self.default_min_lr: float | None = None
             self.min_lrs = list(min_lr)
         else:
+            real("min_lr", min_lr)
             self.default_min_lr = min_lr
             self.min_lrs = [min_lr] * len(optimizer.param_groups)
         self.patience, self.cooldown, self.eps = patience, cooldown, eps
