@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import functools
 import numbers
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, TypeVar
 
 import autograd as ag
-from autograd.boundary import renamed
 
 __all__ = ["Check", "NamedErrors", "betas", "each", "epochs", "flag", "function", "integer",
            "nonnegative", "number", "positive", "real"]
@@ -151,6 +151,13 @@ def epochs(name: str, value: Any) -> list[int]:
 
 
 # ---- naming ------------------------------------------------------------------------------
+def _name_in(error: BaseException, owner: str, where: str) -> None:
+    """Put ``where`` in front of ``error``'s message, in place, unless the message names ``owner``."""
+    message = str(error)
+    if error.args and not re.search(rf"\b{re.escape(owner)}\b", message):
+        error.args = (f"{where}: {message}", *error.args[1:])
+
+
 def _naming(method: _F) -> _F:
     """``method``, whose documented errors name the class of the object it was called on.
 
@@ -162,7 +169,8 @@ def _naming(method: _F) -> _F:
             return method(self, *args, **kwargs)
         except _RENAMED as error:
             owner = type(self).__name__
-            renamed(error, owner if method.__name__ == "__init__" else f"{owner}.{method.__name__}", ())
+            _name_in(error, owner, owner if method.__name__ == "__init__" else
+                    f"{owner}.{method.__name__}")
             raise
     return named  # type: ignore[return-value]
 
