@@ -90,13 +90,16 @@ def _check(parameter: inspect.Parameter, kind: str) -> list[str]:
     return [f"    if not ({test}):", f"        refuse(NAME, {name!r}, {name}, {kind!r})"]
 
 
-def renamed(error: BaseException, function: str, parameters: Iterable[str]) -> None:
+def renamed(error: BaseException, function: str, parameters: Iterable[str] = (),
+            owner: str | None = None) -> None:
     """Make ``error``'s message name ``function`` (in place, keeping its type and traceback).
 
-    An alias's errors name the alias called: ``divide: ...``, not ``div: ...``.
+    An alias's errors name the alias called: ``divide: ...``, not ``div: ...``. A message that
+    names ``owner`` (default ``function``) is left as it is: an optimizer's "SGD.add_param_group:
+    ..." raised while building an ``SGD`` names it already.
     """
     message = str(error)
-    if not error.args or re.search(rf"\b{re.escape(function)}\b", message):
+    if not error.args or re.search(rf"\b{re.escape(owner or function)}\b", message):
         return
     prefix = _PREFIX.match(message)
     if prefix is None:

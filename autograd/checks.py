@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from types import FrameType
 
     from .dtypes import DType
@@ -58,7 +60,8 @@ def not_implemented(op: str, dtype: np.dtype[Any] | DType, hint: str) -> OpNotIm
 
 
 # ndgrad's own code: a warning points past it, at the user's line
-_OWN_FILES = tuple(str(Path(__file__).parent.parent / package) for package in ("autograd", "nn", "optim"))
+_OWN_FILES = tuple(str(Path(__file__).parent.parent / package) + os.sep
+                   for package in ("autograd", "nn", "optim"))
 
 
 def warn(message: str, category: type[Warning] = UserWarning) -> None:
@@ -90,7 +93,8 @@ def kernel(op: str, dtype: np.dtype[Any] | DType, kinds: str,
         raise not_implemented(op, dtype, hint)
 
 
-def allocate(op: str, make: Any, shape: tuple[int, ...], dtype: np.dtype[Any]) -> np.ndarray[Any, Any]:
+def allocate(op: str, make: Callable[[tuple[int, ...], np.dtype[Any]], np.ndarray[Any, Any]],
+             shape: tuple[int, ...], dtype: np.dtype[Any]) -> np.ndarray[Any, Any]:
     """``make(shape, dtype)`` (``np.empty``, ``np.zeros``...), or PyTorch's RuntimeError.
 
     A size beyond memory is NumPy's ``MemoryError`` or "array is too big"; torch says

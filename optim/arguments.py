@@ -26,20 +26,17 @@ from __future__ import annotations
 
 import functools
 import numbers
-import re
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, TypeVar
 
 import autograd as ag
+from autograd.boundary import RENAMED, renamed
 
 __all__ = ["Check", "NamedErrors", "betas", "each", "epochs", "flag", "function", "integer",
            "nonnegative", "number", "positive", "real"]
 
 Check = Callable[[str, Any], None]
 _F = TypeVar("_F", bound=Callable[..., Any])
-
-# the documented error types whose messages get the class's name (ag.OpError is a RuntimeError)
-_RENAMED = (TypeError, ValueError, IndexError, RuntimeError, NotImplementedError)
 
 
 def _type(value: object) -> str:
@@ -151,13 +148,6 @@ def epochs(name: str, value: Any) -> list[int]:
 
 
 # ---- naming ------------------------------------------------------------------------------
-def _name_in(error: BaseException, owner: str, where: str) -> None:
-    """Put ``where`` in front of ``error``'s message, in place, unless the message names ``owner``."""
-    message = str(error)
-    if error.args and not re.search(rf"\b{re.escape(owner)}\b", message):
-        error.args = (f"{where}: {message}", *error.args[1:])
-
-
 def _naming(method: _F) -> _F:
     """``method``, whose documented errors name the class of the object it was called on.
 
@@ -167,10 +157,10 @@ def _naming(method: _F) -> _F:
     def named(self: object, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
-        except _RENAMED as error:
+        except RENAMED as error:
             owner = type(self).__name__
-            _name_in(error, owner, owner if method.__name__ == "__init__" else
-                    f"{owner}.{method.__name__}")
+            renamed(error, owner if method.__name__ == "__init__" else f"{owner}.{method.__name__}",
+                    owner=owner)
             raise
     return named  # type: ignore[return-value]
 

@@ -104,10 +104,20 @@ def _torch_value(value):
     return torch.from_numpy(value.numpy().copy()) if isinstance(value, ag.Tensor) else value
 
 
+def _raises(run):
+    """Whether ``run()`` raises anything: any refusal of PyTorch's counts."""
+    try:
+        run()
+    except Exception:  # noqa: BLE001
+        return True
+    return False
+
+
 def _torch_refuses_optimizer(name, kwargs):
     """Whether PyTorch raises building the optimizer or in two steps on a quadratic."""
     p = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
-    try:
+
+    def run():
         opt = getattr(torch.optim, name)([p], **{k: _torch_value(v) for k, v in kwargs.items()})
 
         def closure():
@@ -118,9 +128,8 @@ def _torch_refuses_optimizer(name, kwargs):
 
         opt.step(closure)
         opt.step(closure)
-    except Exception:  # noqa: BLE001 - any refusal of PyTorch's counts
-        return True
-    return False
+
+    return _raises(run)
 
 
 @requires_torch
@@ -207,14 +216,14 @@ def test_a_scheduler_refuses_a_bad_argument_naming_the_class(name, args, kwargs,
 def _torch_refuses_scheduler(name, args, kwargs, steps=3):
     """Whether PyTorch raises building the scheduler or in its first ``steps`` epochs."""
     opt = _sgd(torch.optim)
-    try:
+
+    def run():
         scheduler = getattr(torch.optim.lr_scheduler, name)(opt, *args, **kwargs)
         for _ in range(steps):
             opt.step()
             scheduler.step(1.0) if name == "ReduceLROnPlateau" else scheduler.step()
-    except Exception:  # noqa: BLE001 - any refusal of PyTorch's counts
-        return True
-    return False
+
+    return _raises(run)
 
 
 @requires_torch

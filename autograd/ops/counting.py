@@ -107,7 +107,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     """
     data = _data("bincount", input)
     kernel("bincount", data.dtype, NUMERIC, "convert first, e.g. x.long()")
-    if data.dtype.kind not in "biu" or data.ndim != 1 or (data.size and data.min() < 0):
+    if data.dtype.kind not in "iu" or data.ndim != 1 or (data.size and data.min() < 0):
         raise OpError(f"bincount: the input must be a 1-D tensor of non-negative integers, got "
                       f"shape {data.shape} dtype {data.dtype}"
                       f"{' with negative values' if data.dtype.kind in 'iu' and data.ndim == 1 else ''}")

@@ -177,8 +177,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
     if weight is not None:
         loss = loss * weight
     loss = loss.to(target.dtype)
-    loss = _reduce(loss, reduction, "binary_cross_entropy_with_logits")
-    return name_node(loss, "BinaryCrossEntropyWithLogitsBackward0")
+    return name_node(_reduce(loss, reduction, name), "BinaryCrossEntropyWithLogitsBackward0")
 
 
 def _class_targets(name: str, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
