@@ -41,9 +41,20 @@ class Add(Primitive):
         return g, g
 
 
+_BOOL = np.dtype(bool)
+
+
 def _is_bool(value: Any) -> bool:
     """A bool operand: a bool array or a Python bool (``x - True`` is refused too)."""
-    return type(value) is bool or (type(value) is np.ndarray and value.dtype.kind == "b")
+    return type(value) is bool or getattr(value, "dtype", None) is _BOOL
+
+
+def _refuse_bool_subtraction(a: Any, b: Any) -> None:
+    if _is_bool(a) and _is_bool(b):
+        raise OpError("sub: Subtraction, the `-` operator, with two bool tensors is not "
+                      "supported. Hint: use the `^` or logical_xor() operator instead")
+    raise OpError("sub: Subtraction, the `-` operator, with a bool tensor is not supported. "
+                  "Hint: to invert a mask, use ~x or logical_not(x)")
 
 
 class Sub(Primitive):
@@ -52,12 +63,10 @@ class Sub(Primitive):
     hint = BROADCAST_HINT
 
     def forward(self, a: Any, b: Any) -> Array:
-        if _is_bool(a) and _is_bool(b):
-            raise OpError("sub: Subtraction, the `-` operator, with two bool tensors is not "
-                          "supported. Hint: use the `^` or logical_xor() operator instead")
-        if _is_bool(a) or _is_bool(b):
-            raise OpError("sub: Subtraction, the `-` operator, with a bool tensor is not supported. "
-                          "Hint: to invert a mask, use ~x or logical_not(x)")
+        # inline (no call) on every subtraction: about 0.2 us, what a bool check costs in Python
+        if type(a) is bool or type(b) is bool or getattr(a, "dtype", None) is _BOOL or getattr(
+                b, "dtype", None) is _BOOL:
+            _refuse_bool_subtraction(a, b)
         a, b = promote(a, b)
         return a - b
 

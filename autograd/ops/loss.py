@@ -129,9 +129,11 @@ def cross_entropy(input: Tensor, target: Array, reduction: str = "mean") -> Tens
         raise OpError(f"cross_entropy: expected logits (N, C) and integer class indices (N,), got "
                       f"input {tuple(input.shape)} {input.dtype} and target {tuple(labels.shape)} "
                       f"{labels.dtype}. Hint: nn.functional.cross_entropy takes every other form")
-    if labels.size and (labels.min() < 0 or labels.max() >= classes):
-        raise IndexError(f"cross_entropy: Target {labels.min() if labels.min() < 0 else labels.max()} "
-                         f"is out of bounds for {classes} classes")
+    if labels.size:
+        low, high = labels.min(), labels.max()
+        if low < 0 or high >= classes:
+            raise IndexError(f"cross_entropy: target {low if low < 0 else high} is out of bounds for "
+                             f"{classes} classes (input {tuple(input.shape)})")
     if reduction not in ("mean", "sum"):
         raise ValueError(f"cross_entropy: reduction must be 'mean' or 'sum', got {reduction!r}")
     return CrossEntropy.apply(input, target, reduction)

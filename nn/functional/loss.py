@@ -279,15 +279,14 @@ def _fused_cross_entropy_applies(input: Tensor, target: Tensor | ArrayLike,
                                  reduction: str, label_smoothing: float) -> bool:
     """Whether this is the common case, run as one fused node (``autograd.ops.loss.cross_entropy``).
 
-    The common case: (N, C) logits, valid class indices, no weight or smoothing.
+    The common case: (N, C) logits, class indices none of which is ``ignore_index``, no weight
+    or smoothing. The fused op checks the indices' range itself, with the general path's message.
     """
     if not (isinstance(target, Tensor) and weight is None and label_smoothing == 0
             and reduction in ("mean", "sum") and input.ndim == 2 and target.dtype.kind in "iu"
             and target.shape == input.shape[:1] and input.dtype.kind == "f" and target.numel()):
         return False
-    labels = target.numpy()
-    return bool(labels.min() >= 0 and labels.max() < input.shape[1]
-                and (ignore_index < 0 or not (labels == ignore_index).any()))
+    return not bool((target.numpy() == ignore_index).any())
 
 
 def _cross_entropy_soft(log_p: Tensor, target: Tensor, class_weight: Tensor | None, class_dim: int,
