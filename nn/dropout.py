@@ -1,16 +1,25 @@
-"""``Dropout``: inverted dropout in training, the identity in eval mode."""
+"""Dropout layers: inverted dropout in training, the identity in eval mode (``F.dropout``...).
+
+``Dropout`` zeros elements; ``Dropout1d``/``2d``/``3d`` zero whole channels (every input[n, c]
+plane at once, as after a convolution, where neighbouring values are correlated);
+``AlphaDropout`` and ``FeatureAlphaDropout`` keep the mean and variance of SELU activations.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from autograd import Tensor
 
 from . import functional as F
-from .functional.layers import check_probability
+from .functional.dropout import check_probability
 from .module import Module
 
 
-class Dropout(Module):
-    """Zero each element with probability p in training and scale the kept ones by 1/(1-p)."""
+class _DropoutNd(Module):
+    """A dropout layer: ``p`` (checked), ``inplace`` and ``forward`` = ``_function`` in training."""
+
+    _function: Callable[[Tensor, float, bool, bool], Tensor]
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
@@ -18,7 +27,47 @@ class Dropout(Module):
         self.p, self.inplace = p, inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.dropout(input, self.p, self.training)
+        return type(self)._function(input, self.p, self.training, self.inplace)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout(_DropoutNd):
+    """Zero each element with probability p in training and scale the kept ones by 1/(1-p)."""
+
+    _function = F.dropout
+
+
+class Dropout1d(_DropoutNd):
+    """Zero whole channels of (N, C, L) or (C, L) input with probability p in training, scaling
+    the kept ones by 1/(1-p)."""
+
+    _function = F.dropout1d
+
+
+class Dropout2d(_DropoutNd):
+    """Zero whole channels of (N, C, H, W) input with probability p in training, scaling the kept
+    ones by 1/(1-p) (a 3D input is taken as (N, C, L), with PyTorch's warning)."""
+
+    _function = F.dropout2d
+
+
+class Dropout3d(_DropoutNd):
+    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) input with probability p in
+    training, scaling the kept ones by 1/(1-p)."""
+
+    _function = F.dropout3d
+
+
+class AlphaDropout(_DropoutNd):
+    """Alpha dropout of each element in training: dropped values become SELU's negative
+    saturation, then an affine map restores zero mean and unit variance (``F.alpha_dropout``)."""
+
+    _function = F.alpha_dropout
+
+
+class FeatureAlphaDropout(_DropoutNd):
+    """Alpha dropout of whole channels of (N, C, *) input in training (``F.feature_alpha_dropout``)."""
+
+    _function = F.feature_alpha_dropout
