@@ -36,8 +36,10 @@ class _InstanceNorm(_NormBase):
     def _load_from_state_dict(self, state_dict: dict[str, Any], prefix: str,
                               local_metadata: dict[str, Any], strict: bool, missing_keys: list[str],
                               unexpected_keys: list[str], error_msgs: list[str]) -> None:
-        """A checkpoint without a version (before PyTorch 0.4) may hold running statistics that a
-        layer with ``track_running_stats=False`` has not: they are dropped, with PyTorch's error."""
+        """Refuse the running statistics of a checkpoint without a version (before PyTorch 0.4).
+
+        A layer with ``track_running_stats=False`` has none: they are dropped, with PyTorch's error.
+        """
         keys = [prefix + name for name in ("running_mean", "running_var") if prefix + name in state_dict]
         if local_metadata.get("version") is None and not self.track_running_stats and keys:
             name, names = type(self).__name__, " and ".join(f'"{key}"' for key in keys)

@@ -154,7 +154,8 @@ def test_dropout2d_of_a_3d_input_drops_rows_as_dropout1d():
      r"dropout1d: Expected 2D or 3D input, but received a 4D input"),
     (lambda lib: lib.nn.functional.dropout1d(lib.ones(3, 4), 1.5), ValueError,
      "dropout probability has to be between 0 and 1, but got 1.5"),
-    (lambda lib: lib.nn.Dropout2d(-0.1), ValueError, "dropout probability has to be between 0 and 1, but got -0.1"),
+    (lambda lib: lib.nn.Dropout2d(-0.1), ValueError,
+     "dropout probability has to be between 0 and 1, but got -0.1"),
     (lambda lib: lib.nn.AlphaDropout(2.0), ValueError, "dropout probability has to be between 0 and 1"),
     (lambda lib: lib.nn.functional.dropout2d(lib.ones(3, 4, 5, 6), training=1), TypeError,
      "argument '.*' .*must be bool, not int"),
@@ -174,7 +175,8 @@ def test_errors_are_pytorch_s(call, error, pattern):
 
 
 @requires_torch
-@pytest.mark.parametrize("name", ["Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"])
+@pytest.mark.parametrize("name", ["Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout",
+                                  "FeatureAlphaDropout"])
 def test_repr_and_defaults_follow_pytorch(name):
     assert repr(getattr(nn, name)()) == repr(getattr(torch.nn, name)())
     assert repr(getattr(nn, name)(0.2, True)) == repr(getattr(torch.nn, name)(0.2, True))

@@ -225,7 +225,8 @@ def _stats(lib, n=4):
 
 ERRORS = [
     (lambda lib: lib.nn.BatchNorm2d(4)(lib.ones(2, 4, 3)), ValueError, r"expected 4D input \(got 3D input"),
-    (lambda lib: lib.nn.BatchNorm3d(4)(lib.ones(2, 4, 3, 3)), ValueError, r"expected 5D input \(got 4D input"),
+    (lambda lib: lib.nn.BatchNorm3d(4)(lib.ones(2, 4, 3, 3)), ValueError,
+     r"expected 5D input \(got 4D input"),
     (lambda lib: lib.nn.BatchNorm2d(3)(lib.ones(2, 4, 3, 3)), RuntimeError,
      "running_mean should contain 4 elements not 3"),
     (lambda lib: lib.nn.BatchNorm2d(4)(lib.ones(1, 4, 1, 1)), ValueError,
@@ -242,7 +243,8 @@ ERRORS = [
      "running_var must be defined in evaluation mode"),
     (lambda lib: lib.nn.functional.batch_norm(lib.ones(2, 4, 3), None, None, lib.ones(3), training=True),
      RuntimeError, "weight should contain 4 elements not 3"),
-    (lambda lib: lib.nn.GroupNorm(4, 6), ValueError, r"num_channels \(6\) must be divisible by num_groups \(4\)"),
+    (lambda lib: lib.nn.GroupNorm(4, 6), ValueError,
+     r"num_channels \(6\) must be divisible by num_groups \(4\)"),
     (lambda lib: lib.nn.functional.group_norm(lib.ones(2, 4, 3), 3), RuntimeError,
      r"Expected number of channels in input to be divisible by num_groups, but got input of shape "
      r"\[2, 4, 3\] and num_groups=3"),
@@ -256,7 +258,8 @@ ERRORS = [
      "Expected weight to be a vector of size equal to the number of channels in input, but got "
      r"weight of shape \[3\] and input of shape \[2, 4, 3\]"),
     (lambda lib: lib.nn.functional.group_norm(lib.ones(2, 4, 3), 2.0), TypeError, "num_groups"),
-    (lambda lib: lib.nn.InstanceNorm2d(4)(lib.ones(3, 3)), ValueError, r"expected 3D or 4D input \(got 2D input"),
+    (lambda lib: lib.nn.InstanceNorm2d(4)(lib.ones(3, 3)), ValueError,
+     r"expected 3D or 4D input \(got 2D input"),
     (lambda lib: lib.nn.InstanceNorm1d(4)(lib.ones(2, 4, 3, 3)), ValueError,
      r"expected 2D or 3D input \(got 4D input"),
     (lambda lib: lib.nn.InstanceNorm2d(4, affine=True)(lib.ones(2, 3, 3, 3)), ValueError,
@@ -282,13 +285,15 @@ def test_errors_are_pytorch_s(call, error, pattern):
 
 
 def test_errors_name_the_layer_or_function():
-    with pytest.raises(ValueError, match=r"^BatchNorm2d: expected 4D input \(got 3D input of shape \(2, 4, 3\)\)"):
+    with pytest.raises(ValueError, match=r"^BatchNorm2d: expected 4D input \(got 3D input of shape "
+                                         r"\(2, 4, 3\)\)"):
         nn.BatchNorm2d(4)(ag.ones(2, 4, 3))
     with pytest.raises(RuntimeError, match=r"^group_norm: Expected number of channels"):
         nn.GroupNorm(2, 4)(ag.ones(2, 3, 3))
     with pytest.raises(ValueError, match=r"^instance_norm: Expected more than 1 spatial element"):
         nn.InstanceNorm2d(4)(ag.ones(2, 4, 1, 1))
-    with pytest.raises(ValueError, match=r"^GroupNorm: num_channels \(3\) must be divisible by num_groups \(0\)"):
+    with pytest.raises(ValueError, match=r"^GroupNorm: num_channels \(3\) must be divisible by "
+                                         r"num_groups \(0\)"):
         nn.GroupNorm(0, 3)
     with pytest.raises(RuntimeError, match=r"^GroupNorm: num_groups must be >= 0"):
         nn.GroupNorm(-1, 3)

@@ -38,6 +38,10 @@ def _dropout(op: str, input: Tensor, p: float, training: bool, inplace: bool, ma
 
     Args:
         op: the public function, for the messages.
+        input: the values.
+        p: the probability of a drop.
+        training: False gives ``input`` itself.
+        inplace: write the result into ``input`` (and return it).
         mask_dims: how many leading dims get their own mask entry (2: (N, C); 1: an unbatched
             (C, *) input), or None for one entry per element.
         alpha: alpha dropout instead of the scaled zeros.
@@ -87,8 +91,9 @@ def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
 
 
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Zero whole channels input[n, c] of (N, C, L) or unbatched (C, L) input with probability p,
-    scaling the kept ones by 1/(1-p).
+    """Zero whole channels input[n, c] of (N, C, L) or unbatched (C, L) input with probability p.
+
+    The kept channels are scaled by 1/(1-p).
 
     Raises:
         OpError: the input is not 2D or 3D.
@@ -103,11 +108,11 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Zero whole channels input[n, c] of (N, C, H, W) input with probability p, scaling the kept
-    ones by 1/(1-p).
+    """Zero whole channels input[n, c] of (N, C, H, W) input with probability p.
 
-    As in PyTorch, another rank is deprecated (a warning), and a 3D input is taken as (N, C, L)
-    (1D channel-wise dropout, with a warning), not as an unbatched (C, H, W) one.
+    The kept channels are scaled by 1/(1-p). As in PyTorch, another rank is deprecated (a
+    warning), and a 3D input is taken as (N, C, L) (1D channel-wise dropout, with a warning),
+    not as an unbatched (C, H, W) one.
     """
     check_probability(p)
     if input.ndim not in (3, 4):
@@ -126,9 +131,11 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
 
 
 def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Zero whole channels input[n, c] of (N, C, D, H, W) or unbatched (C, D, H, W) input with
-    probability p, scaling the kept ones by 1/(1-p). Another rank is deprecated (a warning) and
-    taken as unbatched."""
+    """Zero whole channels input[n, c] of (N, C, D, H, W) or (C, D, H, W) input with probability p.
+
+    The kept channels are scaled by 1/(1-p). Another rank is deprecated (a warning) and taken
+    as unbatched.
+    """
     check_probability(p)
     if input.ndim not in (4, 5):
         warn(f"dropout3d: Received a {input.ndim}-D input to dropout3d, which is deprecated and will "

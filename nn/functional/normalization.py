@@ -35,7 +35,7 @@ def _normalize(input: Tensor, dims: tuple[int, ...], eps: float) -> tuple[Tensor
 
 
 def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple[int, ...]) -> Tensor:
-    """weight * out + bias, each (if given) reshaped to ``shape`` to broadcast over ``out``."""
+    """The affine map out * weight + bias, each (if given) reshaped to ``shape`` to broadcast."""
     if weight is not None:
         out = out * weight.reshape(shape)
     if bias is not None:
@@ -140,8 +140,11 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
 
 def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
                eps: float = 1e-5) -> Tensor:
-    """Normalize each sample of (N, C, *) input over each group of C / num_groups channels and the
-    spatial dims, then scale and shift per channel: y = x_hat * weight[c] + bias[c]."""
+    """Normalize each sample of (N, C, *) input over groups of C / num_groups channels.
+
+    Each group's statistics are over its channels and the spatial dims; then each channel is
+    scaled and shifted: y = x_hat * weight[c] + bias[c].
+    """
     if input.ndim < 2:
         raise ag.OpError(f"group_norm: Expected at least 2 dimensions for input tensor but received "
                          f"{input.ndim}. Hint: the input is (N, C, *)")
