@@ -23,15 +23,17 @@ from autograd import Tensor, name_node
 from .._sizes import layer_size
 
 
-def _normalize(input: Tensor, dims: tuple[int, ...], eps: float) -> tuple[Tensor, Tensor, Tensor]:
-    """(x - mean) / sqrt(var + eps) over ``dims``, the batch mean and the biased variance.
-
-    The mean and variance are kept (keepdim) for the running statistics.
-    """
+def _moments(input: Tensor, dims: tuple[int, ...]) -> tuple[Tensor, Tensor, Tensor]:
+    """x - mean, the mean and the biased variance mean((x - mean)^2) over ``dims`` (kept)."""
     mean = input.mean(dims, keepdim=True)
     centered = input - mean
-    var = (centered * centered).mean(dims, keepdim=True)
-    return centered * (var + eps) ** -0.5, mean, var
+    return centered, mean, (centered * centered).mean(dims, keepdim=True)
+
+
+def _normalize(input: Tensor, dims: tuple[int, ...], eps: float) -> Tensor:
+    """(x - mean) / sqrt(var + eps) over ``dims``."""
+    centered, _, var = _moments(input, dims)
+    return centered * (var + eps) ** -0.5
 
 
 def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple[int, ...]) -> Tensor:
@@ -90,19 +92,31 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     dims = (0, *range(2, input.ndim))
     shape = (1, channels) + (1,) * (input.ndim - 2)
     if input.numel() == 0:  # the statistics stay as they are
-        out = _empty(input)
-    elif training:
-        out, mean, var = _normalize(input, dims, eps)
+        return name_node(_affine(_empty(input), weight, bias, shape), "NativeBatchNormBackward0")
+    if training:
+        centered, mean, var = _moments(input, dims)
         if running_mean is not None and running_var is not None:
-            count = input.numel() // channels
-            with ag.no_grad():
-                batch_mean = mean.detach().reshape(channels).to(running_mean.dtype)
-                unbiased = var.detach().reshape(channels).to(running_var.dtype) * (count / (count - 1))
-                running_mean.mul_(1 - momentum).add_(batch_mean * momentum)
-                running_var.mul_(1 - momentum).add_(unbiased * momentum)
+            _update_running(running_mean, running_var, mean, var, input.numel() // channels, momentum)
     else:  # both given (checked above)
-        out = (input - running_mean.reshape(shape)) * (running_var.reshape(shape) + eps) ** -0.5  # type: ignore[union-attr]
-    return name_node(_affine(out, weight, bias, shape), "NativeBatchNormBackward0")  # PyTorch's one node
+        mean, var = running_mean.reshape(shape), running_var.reshape(shape)  # type: ignore[union-attr]
+    # per channel, as PyTorch's kernel: y = x_hat * weight + bias = x * scale + shift
+    scale = (var + eps) ** -0.5 if weight is None else (var + eps) ** -0.5 * weight.reshape(shape)
+    if training:
+        out = centered * scale if bias is None else centered * scale + bias.reshape(shape)
+    else:
+        shift = -mean * scale if bias is None else bias.reshape(shape) - mean * scale
+        out = input * scale + shift
+    return name_node(out, "NativeBatchNormBackward0")  # PyTorch's one node
+
+
+def _update_running(running_mean: Tensor, running_var: Tensor, mean: Tensor, var: Tensor, count: int,
+                    momentum: float) -> None:
+    """r = (1 - momentum) r + momentum s, in place, with the unbiased variance var * n / (n - 1)."""
+    with ag.no_grad():
+        channels = running_mean.numel()
+        unbiased = var.reshape(channels) * (count / (count - 1))
+        running_mean.mul_(1 - momentum).add_(mean.reshape(channels).to(running_mean.dtype), alpha=momentum)
+        running_var.mul_(1 - momentum).add_(unbiased.to(running_var.dtype), alpha=momentum)
 
 
 def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,
@@ -165,7 +179,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
                              f"of channels in input, but got {name} of shape {list(t.shape)} and "
                              f"input of shape {list(input.shape)}")
     shape = (1, c) + (1,) * (input.ndim - 2)
-    out = _normalize(input.reshape(n, groups, -1), (2,), eps)[0].reshape(input.shape) \
+    out = _normalize(input.reshape(n, groups, -1), (2,), eps).reshape(input.shape) \
         if input.numel() else _empty(input)
     return name_node(_affine(out, weight, bias, shape), "NativeGroupNormBackward0")  # PyTorch's one node
 
@@ -185,7 +199,7 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Ten
         raise ValueError(f"layer_norm: given normalized_shape={list(normalized_shape)}, expected "
                          f"input with shape [*, {', '.join(map(str, normalized_shape))}], but got "
                          f"input of size {list(input.shape)}")
-    out, _, _ = _normalize(input, tuple(range(input.ndim - k, input.ndim)), eps)
+    out = _normalize(input, tuple(range(input.ndim - k, input.ndim)), eps)
     if weight is not None:
         out = out * weight
     if bias is not None:
