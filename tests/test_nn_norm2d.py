@@ -164,14 +164,15 @@ def _leaf(*shape, seed=0, shift=0.0):
 
 
 @pytest.mark.parametrize("training", [True, False])
-def test_batch_norm_gradcheck_4d(training):
+def test_batch_norm_gradcheck_and_gradgradcheck_4d(training):
     stats = (ag.tensor(randn(3, seed=3)), ag.tensor(np.abs(randn(3, seed=4)) + 0.5))
 
     def f(x, w, b):
         return F.batch_norm(x, *(ag.tensor(s.numpy()) for s in stats), w, b, training=training)
 
-    assert ag.gradcheck(f, (_leaf(3, 3, 2, 2), _leaf(3, seed=1, shift=2), _leaf(3, seed=2)),
-                        raise_exception=True)
+    args = (_leaf(3, 3, 2, 2), _leaf(3, seed=1, shift=2), _leaf(3, seed=2))
+    assert ag.gradcheck(f, args, raise_exception=True)
+    assert ag.gradgradcheck(f, args, raise_exception=True)
 
 
 @pytest.mark.parametrize("shape", [(2, 3, 2, 2), (2, 3, 4), (1, 2, 5)])

@@ -16,6 +16,7 @@ p = 0 or an empty input, each returns its input itself; with p = 1, zeros.
 from __future__ import annotations
 
 import math
+import numbers
 
 import autograd as ag
 from autograd import Tensor
@@ -28,6 +29,9 @@ _SELU_ALPHA = 1.7580993408473766  # SELU's scale * alpha: the negative saturatio
 
 def check_probability(p: float) -> None:
     """Refuse a dropout probability outside [0, 1] (``nn.Dropout`` checks it when built)."""
+    if not isinstance(p, (numbers.Real, Tensor)):
+        raise TypeError(f"dropout: p must be a probability (a float in [0, 1]), got "
+                        f"{type(p).__name__} {p!r}")
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
