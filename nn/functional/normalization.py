@@ -19,12 +19,13 @@ from collections.abc import Sequence
 
 import autograd as ag
 from autograd import Tensor, name_node
+from autograd.checks import FLOATING, kernel
 
 from .._sizes import layer_size
 
 
 def _moments(input: Tensor, dims: tuple[int, ...]) -> tuple[Tensor, Tensor, Tensor]:
-    """x - mean, the mean and the biased variance mean((x - mean)^2) over ``dims`` (kept)."""
+    """The centered input x - mean, the mean and the biased variance mean((x - mean)^2) over ``dims``."""
     mean = input.mean(dims, keepdim=True)
     centered = input - mean
     return centered, mean, (centered * centered).mean(dims, keepdim=True)
@@ -50,6 +51,20 @@ def _more_than_one(count: int, size: object, what: str) -> None:
     if count == 1:
         raise ValueError(f"Expected more than 1 {what} when training, got input size {size}. "
                          "Hint: statistics over one value are undefined; use a larger batch or eval()")
+
+
+def _same_dtypes(op: str, input: Tensor, params: tuple[tuple[str, Tensor | None], ...]) -> None:
+    """Refuse what PyTorch's CPU kernels refuse: an input that is not floating point, mixed dtypes.
+
+    The parameters have the input's dtype (float32 ones may go with a float16 input).
+    """
+    kernel(op, input.dtype, FLOATING)
+    for name, t in params:
+        mixed_precision = input.dtype == ag.float16 and t is not None and t.dtype == ag.float32
+        if t is not None and t.dtype != input.dtype and not mixed_precision:
+            raise ag.OpError(f"{op}: mixed dtype (CPU): all inputs must share same datatype; {name} is "
+                             f"{t.dtype} but the input is {input.dtype}. Hint: convert one, e.g. "
+                             "layer.double() for a float64 input")
 
 
 def _empty(input: Tensor) -> Tensor:
@@ -89,6 +104,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
             raise ag.OpError(f"batch_norm: {name} should contain {channels} elements not {t.numel()}: "
                              f"it has shape {tuple(t.shape)} but the input {tuple(input.shape)} has "
                              f"{channels} channels in dim 1")
+    _same_dtypes("batch_norm", input, (("weight", weight), ("bias", bias), ("running_mean", running_mean),
+                                       ("running_var", running_var)))
     dims = (0, *range(2, input.ndim))
     shape = (1, channels) + (1,) * (input.ndim - 2)
     if input.numel() == 0:  # the statistics stay as they are
@@ -111,7 +128,10 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
 
 def _update_running(running_mean: Tensor, running_var: Tensor, mean: Tensor, var: Tensor, count: int,
                     momentum: float) -> None:
-    """r = (1 - momentum) r + momentum s, in place, with the unbiased variance var * n / (n - 1)."""
+    """Move the running statistics in place: r = (1 - momentum) r + momentum s.
+
+    The variance's s is the unbiased var * n / (n - 1).
+    """
     with ag.no_grad():
         channels = running_mean.numel()
         unbiased = var.reshape(channels) * (count / (count - 1))
@@ -178,6 +198,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
             raise ag.OpError(f"group_norm: Expected {name} to be a vector of size equal to the number "
                              f"of channels in input, but got {name} of shape {list(t.shape)} and "
                              f"input of shape {list(input.shape)}")
+    _same_dtypes("group_norm", input, (("weight", weight), ("bias", bias)))
     shape = (1, c) + (1,) * (input.ndim - 2)
     out = _normalize(input.reshape(n, groups, -1), (2,), eps).reshape(input.shape) \
         if input.numel() else _empty(input)
