@@ -144,7 +144,7 @@ def test_a_checkpoint_before_version_2_keeps_num_batches_tracked_and_old_instanc
 
 
 def test_batchnorm_eval_without_running_stats_uses_the_batch():
-    bn = nn.BatchNorm2d(2, track_running_stats=False).eval()
+    bn = nn.BatchNorm2d(2, track_running_stats=False).double().eval()
     x = ag.tensor(randn(3, 2, 2, 2))
     assert_close(bn(x), F.batch_norm(x, None, None, bn.weight, bn.bias, training=True).detach().numpy())
 
@@ -309,3 +309,17 @@ def test_instancenorm_warns_when_the_channels_differ_without_affine():
         assert len(caught) == 1
         assert str(caught[0].message).startswith("input's size at dim=1 does not match num_features.")
         assert lib is torch or caught[0].filename == __file__  # ours points at the user's line
+
+
+@requires_torch
+@pytest.mark.parametrize(("call", "error"), [
+    (lambda lib: lib.nn.BatchNorm2d(2)(lib.ones(3, 2, 2, 2, dtype=lib.float64)), RuntimeError),
+    (lambda lib: lib.nn.GroupNorm(1, 2)(lib.ones(3, 2, 2, dtype=lib.float64)), RuntimeError),
+    (lambda lib: lib.nn.functional.group_norm(lib.ones(3, 2, 2, dtype=lib.int64), 1), NotImplementedError),
+    (lambda lib: lib.nn.functional.batch_norm(lib.ones(3, 2, dtype=lib.int64), lib.zeros(2), lib.ones(2)),
+     NotImplementedError),
+])
+def test_dtypes_are_refused_as_pytorch_s_cpu_kernels(call, error):
+    for lib in (OURS, torch):
+        with pytest.raises(error):
+            call(lib)
