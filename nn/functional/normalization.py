@@ -72,16 +72,9 @@ def _empty(input: Tensor) -> Tensor:
     return input.clone()
 
 
-def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
-               weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
-               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
-    """Normalize each channel (dim 1) of (N, C, *) input over N and the spatial dims, then scale and shift.
-
-    In training, by the batch statistics, and the running statistics move by ``momentum``:
-    r = (1 - m) r + m s, with the unbiased batch variance (n / (n - 1) times the biased one), as
-    PyTorch. Otherwise, by the running statistics:
-    y = (x - running_mean) / sqrt(running_var + eps) * weight + bias.
-    """
+def _check_batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+                      weight: Tensor | None, bias: Tensor | None, training: bool, eps: float) -> None:
+    """``batch_norm``'s refusals, PyTorch's in its order (with its words)."""
     if input.ndim < 2:
         raise ValueError(f"batch_norm: expected an input with a batch and a channel dim, got "
                          f"shape {tuple(input.shape)}")
@@ -106,6 +99,20 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
                              f"{channels} channels in dim 1")
     _same_dtypes("batch_norm", input, (("weight", weight), ("bias", bias), ("running_mean", running_mean),
                                        ("running_var", running_var)))
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalize each channel (dim 1) of (N, C, *) input over N and the spatial dims, then scale and shift.
+
+    In training, by the batch statistics, and the running statistics move by ``momentum``:
+    r = (1 - m) r + m s, with the unbiased batch variance (n / (n - 1) times the biased one), as
+    PyTorch. Otherwise, by the running statistics:
+    y = (x - running_mean) / sqrt(running_var + eps) * weight + bias.
+    """
+    _check_batch_norm(input, running_mean, running_var, weight, bias, training, eps)
+    channels = input.shape[1]
     dims = (0, *range(2, input.ndim))
     shape = (1, channels) + (1,) * (input.ndim - 2)
     if input.numel() == 0:  # the statistics stay as they are
