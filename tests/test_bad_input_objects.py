@@ -22,7 +22,8 @@ pytestmark = requires_torch
 
 # what a layer's forward is made of: its errors are its functional's (``mse_loss: ...``)
 PUBLIC_FUNCTIONS = frozenset(nn.functional.__all__) | frozenset(ag.__all__)
-RANDOM_LAYERS = {"Dropout"}  # values differ by design: shapes, dtypes and errors only
+RANDOM_LAYERS = {"Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout",
+                 "FeatureAlphaDropout"}  # values differ by design: shapes, dtypes and errors only
 NOT_LAYERS = {"Module", "Parameter", "Sequential", "ModuleList", "ModuleDict", "ParameterList",
               "ParameterDict"}
 LAYERS = [n for n in nn.__all__ if inspect.isclass(getattr(nn, n)) and n not in NOT_LAYERS]
