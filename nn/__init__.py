@@ -55,6 +55,8 @@ from .module import Module
 from .normalization import BatchNorm1d, LayerNorm
 from .parameter import Parameter
 from .parameter_containers import ParameterDict, ParameterList
+from .recurrent import GRU, LSTM, RNN, RNNBase
+from .recurrent_cells import GRUCell, LSTMCell, RNNCell, RNNCellBase
 from .sparse import Embedding
 
 __all__ = [
@@ -68,6 +70,7 @@ __all__ = [
     "Module",
     "BatchNorm1d", "LayerNorm",
     "Parameter",
+    "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell",
 ]
 
 # every layer's constructor checks its annotated arguments and names the class in its errors

@@ -1,0 +1,239 @@
+"""One time step of the recurrent layers: ``RNNCell``, ``LSTMCell``, ``GRUCell``, and their math.
+
+Each step is split as PyTorch computes it: the input projection ``x W_ih^T + b_ih``
+(``project``; the recurrent layers do it for all time steps in one matmul) and the recurrent
+update (``STEPS[mode]``) from that projection and the state. Weights hold the gates in
+PyTorch's order, stacked by rows: LSTM (i, f, g, o), GRU (r, z, n).
+
+    RNN:  h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)   (or relu)
+    LSTM: (i, f, g, o) = x W_ih^T + b_ih + h W_hh^T + b_hh
+          i, f, o = sigmoid(.), g = tanh(.);  c' = f c + i g;  h' = o tanh(c') [W_hr^T]
+    GRU:  (r, z) = sigmoid(x W_i{r,z}^T + b_i{r,z} + h W_h{r,z}^T + b_h{r,z})
+          n = tanh(x W_in^T + b_in + r (h W_hn^T + b_hn));  h' = (1 - z) n + z h
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import autograd as ag
+from autograd import Tensor
+from autograd.types import DTypeLike
+
+from . import functional as F
+from . import init
+from ._sizes import layer_size
+from .module import Module
+from .parameter import Parameter
+
+State = tuple[Tensor, ...]  # (h,) or, for an LSTM, (h, c)
+GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+NONLINEARITIES = {"tanh": "RNN_TANH", "relu": "RNN_RELU"}
+
+
+class Weights(NamedTuple):
+    """The weights of one layer and direction, ready for the steps (W_hh and W_hr transposed)."""
+
+    w_ih: Tensor
+    w_hh_t: Tensor
+    b_ih: Tensor | None
+    b_hh: Tensor | None
+    w_hr_t: Tensor | None = None
+
+    @classmethod
+    def of(cls, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None, b_hh: Tensor | None,
+           w_hr: Tensor | None = None) -> Weights:
+        return cls(w_ih, w_hh.t(), b_ih, b_hh, None if w_hr is None else w_hr.t())
+
+
+def project(mode: str, x: Tensor, w: Weights) -> Tensor:
+    """x W_ih^T + b_ih, with b_hh added too except for a GRU (whose b_hn sits inside r (.))."""
+    bias = w.b_ih
+    if mode != "GRU" and bias is not None and w.b_hh is not None:
+        bias = bias + w.b_hh
+    return F.linear(x, w.w_ih, bias)
+
+
+def _rnn_tanh(xw: Tensor, state: State, w: Weights) -> State:
+    return (ag.tanh(xw + state[0] @ w.w_hh_t),)
+
+
+def _rnn_relu(xw: Tensor, state: State, w: Weights) -> State:
+    return (ag.relu(xw + state[0] @ w.w_hh_t),)
+
+
+def _lstm(xw: Tensor, state: State, w: Weights) -> State:
+    h, c = state
+    size = c.shape[-1]
+    gates = xw + h @ w.w_hh_t
+    act = ag.sigmoid(gates)  # i, f and o are read from it (its g columns go unused)
+    g = ag.tanh(gates[:, 2 * size:3 * size])
+    c = act[:, size:2 * size] * c + act[:, :size] * g
+    h = act[:, 3 * size:] * ag.tanh(c)
+    return (h if w.w_hr_t is None else h @ w.w_hr_t), c
+
+
+def _gru(xw: Tensor, state: State, w: Weights) -> State:
+    h = state[0]
+    size = h.shape[-1]
+    hw = h @ w.w_hh_t if w.b_hh is None else h @ w.w_hh_t + w.b_hh
+    rz = ag.sigmoid(xw[:, :2 * size] + hw[:, :2 * size])
+    z = rz[:, size:]
+    n = ag.tanh(xw[:, 2 * size:] + rz[:, :size] * hw[:, 2 * size:])
+    return (n + z * (h - n),)
+
+
+STEPS: dict[str, Callable[[Tensor, State, Weights], State]] = {
+    "RNN_TANH": _rnn_tanh, "RNN_RELU": _rnn_relu, "LSTM": _lstm, "GRU": _gru}
+
+
+def reset_uniform(module: Module, hidden_size: int) -> None:
+    """Every parameter from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch's."""
+    bound = 1.0 / math.sqrt(hidden_size) if hidden_size > 0 else 0
+    for weight in module.parameters():
+        init.uniform_(weight, -bound, bound)
+
+
+def check_dtype(layer: str, input: Tensor, weight: Tensor) -> None:
+    """The input must have the weights' dtype (PyTorch does not convert)."""
+    if input.dtype != weight.dtype:
+        raise ValueError(f"{layer}: RNN input dtype ({input.dtype}) does not match weight dtype "
+                         f"({weight.dtype}). Convert input: input.to({weight.dtype}), or convert "
+                         f"model: model.to({input.dtype})")
+
+
+def nonlinearity_mode(layer: str, nonlinearity: object) -> str:
+    """The mode of an Elman RNN with this nonlinearity ('tanh' or 'relu')."""
+    if not isinstance(nonlinearity, str) or nonlinearity not in NONLINEARITIES:
+        raise ValueError(f"{layer}: Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' "
+                         "or 'relu'.")
+    return NONLINEARITIES[nonlinearity]
+
+
+class RNNCellBase(Module):
+    """The weights of one recurrent step, (gates * hidden_size, input_size) and so on."""
+
+    mode: str
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int,
+                 device: Any = None, dtype: DTypeLike | None = None) -> None:
+        super().__init__()
+        name = type(self).__name__
+        self.input_size = layer_size(name, "input_size", input_size)
+        self.hidden_size = layer_size(name, "hidden_size", hidden_size)
+        self.bias = bias
+        rows = num_chunks * self.hidden_size
+        kwargs: dict[str, Any] = {"dtype": ag.float32 if dtype is None else dtype, "device": device}
+        self.weight_ih = Parameter(ag.empty(rows, self.input_size, **kwargs))
+        self.weight_hh = Parameter(ag.empty(rows, self.hidden_size, **kwargs))
+        self.register_parameter("bias_ih", Parameter(ag.empty(rows, **kwargs)) if bias else None)
+        self.register_parameter("bias_hh", Parameter(ag.empty(rows, **kwargs)) if bias else None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Re-draw every weight from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
+        reset_uniform(self, self.hidden_size)
+
+    def extra_repr(self) -> str:
+        text = f"{self.input_size}, {self.hidden_size}"
+        if self.bias is not True:
+            text += f", bias={self.bias}"
+        if getattr(self, "nonlinearity", "tanh") != "tanh":
+            text += f", nonlinearity={self.nonlinearity}"
+        return text
+
+    def _run(self, input: Tensor, hx: State | None) -> State:
+        """One step on a (B, input_size) or unbatched (input_size,) input; hx as the input."""
+        name = type(self).__name__
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}: input must be a Tensor, got {type(input).__name__}")
+        if input.ndim not in (1, 2):
+            raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.ndim}D instead")
+        check_dtype(name, input, self.weight_ih)
+        batched = input.ndim == 2
+        x = input if batched else input.unsqueeze(0)
+        if x.shape[1] != self.input_size:
+            raise RuntimeError(f"{name}: input has inconsistent input_size: got {x.shape[1]} "
+                               f"expected {self.input_size}")
+        count = 2 if self.mode == "LSTM" else 1
+        if hx is None:
+            state: State = (ag.zeros(x.shape[0], self.hidden_size, dtype=x.dtype),) * count
+        else:
+            state = tuple(self._checked_hidden(h, i, count, x, batched) for i, h in enumerate(hx))
+        w = Weights.of(self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        out = STEPS[self.mode](project(self.mode, x, w), state, w)
+        return out if batched else tuple(o.squeeze(0) for o in out)
+
+    def _checked_hidden(self, h: object, index: int, count: int, x: Tensor,
+                        batched: bool) -> Tensor:
+        name = type(self).__name__
+        which = f"hx[{index}]" if count > 1 else "hidden"
+        if not isinstance(h, Tensor):
+            raise TypeError(f"{name}: {which} must be a Tensor, got {type(h).__name__}")
+        if h.ndim not in (1, 2):
+            raise ValueError(f"{name}: Expected {which} to be 1D or 2D, got {h.ndim}D instead")
+        check_dtype(name, h, self.weight_hh)
+        h = h if batched else h.unsqueeze(0)
+        if h.ndim != 2 or h.shape[0] != x.shape[0]:
+            raise RuntimeError(f"{name}: Input batch size {x.shape[0]} doesn't match hidden"
+                               f"{index} batch size {h.shape[0]}")
+        if h.shape[1] != self.hidden_size:
+            raise RuntimeError(f"{name}: hidden{index} has inconsistent hidden_size: got "
+                               f"{h.shape[1]}, expected {self.hidden_size}")
+        return h
+
+
+class RNNCell(RNNCellBase):
+    """An Elman RNN step: h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu).
+
+    Input (B, input_size) or (input_size,); hx (B, hidden_size) or (hidden_size,), zeros if None.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 nonlinearity: str = "tanh", device: Any = None,
+                 dtype: DTypeLike | None = None) -> None:
+        mode = nonlinearity_mode("RNNCell", nonlinearity)
+        super().__init__(input_size, hidden_size, bias, 1, device, dtype)
+        self.mode, self.nonlinearity = mode, nonlinearity
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        return self._run(input, None if hx is None else (hx,))[0]
+
+
+class LSTMCell(RNNCellBase):
+    """An LSTM step: gates (i, f, g, o), c' = f c + i g, h' = o tanh(c'); returns (h', c').
+
+    hx is (h, c), each (B, hidden_size) or unbatched (hidden_size,), zeros if None.
+    """
+
+    mode = "LSTM"
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: DTypeLike | None = None) -> None:
+        super().__init__(input_size, hidden_size, bias, 4, device, dtype)
+
+    def forward(self, input: Tensor,
+                hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
+        if hx is not None and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
+            raise TypeError(f"LSTMCell: hx must be a tuple (h_0, c_0) of Tensors, got "
+                            f"{type(hx).__name__}")
+        h, c = self._run(input, None if hx is None else tuple(hx))
+        return h, c
+
+
+class GRUCell(RNNCellBase):
+    """A GRU step: r, z = sigmoid(.), n = tanh(x W_in^T + b_in + r (h W_hn^T + b_hn)).
+
+    h' = (1 - z) n + z h. Shapes as ``RNNCell``.
+    """
+
+    mode = "GRU"
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: DTypeLike | None = None) -> None:
+        super().__init__(input_size, hidden_size, bias, 3, device, dtype)
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        return self._run(input, None if hx is None else (hx,))[0]
