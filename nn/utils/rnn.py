@@ -84,7 +84,11 @@ def invert_permutation(permutation: Tensor | None) -> Tensor | None:
     """The inverse permutation: ``out[permutation[i]] = i`` (None for None)."""
     if permutation is None:
         return None
-    order = np.asarray(permutation.numpy(), dtype=np.int64)
+    order = permutation.numpy()
+    if permutation.dtype != ag.int64 or order.ndim != 1 or not np.array_equal(
+            np.sort(order), np.arange(order.size)):
+        raise RuntimeError(f"invert_permutation: expected a 1-D int64 permutation of 0..n-1, got "
+                           f"a {permutation.dtype} tensor of shape {list(permutation.shape)}")
     inverse = np.empty_like(order)
     inverse[order] = np.arange(order.size)
     return ag.from_numpy(inverse)
@@ -212,7 +216,7 @@ def pad_sequence(sequences: Tensor | list[Tensor], batch_first: bool = False,
     return flat[ag.from_numpy(source if batch_first else source.T)]
 
 
-def unpad_sequence(padded_sequences: Tensor, lengths: Tensor,
+def unpad_sequence(padded_sequences: Tensor, lengths: Tensor | list[int],
                    batch_first: bool = False) -> list[Tensor]:
     """Split a padded batch back into its sequences: ``[padded[:lengths[b], b] for b]``.
 
@@ -226,7 +230,7 @@ def unpad_sequence(padded_sequences: Tensor, lengths: Tensor,
     return [padded[b, :int(n)] for b, n in enumerate(sizes)]
 
 
-def pack_sequence(sequences: list[Tensor], enforce_sorted: bool = True) -> PackedSequence:
+def pack_sequence(sequences: Sequence[Tensor], enforce_sorted: bool = True) -> PackedSequence:
     """Pack a list of sequences (L_i, *): ``pack_padded_sequence(pad_sequence(sequences), L)``."""
     lengths = [s.shape[0] if isinstance(s, Tensor) and s.ndim else 0 for s in sequences]
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
@@ -236,3 +240,8 @@ def unpack_sequence(packed_sequences: PackedSequence) -> list[Tensor]:
     """The list of sequences of a packed batch, in the original order."""
     padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
     return unpad_sequence(padded, lengths, batch_first=True)
+
+
+from autograd.boundary import public_namespace  # noqa: E402
+
+public_namespace(globals(), __all__)  # the signatures' gate, as torch's functions have (autograd/boundary.py)
