@@ -16,6 +16,7 @@ sequence's final state is the one at its own last step.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from typing import Any
 
 import autograd as ag
@@ -26,8 +27,8 @@ from autograd.types import DTypeLike
 from . import functional as F
 from .module import Module
 from .parameter import Parameter
-from .recurrent_cells import GATES, STEPS, State, Weights, check_dtype, nonlinearity_mode, project, \
-    reset_uniform
+from .recurrent_cells import GATES, STEPS, State, Weights, check_dtype, fused_gates, \
+    nonlinearity_mode, reset_uniform
 from .utils.rnn import PackedSequence
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU"]
@@ -52,37 +53,34 @@ def _dropout(layer: str, dropout: object, num_layers: int) -> float:
     return float(dropout)
 
 
-def run_direction(mode: str, xw: Tensor, batch_sizes: list[int] | None, state0: State,
-                  w: Weights, reverse: bool) -> tuple[Tensor, State]:
-    """Run the steps over the projected input ``xw``; returns the outputs and the final state.
+def run_direction(mode: str, inputs: Sequence[Sequence[Tensor]], state0: State, w: Weights,
+                  reverse: bool) -> tuple[list[Tensor], State]:
+    """Run the steps over ``inputs`` (per time step, the parts of its input); returns the
+    output of every step and the final state.
 
-    ``xw`` is (T, B, G) (``batch_sizes`` None) or packed (sum of batch_sizes, G). A packed
-    step t updates only the first batch_sizes[t] rows: going forward, the rows of sequences
-    that ended are set aside as their final state; going backward, rows join (from
-    ``state0``) at their last step.
+    A step may have fewer rows than the one before (a packed batch, sequences sorted by
+    decreasing length): going forward, the rows of sequences that ended are set aside as their
+    final state; going backward, rows join (from ``state0``) at their sequence's last step.
     """
     step = STEPS[mode]
-    if batch_sizes is None:
-        pieces, sizes = xw.unbind(0), [xw.shape[1]] * xw.shape[0]
-    else:
-        pieces, sizes = xw.split(batch_sizes, 0), batch_sizes
-    order = range(len(sizes) - 1, -1, -1) if reverse else range(len(sizes))
-    current = sizes[order[0]]
+    order = range(len(inputs) - 1, -1, -1) if reverse else range(len(inputs))
+    current = inputs[order[0]][0].shape[0]
     state = state0 if current == state0[0].shape[0] else tuple(s[:current] for s in state0)
-    outputs: list[Tensor] = [state[0]] * len(sizes)
+    outputs: list[Tensor] = [state[0]] * len(inputs)
     ended: list[State] = []  # forward: the rows of sequences that ended, latest last
     for t in order:
-        if sizes[t] < current:
-            ended.append(tuple(s[sizes[t]:] for s in state))
-            state = tuple(s[:sizes[t]] for s in state)
-        elif sizes[t] > current:
-            state = tuple(ag.cat([s, s0[current:sizes[t]]]) for s, s0 in zip(state, state0))
-        current = sizes[t]
-        state = step(pieces[t], state, w)
+        rows = inputs[t][0].shape[0]
+        if rows < current:
+            ended.append(tuple(s[rows:] for s in state))
+            state = tuple(s[:rows] for s in state)
+        elif rows > current:
+            state = tuple(ag.cat([s, s0[current:rows]]) for s, s0 in zip(state, state0))
+        current = rows
+        state = step(fused_gates(inputs[t], state[0], w), state, w)
         outputs[t] = state[0]
     if ended:
-        state = tuple(ag.cat(list(rows)) for rows in zip(state, *reversed(ended)))
-    return (ag.stack(outputs) if batch_sizes is None else ag.cat(outputs)), state
+        state = tuple(ag.cat(list(parts)) for parts in zip(state, *reversed(ended)))
+    return outputs, state
 
 
 class RNNBase(Module):
@@ -174,7 +172,7 @@ class RNNBase(Module):
     def _weights(self, index: int) -> Weights:
         names = self._all_weights[index]
         params = dict(zip((n.split("_l")[0] for n in names), (getattr(self, n) for n in names)))
-        return Weights.of(params["weight_ih"], params["weight_hh"], params.get("bias_ih"),
+        return Weights.of(self.mode, params["weight_ih"], params["weight_hh"], params.get("bias_ih"),
                           params.get("bias_hh"), params.get("weight_hr"))
 
     def _state_sizes(self, batch: int) -> list[tuple[int, int, int]]:
@@ -235,19 +233,24 @@ class RNNBase(Module):
             state0 = tuple(h.index_select(1, input.sorted_indices) for h in state0)
         if x.shape[0] == 0 or batch_sizes == []:
             raise RuntimeError(f"{name}: Expected sequence length to be larger than 0 in RNN")
-        output, finals = x, []
+        steps = x.split(batch_sizes, 0) if batch_sizes else x.unbind(0)
+        inputs: list[tuple[Tensor, ...]] = [(step,) for step in steps]
+        finals: list[State] = []
         for layer in range(self.num_layers):
-            outputs = []
+            if layer and self.dropout and self.training:
+                inputs = [tuple(F.dropout(part, self.dropout, True) for part in parts)
+                          for parts in inputs]
+            directions = []
             for direction in range(self.num_directions):
                 index = layer * self.num_directions + direction
-                w = self._weights(index)
-                out, final = run_direction(self.mode, project(self.mode, output, w), batch_sizes,
-                                           tuple(h[index] for h in state0), w, direction == 1)
-                outputs.append(out)
+                outputs, final = run_direction(self.mode, inputs, tuple(h[index] for h in state0),
+                                               self._weights(index), direction == 1)
+                directions.append(outputs)
                 finals.append(final)
-            output = outputs[0] if len(outputs) == 1 else ag.cat(outputs, -1)
-            if self.dropout and self.training and layer < self.num_layers - 1:
-                output = F.dropout(output, self.dropout, True)
+            inputs = list(zip(*directions))
+        join = ag.cat if batch_sizes else ag.stack
+        output = ag.cat([join(list(outputs)) for outputs in directions], -1) \
+            if len(directions) == 2 else join(list(directions[0]))
         state = tuple(ag.stack(list(parts)) for parts in zip(*finals))
         if isinstance(input, PackedSequence):
             if input.unsorted_indices is not None:

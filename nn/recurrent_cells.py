@@ -1,21 +1,25 @@
 """One time step of the recurrent layers: ``RNNCell``, ``LSTMCell``, ``GRUCell``, and their math.
 
-Each step is split as PyTorch computes it: the input projection ``x W_ih^T + b_ih``
-(``project``; the recurrent layers do it for all time steps in one matmul) and the recurrent
-update (``STEPS[mode]``) from that projection and the state. Weights hold the gates in
-PyTorch's order, stacked by rows: LSTM (i, f, g, o), GRU (r, z, n).
+Weights hold the gates in PyTorch's order, stacked by rows: LSTM (i, f, g, o), GRU (r, z, n).
 
     RNN:  h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)   (or relu)
     LSTM: (i, f, g, o) = x W_ih^T + b_ih + h W_hh^T + b_hh
           i, f, o = sigmoid(.), g = tanh(.);  c' = f c + i g;  h' = o tanh(c') [W_hr^T]
     GRU:  (r, z) = sigmoid(x W_i{r,z}^T + b_i{r,z} + h W_h{r,z}^T + b_h{r,z})
           n = tanh(x W_in^T + b_in + r (h W_hn^T + b_hn));  h' = (1 - z) n + z h
+
+A step is one matmul: ``gates = linear(cat([x, h]), W, b)`` with W = [W_ih | W_hh] and
+b = b_ih + b_hh, built once per call (``Weights.of``). A GRU keeps the input and hidden parts
+of n apart, W = [[W_i{r,z} | W_h{r,z}], [W_in | 0], [0 | W_hn]], so its gates are
+(r + z pre-activations, x W_in^T + b_in, h W_hn^T + b_hn). Per time step this costs one node
+where projecting the whole input first would cost a slice of the projection per step, and a
+slice's gradient is a zero-padded copy of the whole projection (quadratic in the length).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import autograd as ag
@@ -34,40 +38,44 @@ NONLINEARITIES = {"tanh": "RNN_TANH", "relu": "RNN_RELU"}
 
 
 class Weights(NamedTuple):
-    """The weights of one layer and direction, ready for the steps (W_hh and W_hr transposed)."""
+    """The weights of one layer and direction, fused for the steps (W_hr transposed)."""
 
-    w_ih: Tensor
-    w_hh_t: Tensor
-    b_ih: Tensor | None
-    b_hh: Tensor | None
-    w_hr_t: Tensor | None = None
+    w: Tensor
+    b: Tensor | None
+    w_hr_t: Tensor | None
 
     @classmethod
-    def of(cls, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None, b_hh: Tensor | None,
-           w_hr: Tensor | None = None) -> Weights:
-        return cls(w_ih, w_hh.t(), b_ih, b_hh, None if w_hr is None else w_hr.t())
+    def of(cls, mode: str, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
+           b_hh: Tensor | None, w_hr: Tensor | None = None) -> Weights:
+        w_hr_t = None if w_hr is None else w_hr.t()
+        if mode != "GRU":
+            return cls(ag.cat([w_ih, w_hh], 1), None if b_ih is None or b_hh is None else b_ih + b_hh,
+                       w_hr_t)
+        size = w_hh.shape[1]
+        rz, n = slice(0, 2 * size), slice(2 * size, None)
+        w = ag.cat([ag.cat([w_ih[rz], w_hh[rz]], 1),
+                    ag.cat([w_ih[n], ag.zeros(size, size, dtype=w_ih.dtype)], 1),
+                    ag.cat([ag.zeros(size, w_ih.shape[1], dtype=w_ih.dtype), w_hh[n]], 1)])
+        b = None if b_ih is None or b_hh is None else ag.cat([b_ih[rz] + b_hh[rz], b_ih[n], b_hh[n]])
+        return cls(w, b, w_hr_t)
 
 
-def project(mode: str, x: Tensor, w: Weights) -> Tensor:
-    """x W_ih^T + b_ih, with b_hh added too except for a GRU (whose b_hn sits inside r (.))."""
-    bias = w.b_ih
-    if mode != "GRU" and bias is not None and w.b_hh is not None:
-        bias = bias + w.b_hh
-    return F.linear(x, w.w_ih, bias)
+def fused_gates(inputs: Sequence[Tensor], h: Tensor, w: Weights) -> Tensor:
+    """[x | h] W^T + b for the parts of the step's input x (two for a bidirectional layer below)."""
+    return F.linear(ag.cat([*inputs, h], 1), w.w, w.b)
 
 
-def _rnn_tanh(xw: Tensor, state: State, w: Weights) -> State:
-    return (ag.tanh(xw + state[0] @ w.w_hh_t),)
+def _rnn_tanh(gates: Tensor, state: State, w: Weights) -> State:
+    return (ag.tanh(gates),)
 
 
-def _rnn_relu(xw: Tensor, state: State, w: Weights) -> State:
-    return (ag.relu(xw + state[0] @ w.w_hh_t),)
+def _rnn_relu(gates: Tensor, state: State, w: Weights) -> State:
+    return (ag.relu(gates),)
 
 
-def _lstm(xw: Tensor, state: State, w: Weights) -> State:
-    h, c = state
+def _lstm(gates: Tensor, state: State, w: Weights) -> State:
+    c = state[1]
     size = c.shape[-1]
-    gates = xw + h @ w.w_hh_t
     act = ag.sigmoid(gates)  # i, f and o are read from it (its g columns go unused)
     g = ag.tanh(gates[:, 2 * size:3 * size])
     c = act[:, size:2 * size] * c + act[:, :size] * g
@@ -75,14 +83,12 @@ def _lstm(xw: Tensor, state: State, w: Weights) -> State:
     return (h if w.w_hr_t is None else h @ w.w_hr_t), c
 
 
-def _gru(xw: Tensor, state: State, w: Weights) -> State:
+def _gru(gates: Tensor, state: State, w: Weights) -> State:
     h = state[0]
     size = h.shape[-1]
-    hw = h @ w.w_hh_t if w.b_hh is None else h @ w.w_hh_t + w.b_hh
-    rz = ag.sigmoid(xw[:, :2 * size] + hw[:, :2 * size])
-    z = rz[:, size:]
-    n = ag.tanh(xw[:, 2 * size:] + rz[:, :size] * hw[:, 2 * size:])
-    return (n + z * (h - n),)
+    rz = ag.sigmoid(gates[:, :2 * size])
+    n = ag.tanh(gates[:, 2 * size:3 * size] + rz[:, :size] * gates[:, 3 * size:])
+    return (n + rz[:, size:] * (h - n),)
 
 
 STEPS: dict[str, Callable[[Tensor, State, Weights], State]] = {
@@ -162,8 +168,8 @@ class RNNCellBase(Module):
             state: State = (ag.zeros(x.shape[0], self.hidden_size, dtype=x.dtype),) * count
         else:
             state = tuple(self._checked_hidden(h, i, count, x, batched) for i, h in enumerate(hx))
-        w = Weights.of(self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
-        out = STEPS[self.mode](project(self.mode, x, w), state, w)
+        w = Weights.of(self.mode, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        out = STEPS[self.mode](fused_gates([x], state[0], w), state, w)
         return out if batched else tuple(o.squeeze(0) for o in out)
 
     def _checked_hidden(self, h: object, index: int, count: int, x: Tensor,
