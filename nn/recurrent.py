@@ -27,8 +27,16 @@ from autograd.types import DTypeLike
 from . import functional as F
 from .module import Module
 from .parameter import Parameter
-from .recurrent_cells import GATES, STEPS, State, Weights, check_dtype, fused_gates, \
-    nonlinearity_mode, reset_uniform
+from .recurrent_cells import (
+    GATES,
+    STEPS,
+    State,
+    Weights,
+    check_dtype,
+    fused_gates,
+    nonlinearity_mode,
+    reset_uniform,
+)
 from .utils.rnn import PackedSequence
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU"]
@@ -43,10 +51,10 @@ def _positive(layer: str, name: str, value: object) -> int:
 
 
 def _dropout(layer: str, dropout: object, num_layers: int) -> float:
-    if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) or not 0 <= dropout <= 1:
+    if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) or not 0 <= float(dropout) <= 1:
         raise ValueError(f"{layer}: dropout should be a number in range [0, 1] representing the "
                          "probability of an element being zeroed")
-    if dropout > 0 and num_layers == 1:
+    if float(dropout) > 0 and num_layers == 1:
         warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
              f"expects num_layers greater than 1, but got dropout={dropout} and "
              f"num_layers={num_layers}")
@@ -55,8 +63,9 @@ def _dropout(layer: str, dropout: object, num_layers: int) -> float:
 
 def run_direction(mode: str, inputs: Sequence[Sequence[Tensor]], state0: State, w: Weights,
                   reverse: bool) -> tuple[list[Tensor], State]:
-    """Run the steps over ``inputs`` (per time step, the parts of its input); returns the
-    output of every step and the final state.
+    """Run the steps over ``inputs``; returns the output of every step and the final state.
+
+    ``inputs`` holds, per time step, the parts of its input (two below a bidirectional layer).
 
     A step may have fewer rows than the one before (a packed batch, sequences sorted by
     decreasing length): going forward, the rows of sequences that ended are set aside as their
@@ -91,6 +100,12 @@ class RNNBase(Module):
     with ``proj_size`` > 0, ``weight_hr_l{l}`` (proj_size, hidden_size); G = gates * hidden_size,
     H_out = proj_size or hidden_size. All drawn from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)).
     """
+
+    mode: str
+    input_size: int
+    hidden_size: int
+    num_layers: int
+    proj_size: int
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
@@ -135,6 +150,7 @@ class RNNBase(Module):
 
     @property
     def num_directions(self) -> int:
+        """2 for a bidirectional layer, else 1."""
         return 2 if self.bidirectional else 1
 
     def reset_parameters(self) -> None:
@@ -154,6 +170,7 @@ class RNNBase(Module):
         return [getattr(self, name) for name in self._flat_weights_names]
 
     def extra_repr(self) -> str:
+        """PyTorch's text: the sizes, then the arguments that differ from their defaults."""
         text = f"{self.input_size}, {self.hidden_size}"
         if self.proj_size != 0:
             text += f", proj_size={self.proj_size}"
@@ -283,6 +300,7 @@ class RNN(RNNBase):
 
     def forward(self, input: Tensor | PackedSequence,
                 hx: Tensor | None = None) -> tuple[Any, Tensor]:
+        """(output, h_n) for the input and h_0 (see the class docstring for the shapes)."""
         output, state = self._run(input, None if hx is None else (hx,))
         return output, state[0]
 
@@ -302,6 +320,7 @@ class LSTM(RNNBase):
 
     def forward(self, input: Tensor | PackedSequence, hx: tuple[Tensor, Tensor] | None = None
                 ) -> tuple[Any, tuple[Tensor, Tensor]]:
+        """(output, (h_n, c_n)) for the input and (h_0, c_0) (the class docstring has the shapes)."""
         if hx is not None and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
             raise TypeError(f"LSTM: hx must be a tuple (h_0, c_0) of Tensors, got "
                             f"{type(hx).__name__}")
@@ -323,5 +342,6 @@ class GRU(RNNBase):
 
     def forward(self, input: Tensor | PackedSequence,
                 hx: Tensor | None = None) -> tuple[Any, Tensor]:
+        """(output, h_n) for the input and h_0, as ``RNN.forward``."""
         output, state = self._run(input, None if hx is None else (hx,))
         return output, state[0]

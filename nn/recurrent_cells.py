@@ -47,6 +47,7 @@ class Weights(NamedTuple):
     @classmethod
     def of(cls, mode: str, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
            b_hh: Tensor | None, w_hr: Tensor | None = None) -> Weights:
+        """The fused weights of ``mode`` from PyTorch's parameters (see the module docstring)."""
         w_hr_t = None if w_hr is None else w_hr.t()
         if mode != "GRU":
             return cls(ag.cat([w_ih, w_hh], 1), None if b_ih is None or b_hh is None else b_ih + b_hh,
@@ -143,6 +144,7 @@ class RNNCellBase(Module):
         reset_uniform(self, self.hidden_size)
 
     def extra_repr(self) -> str:
+        """PyTorch's text: the sizes, then bias and nonlinearity where not the defaults."""
         text = f"{self.input_size}, {self.hidden_size}"
         if self.bias is not True:
             text += f", bias={self.bias}"
@@ -205,6 +207,7 @@ class RNNCell(RNNCellBase):
         self.mode, self.nonlinearity = mode, nonlinearity
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        """H' for the input and h (zeros if None)."""
         return self._run(input, None if hx is None else (hx,))[0]
 
 
@@ -222,6 +225,7 @@ class LSTMCell(RNNCellBase):
 
     def forward(self, input: Tensor,
                 hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
+        """(h', c') for the input and (h, c) (zeros if None)."""
         if hx is not None and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
             raise TypeError(f"LSTMCell: hx must be a tuple (h_0, c_0) of Tensors, got "
                             f"{type(hx).__name__}")
@@ -242,4 +246,5 @@ class GRUCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, 3, device, dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        """H' for the input and h (zeros if None)."""
         return self._run(input, None if hx is None else (hx,))[0]

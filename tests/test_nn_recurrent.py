@@ -13,7 +13,7 @@ import autograd as ag
 import nn
 from nn.utils import rnn as rnn_utils
 
-T, B, I, H, P = 4, 3, 5, 6, 2  # steps, batch, input, hidden, projection sizes
+T, B, I, H, P = 4, 3, 5, 6, 2  # noqa: E741 - steps, batch, input, hidden, projection sizes
 
 KINDS = {  # name -> (class name, extra constructor arguments)
     "rnn_tanh": ("RNN", {}), "rnn_relu": ("RNN", {"nonlinearity": "relu"}), "lstm": ("LSTM", {}),

@@ -46,6 +46,7 @@ class PackedSequence(_Fields):
     def __new__(cls, data: Tensor, batch_sizes: Tensor | None = None,
                 sorted_indices: Tensor | None = None,
                 unsorted_indices: Tensor | None = None) -> PackedSequence:
+        """The four fields; ``unsorted_indices`` defaults to the inverse of ``sorted_indices``."""
         if batch_sizes is None:  # PyTorch's (data, batch_sizes) pair in the first argument
             if not (isinstance(data, (list, tuple)) and len(data) == 2):
                 raise ValueError("PackedSequence: expected data to be a list or tuple of length "
@@ -187,7 +188,7 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
     return (padded.transpose(0, 1) if batch_first else padded), ag.from_numpy(lengths)
 
 
-def pad_sequence(sequences: Tensor | list[Tensor], batch_first: bool = False,
+def pad_sequence(sequences: Tensor | Sequence[Tensor], batch_first: bool = False,
                  padding_value: float = 0.0, padding_side: str = "right") -> Tensor:
     """Stack sequences (L_i, *) into one padded batch (max L, B, *) (``batch_first``: (B, max L, *)).
 
