@@ -214,8 +214,8 @@ class RNNBase(Module):
                                f"should also be {3 if batched else 2}-D but got {got}")
         hx = hx if batched in (True, None) else tuple(h.unsqueeze(1) for h in hx)
         for i, (h, size) in enumerate(zip(hx, expected)):
+            which = f"hidden[{i}]" if self.mode == "LSTM" else "hidden"
             if tuple(h.shape) != size:
-                which = f"hidden[{i}]" if self.mode == "LSTM" else "hidden"
                 raise RuntimeError(f"{name}: Expected {which} size {size}, got {list(h.shape)}")
             if h.dtype != x.dtype:
                 raise RuntimeError(f"{name}: {which} dtype ({h.dtype}) does not match the input "

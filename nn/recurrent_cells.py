@@ -169,22 +169,25 @@ class RNNCellBase(Module):
         if hx is None:
             state: State = (ag.zeros(x.shape[0], self.hidden_size, dtype=x.dtype),) * count
         else:
-            state = tuple(self._checked_hidden(h, i, count, x, batched) for i, h in enumerate(hx))
+            state = tuple(self._checked_hidden(h, i, count, x, input.ndim) for i, h in enumerate(hx))
         w = Weights.of(self.mode, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         out = STEPS[self.mode](fused_gates([x], state[0], w), state, w)
         return out if batched else tuple(o.squeeze(0) for o in out)
 
     def _checked_hidden(self, h: object, index: int, count: int, x: Tensor,
-                        batched: bool) -> Tensor:
-        name = type(self).__name__
+                        input_ndim: int) -> Tensor:
+        name, batched = type(self).__name__, input_ndim == 2
         which = f"hx[{index}]" if count > 1 else "hidden"
         if not isinstance(h, Tensor):
             raise TypeError(f"{name}: {which} must be a Tensor, got {type(h).__name__}")
         if h.ndim not in (1, 2):
             raise ValueError(f"{name}: Expected {which} to be 1D or 2D, got {h.ndim}D instead")
         check_dtype(name, h, self.weight_hh)
+        if h.ndim != input_ndim:
+            raise RuntimeError(f"{name}: Expected {which} to be {input_ndim}D as the input, got "
+                               f"{h.ndim}D (shape {list(h.shape)})")
         h = h if batched else h.unsqueeze(0)
-        if h.ndim != 2 or h.shape[0] != x.shape[0]:
+        if h.shape[0] != x.shape[0]:
             raise RuntimeError(f"{name}: Input batch size {x.shape[0]} doesn't match hidden"
                                f"{index} batch size {h.shape[0]}")
         if h.shape[1] != self.hidden_size:

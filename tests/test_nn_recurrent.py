@@ -279,6 +279,10 @@ def test_bad_construction_is_refused(make, error, match):
      "Input batch size 2 doesn't match hidden0 batch size 3"),
     (nn.RNNCell(3, 4), (ag.zeros(2, 3), ag.zeros(2, 5)), RuntimeError,
      "hidden0 has inconsistent hidden_size: got 5, expected 4"),
+    (nn.GRUCell(3, 4), (ag.zeros(3), ag.zeros(2, 4)), RuntimeError,
+     r"GRUCell: Expected hidden to be 1D as the input, got 2D \(shape \[2, 4\]\)"),
+    (nn.LSTM(3, 4), (ag.zeros(2, 1, 3), (ag.zeros(1, 1, 4, dtype=ag.float64), ag.zeros(1, 1, 4))),
+     RuntimeError, r"LSTM: hidden\[0\] dtype \(torch.float64\) does not match the input dtype"),
 ])
 def test_bad_forward_is_refused_with_torch_s_words(layer, args, error, match):
     with pytest.raises(error, match=match):
