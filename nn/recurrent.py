@@ -41,6 +41,10 @@ from .utils.rnn import PackedSequence
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU"]
 
+# the arguments PyTorch's repr shows, in its order, when they differ from these defaults
+_REPR_DEFAULTS = {"proj_size": 0, "num_layers": 1, "bias": True, "batch_first": False,
+                  "dropout": 0, "bidirectional": False}
+
 
 def _positive(layer: str, name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -171,20 +175,9 @@ class RNNBase(Module):
 
     def extra_repr(self) -> str:
         """PyTorch's text: the sizes, then the arguments that differ from their defaults."""
-        text = f"{self.input_size}, {self.hidden_size}"
-        if self.proj_size != 0:
-            text += f", proj_size={self.proj_size}"
-        if self.num_layers != 1:
-            text += f", num_layers={self.num_layers}"
-        if self.bias is not True:
-            text += f", bias={self.bias}"
-        if self.batch_first is not False:
-            text += f", batch_first={self.batch_first}"
-        if self.dropout != 0:
-            text += f", dropout={self.dropout}"
-        if self.bidirectional is not False:
-            text += f", bidirectional={self.bidirectional}"
-        return text
+        changed = [f"{name}={getattr(self, name)}" for name, default in _REPR_DEFAULTS.items()
+                   if getattr(self, name) != default]
+        return ", ".join([f"{self.input_size}, {self.hidden_size}", *changed])
 
     def _weights(self, index: int) -> Weights:
         names = self._all_weights[index]
