@@ -215,6 +215,30 @@ class RNNBase(Module):
                                    f"dtype ({x.dtype}). Hint: convert hx with .to({x.dtype})")
         return hx
 
+    def _run_layers(self, inputs: list[tuple[Tensor, ...]], state0: State
+                    ) -> tuple[list[list[Tensor]], list[State]]:
+        """The last layer's outputs per direction and step, and every final state.
+
+        ``inputs`` holds the parts of each step's input; a layer passes its outputs per step
+        (both directions' as two parts) to the next, with dropout in training.
+        """
+        directions: list[list[Tensor]] = []
+        finals: list[State] = []
+        for layer in range(self.num_layers):
+            if layer:
+                inputs = list(zip(*directions))
+                if self.dropout and self.training:
+                    inputs = [tuple(F.dropout(part, self.dropout, True) for part in parts)
+                              for parts in inputs]
+            directions = []
+            for direction in range(self.num_directions):
+                index = layer * self.num_directions + direction
+                outputs, final = run_direction(self.mode, inputs, tuple(h[index] for h in state0),
+                                               self._weights(index), direction == 1)
+                directions.append(outputs)
+                finals.append(final)
+        return directions, finals
+
     def _run(self, input: Tensor | PackedSequence, hx: State | None) -> tuple[Any, State]:
         name = type(self).__name__
         if isinstance(input, PackedSequence):
@@ -244,20 +268,7 @@ class RNNBase(Module):
         if x.shape[0] == 0 or batch_sizes == []:
             raise RuntimeError(f"{name}: Expected sequence length to be larger than 0 in RNN")
         steps = x.split(batch_sizes, 0) if batch_sizes else x.unbind(0)
-        inputs: list[tuple[Tensor, ...]] = [(step,) for step in steps]
-        finals: list[State] = []
-        for layer in range(self.num_layers):
-            if layer and self.dropout and self.training:
-                inputs = [tuple(F.dropout(part, self.dropout, True) for part in parts)
-                          for parts in inputs]
-            directions = []
-            for direction in range(self.num_directions):
-                index = layer * self.num_directions + direction
-                outputs, final = run_direction(self.mode, inputs, tuple(h[index] for h in state0),
-                                               self._weights(index), direction == 1)
-                directions.append(outputs)
-                finals.append(final)
-            inputs = list(zip(*directions))
+        directions, finals = self._run_layers([(step,) for step in steps], state0)
         join = ag.cat if batch_sizes else ag.stack
         output = ag.cat([join(list(outputs)) for outputs in directions], -1) \
             if len(directions) == 2 else join(list(directions[0]))
