@@ -13,8 +13,6 @@ from hypothesis import strategies as st
 import autograd as ag
 from nn.utils import rnn
 
-pytestmark = requires_torch
-
 
 def randn(*shape, seed=0):
     return np.random.default_rng(seed).standard_normal(shape)
@@ -38,6 +36,7 @@ def backward_both(a, b, seed=5):
 LENGTHS = [([4, 3, 3, 1], True), ([2, 4, 1, 2], False), ([3, 3, 3, 3], False), ([1], True)]
 
 
+@requires_torch
 @pytest.mark.parametrize(("lengths", "enforce_sorted"), LENGTHS)
 @pytest.mark.parametrize("batch_first", [False, True])
 def test_pack_padded_sequence_and_back_match_torch(lengths, enforce_sorted, batch_first):
@@ -58,6 +57,7 @@ def test_pack_padded_sequence_and_back_match_torch(lengths, enforce_sorted, batc
     assert_same(x.grad, x_t.grad)
 
 
+@requires_torch
 @pytest.mark.parametrize("batch_first", [False, True])
 @pytest.mark.parametrize("padding_side", ["right", "left"])
 def test_pad_sequence_and_pack_sequence_match_torch(batch_first, padding_side):
@@ -79,6 +79,7 @@ def test_pad_sequence_and_pack_sequence_match_torch(batch_first, padding_side):
         assert_same(a, b)
 
 
+@requires_torch
 def test_unpad_sequence_matches_torch():
     x = randn(4, 3, 2)
     lengths = [4, 1, 3]
@@ -120,6 +121,7 @@ FUNCTIONS = ["pad_sequence", "pack_padded_sequence", "pad_packed_sequence", "pac
              "unpad_sequence", "unpack_sequence", "invert_permutation"]
 
 
+@requires_torch
 @pytest.mark.parametrize("name", FUNCTIONS)
 @FUZZ_SETTINGS
 @given(data=st.data())
@@ -132,3 +134,19 @@ def test_a_bad_call_is_refused_clearly_or_gives_torch_s_result(name, data):
     names = data.draw(st.lists(st.sampled_from(optional), max_size=2, unique=True)) if optional else []
     check_call(f"torch.nn.utils.rnn.{name}", fn, getattr(torch.nn.utils.rnn, name), args,
                {n: data.draw(argument(n), label=n) for n in names})
+
+
+def test_torch_nn_utils_rnn_is_ndgrad_s_after_install_as_torch():
+    import pathlib
+    import subprocess
+    import sys
+
+    code = ("import ndgrad; ndgrad.install_as_torch()\n"
+            "import torch, nn.utils.rnn\n"
+            "from torch.nn.utils.rnn import pack_padded_sequence, PackedSequence\n"
+            "assert torch.nn.utils.rnn is nn.utils.rnn and PackedSequence is nn.utils.rnn.PackedSequence\n"
+            "out, _ = torch.nn.GRU(3, 4)(pack_padded_sequence(torch.zeros(5, 2, 3), [5, 2]))\n"
+            "print(type(out).__name__)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=pathlib.Path(__file__).resolve().parents[1])
+    assert done.stdout.strip() == "PackedSequence", done.stderr
