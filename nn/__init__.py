@@ -37,6 +37,7 @@ from __future__ import annotations
 from autograd.boundary import public_init
 
 from . import functional, init, utils
+from .attention import MultiheadAttention
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
 from .containers import ModuleDict, ModuleList, Sequential
 from .dropout import Dropout
@@ -68,6 +69,7 @@ __all__ = [
     "Module",
     "BatchNorm1d", "LayerNorm",
     "Parameter",
+    "MultiheadAttention",
 ]
 
 # every layer's constructor checks its annotated arguments and names the class in its errors

@@ -20,6 +20,7 @@ from .activation import (
     softplus,
     tanh,
 )
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .layers import dropout, linear, one_hot
 from .loss import (
@@ -43,6 +44,7 @@ __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "huber_loss",
     "l1_loss", "mse_loss", "nll_loss", "smooth_l1_loss",
     "batch_norm", "layer_norm",
+    "multi_head_attention_forward", "scaled_dot_product_attention",
 ]
 
 from autograd.boundary import public_namespace  # noqa: E402
