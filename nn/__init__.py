@@ -57,6 +57,8 @@ from .normalization import BatchNorm1d, LayerNorm
 from .parameter import Parameter
 from .parameter_containers import ParameterDict, ParameterList
 from .sparse import Embedding
+from .transformer import Transformer, TransformerDecoder, TransformerEncoder
+from .transformer_layers import TransformerDecoderLayer, TransformerEncoderLayer
 
 __all__ = [
     "functional", "init", "utils",
@@ -69,7 +71,8 @@ __all__ = [
     "Module",
     "BatchNorm1d", "LayerNorm",
     "Parameter",
-    "MultiheadAttention",
+    "MultiheadAttention", "Transformer", "TransformerDecoder", "TransformerDecoderLayer",
+    "TransformerEncoder", "TransformerEncoderLayer",
 ]
 
 # every layer's constructor checks its annotated arguments and names the class in its errors
