@@ -30,11 +30,20 @@ from .transformer_layers import Activation, TransformerDecoderLayer, Transformer
 __all__ = ["Transformer", "TransformerDecoder", "TransformerEncoder"]
 
 
-def _get_clones(owner: str, module: Module, n: int) -> ModuleList:
-    """``n`` independent deep copies of ``module``."""
+def _get_clones(owner: str, module: Module, n: int, norm: Module | None) -> ModuleList:
+    """``n`` independent deep copies of ``module`` (a stack's layers), its arguments checked.
+
+    PyTorch builds a stack of no layers, whose forward then fails; ndgrad refuses it here.
+    """
     if not isinstance(module, Module):
         raise TypeError(f"{owner}: the layer to stack must be a Module, got {type(module).__name__}")
-    return ModuleList([copy.deepcopy(module) for _ in range(count(owner, "num_layers", n))])
+    if norm is not None and not isinstance(norm, Module):
+        raise TypeError(f"{owner}: norm must be a Module (e.g. LayerNorm(d_model)) or None, got "
+                        f"{type(norm).__name__}")
+    layers = count(owner, "num_layers", n)
+    if layers == 0:
+        raise ValueError(f"{owner}: num_layers must be at least 1, got 0")
+    return ModuleList([copy.deepcopy(module) for _ in range(layers)])
 
 
 def _seq_len(src: Tensor, batch_first: bool) -> int:
@@ -68,7 +77,7 @@ class TransformerEncoder(Module):
                  norm: Module | None = None, enable_nested_tensor: bool = True,
                  mask_check: bool = True) -> None:
         super().__init__()
-        self.layers = _get_clones(type(self).__name__, encoder_layer, num_layers)
+        self.layers = _get_clones(type(self).__name__, encoder_layer, num_layers, norm)
         self.num_layers = num_layers
         self.norm = norm
         self.enable_nested_tensor = enable_nested_tensor
@@ -85,7 +94,7 @@ class TransformerEncoder(Module):
         src_key_padding_mask = canonical_mask(owner, src_key_padding_mask, "src_key_padding_mask",
                                               src.dtype, mask, "mask")
         mask = canonical_mask(owner, mask, "mask", src.dtype)
-        batch_first = bool(self.layers and getattr(self.layers[0].self_attn, "batch_first", False))
+        batch_first = bool(getattr(getattr(self.layers[0], "self_attn", None), "batch_first", False))
         causal = _detect_is_causal_mask(mask, is_causal, _seq_len(src, batch_first))
         output = src
         for layer in self.layers:
@@ -100,7 +109,7 @@ class TransformerDecoder(Module):
     def __init__(self, decoder_layer: TransformerDecoderLayer, num_layers: int,
                  norm: Module | None = None) -> None:
         super().__init__()
-        self.layers = _get_clones(type(self).__name__, decoder_layer, num_layers)
+        self.layers = _get_clones(type(self).__name__, decoder_layer, num_layers, norm)
         self.num_layers = num_layers
         self.norm = norm
 
@@ -112,7 +121,7 @@ class TransformerDecoder(Module):
         if not isinstance(tgt, Tensor):
             raise TypeError(f"{type(self).__name__}.forward(): argument 'tgt' must be a Tensor, "
                             f"not {type(tgt).__name__}")
-        batch_first = bool(self.layers and getattr(self.layers[0].self_attn, "batch_first", False))
+        batch_first = bool(getattr(getattr(self.layers[0], "self_attn", None), "batch_first", False))
         causal = _detect_is_causal_mask(tgt_mask, tgt_is_causal, _seq_len(tgt, batch_first))
         output = tgt
         for layer in self.layers:
