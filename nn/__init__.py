@@ -37,8 +37,8 @@ from __future__ import annotations
 from autograd.boundary import public_init
 
 from . import functional, init, utils
-from .attention import MultiheadAttention
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
+from .attention import MultiheadAttention
 from .containers import ModuleDict, ModuleList, Sequential
 from .dropout import Dropout
 from .layers import Flatten, Identity, Linear, Unflatten

@@ -91,7 +91,8 @@ class MultiheadAttention(Module):
             self.bias_k = Parameter(ag.empty(1, 1, embed_dim, dtype=dtype))
             self.bias_v = Parameter(ag.empty(1, 1, embed_dim, dtype=dtype))
         else:
-            self.bias_k = self.bias_v = None
+            self.register_parameter("bias_k", None)
+            self.register_parameter("bias_v", None)
         self.add_zero_attn = add_zero_attn
         self._reset_parameters()
 

@@ -133,8 +133,9 @@ class TransformerDecoder(Module):
 
 
 class Transformer(Module):
-    """The encoder-decoder model of "Attention Is All You Need": memory = encoder(src), then
-    out = decoder(tgt, memory), each stack ending in a LayerNorm.
+    """The encoder-decoder model of "Attention Is All You Need".
+
+    memory = encoder(src), then out = decoder(tgt, memory), each stack ending in a LayerNorm.
 
     Example:
         >>> model = Transformer(d_model=8, nhead=2, num_encoder_layers=1, num_decoder_layers=1,

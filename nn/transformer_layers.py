@@ -115,8 +115,10 @@ class TransformerEncoderLayer(_Layer):
 
 
 class TransformerDecoderLayer(_Layer):
-    """Self-attention, cross-attention over ``memory`` and a feed-forward block, each with a
-    residual connection and LayerNorm (norm1, norm2, norm3; before each block with ``norm_first``).
+    """Self-attention, cross-attention over ``memory`` and a feed-forward block.
+
+    Each block has a residual connection and a LayerNorm (norm1, norm2, norm3; before the block
+    with ``norm_first``).
 
     Example:
         >>> layer = TransformerDecoderLayer(d_model=8, nhead=2, dim_feedforward=16)

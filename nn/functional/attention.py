@@ -94,8 +94,8 @@ def attention_bias(op: str, attn_mask: Tensor | None, is_causal: bool, scores: t
 
 
 def safe_softmax(scores: Tensor) -> Tensor:
-    """softmax over the last dim, with zeros (not NaN) in rows that are -inf everywhere."""
-    dead = np.isneginf(scores.detach().numpy()).all(axis=-1, keepdims=True)
+    """Softmax over the last dim, with zeros (not NaN) in rows that are -inf everywhere."""
+    dead = np.asarray(np.isneginf(scores.detach().numpy()).all(axis=-1, keepdims=True))
     if not dead.any():
         return ag.softmax(scores, -1)
     rows = ag.from_numpy(dead)
@@ -109,7 +109,9 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     """softmax(Q K^T * scale + bias) V over the last two dims, any leading batch dims.
 
     Args:
-        query: (..., L, E). key: (..., S, E). value: (..., S, Ev); the batch dims broadcast.
+        query: (..., L, E); the batch dims of query, key and value broadcast.
+        key: (..., S, E).
+        value: (..., S, Ev).
         attn_mask: bool (True: may attend) or float (added to the scores), broadcasting to
             (..., L, S).
         dropout_p: dropout on the attention weights (always applied when > 0, as PyTorch).
@@ -133,8 +135,8 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     factor = 1.0 / math.sqrt(query.shape[-1]) if scale is None else number(_OP, "scale", scale)
     if enable_gqa and min(query.ndim, key.ndim, value.ndim) >= 3:
         heads = query.shape[-3]
-        key = key.repeat_interleave(heads // key.shape[-3], dim=-3) if key.shape[-3] != heads else key
-        value = value.repeat_interleave(heads // value.shape[-3], dim=-3) if value.shape[-3] != heads else value
+        key, value = (t if t.shape[-3] == heads else t.repeat_interleave(heads // t.shape[-3], dim=-3)
+                      for t in (key, value))
     shape = (*batch, query.shape[-2], key.shape[-2])
     bias = attention_bias(_OP, attn_mask, is_causal, shape, query.dtype)
     scores = ag.matmul(query, key.transpose(-2, -1)) * factor
