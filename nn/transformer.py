@@ -22,10 +22,14 @@ from autograd.types import DTypeLike
 from . import functional as F
 from . import init
 from .containers import ModuleList
-from .functional.attention import canonical_mask
 from .module import Module
 from .normalization import LayerNorm
-from .transformer_layers import Activation, TransformerDecoderLayer, TransformerEncoderLayer
+from .transformer_layers import (
+    Activation,
+    TransformerDecoderLayer,
+    TransformerEncoderLayer,
+    encoder_masks,
+)
 
 __all__ = ["Transformer", "TransformerDecoder", "TransformerEncoder"]
 
@@ -87,13 +91,8 @@ class TransformerEncoder(Module):
     def forward(self, src: Tensor, mask: Tensor | None = None,
                 src_key_padding_mask: Tensor | None = None, is_causal: bool | None = None) -> Tensor:
         """Each layer on the previous one's output. ``is_causal=None`` detects a causal ``mask``."""
-        owner = type(self).__name__
-        if not isinstance(src, Tensor):
-            raise TypeError(f"{owner}.forward(): argument 'src' must be a Tensor, not "
-                            f"{type(src).__name__}")
-        src_key_padding_mask = canonical_mask(owner, src_key_padding_mask, "src_key_padding_mask",
-                                              src.dtype, mask, "mask")
-        mask = canonical_mask(owner, mask, "mask", src.dtype)
+        mask, src_key_padding_mask = encoder_masks(type(self).__name__, src, mask, "mask",
+                                                   src_key_padding_mask)
         batch_first = bool(getattr(getattr(self.layers[0], "self_attn", None), "batch_first", False))
         causal = _detect_is_causal_mask(mask, is_causal, _seq_len(src, batch_first))
         output = src

@@ -46,14 +46,39 @@ def _attention(d_model: int, nhead: int, dropout: float, bias: bool, batch_first
                               dtype=dtype)
 
 
+def encoder_masks(owner: str, src: Tensor, mask: Tensor | None, mask_name: str,
+                  key_padding_mask: Tensor | None) -> tuple[Tensor | None, Tensor | None]:
+    """An encoder's attention mask and key padding mask as float biases, ``src`` checked."""
+    if not isinstance(src, Tensor):
+        raise TypeError(f"{owner}.forward(): argument 'src' must be a Tensor, not "
+                        f"{type(src).__name__}")
+    key_padding_mask = canonical_mask(owner, key_padding_mask, "src_key_padding_mask", src.dtype,
+                                      mask, mask_name)
+    return canonical_mask(owner, mask, mask_name, src.dtype), key_padding_mask
+
+
 class _Layer(Module):
     """What both layers share: self-attention, the feed-forward block and their norms."""
 
-    def _feed_forward(self, d_model: int, dim_feedforward: int, dropout: float, bias: bool,
-                      dtype: DTypeLike | None) -> None:
+    def _build(self, blocks: int, d_model: int, nhead: int, dim_feedforward: int, dropout: float,
+               layer_norm_eps: float, batch_first: bool, norm_first: bool, bias: bool,
+               dtype: DTypeLike | None) -> None:
+        """The submodules, in PyTorch's order (so state_dict keys and their order match).
+
+        Attention (self_attn, and multihead_attn when there are 3 blocks), the feed-forward
+        block, then a norm and a dropout per block.
+        """
+        self.self_attn = _attention(d_model, nhead, dropout, bias, batch_first, dtype)
+        if blocks == 3:
+            self.multihead_attn = _attention(d_model, nhead, dropout, bias, batch_first, dtype)
         self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
         self.dropout = Dropout(dropout)
         self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
+        self.norm_first = norm_first
+        for i in range(1, blocks + 1):
+            setattr(self, f"norm{i}", LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype))
+        for i in range(1, blocks + 1):
+            setattr(self, f"dropout{i}", Dropout(dropout))
 
     def _sa_block(self, x: Tensor, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
                   is_causal: bool = False) -> Tensor:
@@ -83,13 +108,8 @@ class TransformerEncoderLayer(_Layer):
                  batch_first: bool = False, norm_first: bool = False, bias: bool = True,
                  device: str | None = None, dtype: DTypeLike | None = None) -> None:
         super().__init__()
-        self.self_attn = _attention(d_model, nhead, dropout, bias, batch_first, dtype)
-        self._feed_forward(d_model, dim_feedforward, dropout, bias, dtype)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
+        self._build(2, d_model, nhead, dim_feedforward, dropout, layer_norm_eps, batch_first,
+                    norm_first, bias, dtype)
         function = activation_function(type(self).__name__, activation)
         relu = function is F.relu or isinstance(function, ReLU)
         gelu = function is F.gelu or isinstance(function, GELU)
@@ -99,13 +119,8 @@ class TransformerEncoderLayer(_Layer):
     def forward(self, src: Tensor, src_mask: Tensor | None = None,
                 src_key_padding_mask: Tensor | None = None, is_causal: bool = False) -> Tensor:
         """The layer on ``src``; masks as in ``MultiheadAttention`` (bool: True is masked out)."""
-        owner = type(self).__name__
-        if not isinstance(src, Tensor):
-            raise TypeError(f"{owner}.forward(): argument 'src' must be a Tensor, not "
-                            f"{type(src).__name__}")
-        src_key_padding_mask = canonical_mask(owner, src_key_padding_mask, "src_key_padding_mask",
-                                              src.dtype, src_mask, "src_mask")
-        src_mask = canonical_mask(owner, src_mask, "src_mask", src.dtype)
+        src_mask, src_key_padding_mask = encoder_masks(type(self).__name__, src, src_mask,
+                                                       "src_mask", src_key_padding_mask)
         x = src
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
@@ -131,16 +146,8 @@ class TransformerDecoderLayer(_Layer):
                  batch_first: bool = False, norm_first: bool = False, bias: bool = True,
                  device: str | None = None, dtype: DTypeLike | None = None) -> None:
         super().__init__()
-        self.self_attn = _attention(d_model, nhead, dropout, bias, batch_first, dtype)
-        self.multihead_attn = _attention(d_model, nhead, dropout, bias, batch_first, dtype)
-        self._feed_forward(d_model, dim_feedforward, dropout, bias, dtype)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm3 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        self.dropout3 = Dropout(dropout)
+        self._build(3, d_model, nhead, dim_feedforward, dropout, layer_norm_eps, batch_first,
+                    norm_first, bias, dtype)
         self.activation = activation_function(type(self).__name__, activation)
 
     def _mha_block(self, x: Tensor, memory: Tensor, attn_mask: Tensor | None,
