@@ -62,8 +62,8 @@ def _check_inputs(query: Tensor, key: Tensor, value: Tensor, enable_gqa: bool) -
     return broadcast_shape(_OP, shape, batches[2])
 
 
-def attention_bias(op: str, attn_mask: Tensor | None, is_causal: bool, scores: tuple[int, ...],
-                   dtype: ag.dtype) -> Tensor | None:
+def _attention_bias(attn_mask: Tensor | None, is_causal: bool, scores: tuple[int, ...],
+                    dtype: ag.dtype) -> Tensor | None:
     """What is added to the scores: -inf where a bool mask is False or above the causal diagonal.
 
     A float mask is returned as it is (it may require grad); None when nothing is masked.
@@ -71,21 +71,21 @@ def attention_bias(op: str, attn_mask: Tensor | None, is_causal: bool, scores: t
     length, source = scores[-2], scores[-1]
     if is_causal:
         if attn_mask is not None:
-            raise OpError(f"{op}: explicit attn_mask should not be set when is_causal=True. "
+            raise OpError(f"{_OP}: explicit attn_mask should not be set when is_causal=True. "
                           "Hint: pass one or the other")
         causal = np.tril(np.ones((length, source), dtype=bool))
         return ag.from_numpy(np.where(causal, 0.0, -np.inf).astype(dtype.name))
     if attn_mask is None:
         return None
     if attn_mask.dtype not in (ag.bool, ag.float32, dtype):
-        raise OpError(f"{op}: expected attn_mask dtype to be bool or float or to match query "
+        raise OpError(f"{_OP}: expected attn_mask dtype to be bool or float or to match query "
                       f"dtype, got attn_mask.dtype {attn_mask.dtype} and query.dtype {dtype}")
     try:
         fits = np.broadcast_shapes(scores, tuple(attn_mask.shape)) == scores
     except ValueError:
         fits = False
     if not fits:
-        raise OpError(f"{op}: attn_mask of shape {tuple(attn_mask.shape)} does not broadcast to "
+        raise OpError(f"{_OP}: attn_mask of shape {tuple(attn_mask.shape)} does not broadcast to "
                       f"the attention scores' shape {scores}. Hint: a mask is (L, S) or "
                       "(..., L, S)")
     if attn_mask.dtype == ag.bool:  # True: take part
@@ -93,7 +93,7 @@ def attention_bias(op: str, attn_mask: Tensor | None, is_causal: bool, scores: t
     return attn_mask
 
 
-def safe_softmax(scores: Tensor) -> Tensor:
+def _safe_softmax(scores: Tensor) -> Tensor:
     """Softmax over the last dim, with zeros (not NaN) in rows that are -inf everywhere."""
     dead = np.asarray(np.isneginf(scores.detach().numpy()).all(axis=-1, keepdims=True))
     if not dead.any():
@@ -138,11 +138,11 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
         key, value = (t if t.shape[-3] == heads else t.repeat_interleave(heads // t.shape[-3], dim=-3)
                       for t in (key, value))
     shape = (*batch, query.shape[-2], key.shape[-2])
-    bias = attention_bias(_OP, attn_mask, is_causal, shape, query.dtype)
+    bias = _attention_bias(attn_mask, is_causal, shape, query.dtype)
     scores = ag.matmul(query, key.transpose(-2, -1)) * factor
     if bias is not None:
         scores = scores + bias
-    weights = safe_softmax(scores)
+    weights = _safe_softmax(scores)
     if p > 0.0:
         weights = dropout(weights, p, True)
     return ag.matmul(weights, value)
