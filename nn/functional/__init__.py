@@ -20,6 +20,7 @@ from .activation import (
     softplus,
     tanh,
 )
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
 from .layers import linear, one_hot
@@ -46,6 +47,7 @@ __all__ = [
     "batch_norm", "layer_norm",
     "group_norm", "instance_norm",
     "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
+    "multi_head_attention_forward", "scaled_dot_product_attention",
 ]
 
 from autograd.boundary import public_namespace  # noqa: E402
