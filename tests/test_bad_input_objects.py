@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 import autograd as ag
 import nn
-from nn.dropout import _DropoutNd
 import optim
+from nn.dropout import _DropoutNd
 from optim import lr_scheduler
 
 pytestmark = requires_torch
