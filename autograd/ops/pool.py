@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from ..types import Array, Shape, Value
 
 IntOrPair = int | tuple[int, ...] | list[int]
+OutputSize = int | tuple[int | None, ...] | list[int | None] | None  # None: the input's size
+Maps = tuple["Array", "Array", "Array", "Array"]  # windows, valid, first, pool size (windows.py)
 _ADAPTIVE_AVG = {1: "SqueezeBackward1", 2: "AdaptiveAvgPool2DBackward0"}
 
 
@@ -65,13 +67,14 @@ class MaxPool(Primitive):
 def _lowest_bit() -> Array:
     """table[code] = the lowest set bit of an 8-bit code (-1 for 0)."""
     codes = np.arange(256)
-    return np.where(codes > 0, np.log2(codes & -codes, where=codes > 0, out=np.zeros(256)), -1).astype(np.intp)
+    lowest = np.log2(codes & -codes, where=codes > 0, out=np.zeros(256))
+    return np.where(codes > 0, lowest, -1).astype(np.intp)
 
 
 _LOWEST_BIT = _lowest_bit()
 
 
-def _maxima(x: Array, maps: tuple[Array, Array, Array, Array], nd: int) -> tuple[Array, Array]:
+def _maxima(x: Array, maps: Maps, nd: int) -> tuple[Array, Array]:
     """Each window's maximum (rows, O) and PyTorch's plane index of it.
 
     The first maximum in the window's row-major order; the last NaN where there is one; the
@@ -106,7 +109,7 @@ def _maxima(x: Array, maps: tuple[Array, Array, Array, Array], nd: int) -> tuple
     return best, np.where(choice >= 0, index, first)
 
 
-def _argmax(op: type[MaxPool], input: Tensor, maps: tuple[Array, Array, Array, Array],
+def _argmax(op: type[MaxPool], input: Tensor, maps: Maps,
             out: tuple[int, ...], nd: int) -> tuple[Tensor, Tensor]:
     """The values and PyTorch's plane indices of each window's maximum."""
     x = input._data
@@ -125,7 +128,7 @@ def ag_array(array: Array) -> Tensor:
     return Tensor._wrap(array, None)
 
 
-def _mean(name: str, input: Tensor, maps: tuple[Array, Array, Array, Array], divisor: Array,
+def _mean(name: str, input: Tensor, maps: Maps, divisor: Array,
           out: tuple[int, ...], nd: int) -> Tensor:
     """sum_k valid x[w(o, k)] / divisor(o), recorded as a gather, a mask, a sum and a division."""
     windows, valid, _, _ = maps
@@ -148,10 +151,13 @@ class _Geometry:
         nd = len(kernel)
         self.shape, self.divisor = shape, divisor
         spatial = shape[-nd:]
-        needed = [max(n + 2 * p, (o - 1) * s + k) for n, k, s, p, o in zip(spatial, kernel, stride, padding, out)]
-        self.pad = [(0, 0)] * (len(shape) - nd) + [(p, m - n - p) for n, p, m in zip(spatial, padding, needed)]
-        self.inner = (Ellipsis, *(slice(p, p + n) for n, p in zip(spatial, padding)))
-        self.windows = [(Ellipsis, *(slice(j, j + s * (o - 1) + 1, s) for j, s, o in zip(offset, stride, out)))
+        needed = [max(n + 2 * p, (o - 1) * s + k)
+                  for n, k, s, p, o in zip(spatial, kernel, stride, padding, out)]
+        self.pad = [(0, 0)] * (len(shape) - nd) + [(p, m - n - p)
+                                                    for n, p, m in zip(spatial, padding, needed)]
+        self.inner: tuple[Any, ...] = (Ellipsis, *(slice(p, p + n) for n, p in zip(spatial, padding)))
+        self.windows: list[tuple[Any, ...]] = [(Ellipsis, *(slice(j, j + s * (o - 1) + 1, s)
+                                     for j, s, o in zip(offset, stride, out)))
                         for offset in itertools.product(*(range(k) for k in kernel))]
 
 
@@ -189,15 +195,18 @@ class AvgPoolBackward(Primitive):
         return (self.call(AvgPool, g2, geometry=self.geometry),)
 
 
-_AVG_NODES = {1: AvgPool.named("SqueezeBackward1"), 2: AvgPool}
-_MAX = {1: MaxPool.named("SqueezeBackward1"), 2: MaxPool}
-_ADAPTIVE_MAX = {1: MaxPool.named("SqueezeBackward1"), 2: MaxPool.named("AdaptiveMaxPool2DBackward0")}
+_AVG_NODES: dict[int, type[AvgPool]] = {1: AvgPool.named("SqueezeBackward1"), 2: AvgPool}
+_MAX: dict[int, type[MaxPool]] = {1: MaxPool.named("SqueezeBackward1"), 2: MaxPool}
+_ADAPTIVE_MAX: dict[int, type[MaxPool]] = {1: MaxPool.named("SqueezeBackward1"), 2: MaxPool.named("AdaptiveMaxPool2DBackward0")}
 
 
 def _window_args(op: str, input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
-                 ceil_mode: Any, nd: int) -> tuple[tuple[tuple[int, ...], ...], tuple[Array, Array, Array, Array],
+                 ceil_mode: Any, nd: int) -> tuple[tuple[tuple[int, ...], ...], Maps,
                                                    tuple[int, ...]]:
-    """((kernel, stride, padding), window maps, output spatial size) of a strided pool, checked as PyTorch does."""
+    """((kernel, stride, padding), window maps, output spatial size) of a strided pool.
+
+    The arguments are checked as PyTorch checks them (``windows.check_window``).
+    """
     kernel(op, input.dtype, FLOATING)
     k = sizes(op, "kernel_size", kernel_size, nd)
     s = sizes(op, "stride", stride, nd, default=k)
@@ -294,19 +303,22 @@ def avg_pool2d(input: Tensor, kernel_size: IntOrPair, stride: IntOrPair | None =
 
 
 def _adaptive(op: str, input: Tensor, output_size: Any,
-              nd: int) -> tuple[tuple[Array, Array, Array, Array], tuple[int, ...]]:
+              nd: int) -> tuple[Maps, tuple[int, ...]]:
     kernel(op, input.dtype, FLOATING)
     out = adaptive_size(op, output_size, input, nd)
     return adaptive_windows(tuple(input.shape[-nd:]), out), out
 
 
-def adaptive_avg_pool1d(input: Tensor, output_size: IntOrPair) -> Tensor:
-    """The mean over ``output_size`` windows of the last dim: window i is [floor(i L / n), ceil((i + 1) L / n))."""
+def adaptive_avg_pool1d(input: Tensor, output_size: OutputSize) -> Tensor:
+    """The mean over ``output_size`` windows of the last dim.
+
+    Window i is [floor(i L / n), ceil((i + 1) L / n)); y[i] = its sum / its length.
+    """
     maps, out = _adaptive("adaptive_avg_pool1d", input, output_size, 1)
     return _mean(_ADAPTIVE_AVG[1], input, maps, maps[3], out, 1)
 
 
-def adaptive_avg_pool2d(input: Tensor, output_size: IntOrPair | tuple[int | None, ...] | None) -> Tensor:
+def adaptive_avg_pool2d(input: Tensor, output_size: OutputSize) -> Tensor:
     """The mean over adaptive windows of each of the last two dims (see ``adaptive_avg_pool1d``).
 
     ``output_size`` is an int or a pair; None keeps that dim's size.
@@ -315,13 +327,13 @@ def adaptive_avg_pool2d(input: Tensor, output_size: IntOrPair | tuple[int | None
     return _mean(_ADAPTIVE_AVG[2], input, maps, maps[3], out, 2)
 
 
-def adaptive_max_pool1d(input: Tensor, output_size: IntOrPair) -> tuple[Tensor, Tensor]:
+def adaptive_max_pool1d(input: Tensor, output_size: OutputSize) -> tuple[Tensor, Tensor]:
     """The maximum over adaptive windows of the last dim, and its index (as ``torch.adaptive_max_pool1d``)."""
     maps, out = _adaptive("adaptive_max_pool1d", input, output_size, 1)
     return _argmax(_ADAPTIVE_MAX[1], input, maps, out, 1)
 
 
-def adaptive_max_pool2d(input: Tensor, output_size: IntOrPair | tuple[int | None, ...] | None
+def adaptive_max_pool2d(input: Tensor, output_size: OutputSize
                         ) -> tuple[Tensor, Tensor]:
     """The maximum over adaptive windows of the last two dims, and its flat index h * W + w."""
     maps, out = _adaptive("adaptive_max_pool2d", input, output_size, 2)

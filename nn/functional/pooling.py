@@ -54,10 +54,13 @@ def max_pool2d(input: Tensor, kernel_size: IntOrPair, stride: IntOrPair | None =
     return ag.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
-def adaptive_max_pool1d(input: Tensor, output_size: IntOrPair,
+def adaptive_max_pool1d(input: Tensor, output_size: OutputSize,
                         return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
-    """The maximum over ``output_size`` windows of the last dim, window i covering
-    [floor(i L / n), ceil((i + 1) L / n)); with ``return_indices`` also their positions."""
+    """The maximum over ``output_size`` windows of the last dim.
+
+    Window i covers [floor(i L / n), ceil((i + 1) L / n)); with ``return_indices`` also the
+    positions of the maxima.
+    """
     return_indices = flag("adaptive_max_pool1d", "return_indices", return_indices)
     values, indices = ag.adaptive_max_pool1d(input, output_size)
     return (values, indices) if return_indices else values
@@ -65,8 +68,10 @@ def adaptive_max_pool1d(input: Tensor, output_size: IntOrPair,
 
 def adaptive_max_pool2d(input: Tensor, output_size: OutputSize,
                         return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
-    """The maximum over adaptive windows of the last two dims (None keeps a dim's size); with
-    ``return_indices`` also their flat positions h * W + w."""
+    """The maximum over adaptive windows of the last two dims (None keeps a dim's size).
+
+    With ``return_indices`` also the maxima's flat positions h * W + w.
+    """
     return_indices = flag("adaptive_max_pool2d", "return_indices", return_indices)
     values, indices = ag.adaptive_max_pool2d(input, output_size)
     return (values, indices) if return_indices else values

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 
@@ -90,7 +91,7 @@ def _output_size(input: Tensor, size: object, scale_factor: object, recompute: o
                             f"int], but got size with types {[type_name(n) for n in sizes]}")
         if recompute:
             raise ValueError("interpolate: recompute_scale_factor is not meaningful with an explicit size.")
-        return tuple(int(n) for n in sizes), (None,) * dims
+        return tuple(int(cast("int", n)) for n in sizes), (None,) * dims
     if scale_factor is None:
         raise ValueError("interpolate: either size or scale_factor should be defined")
     factors = list(scale_factor) if isinstance(scale_factor, (list, tuple)) else [scale_factor] * dims
@@ -101,8 +102,9 @@ def _output_size(input: Tensor, size: object, scale_factor: object, recompute: o
     for f in factors:
         if isinstance(f, bool) or not isinstance(f, (int, float)) or not math.isfinite(f):
             raise TypeError(f"interpolate: scale_factor must be finite floats, got {scale_factor!r}")
-    out = tuple(math.floor(float(n) * float(f)) for n, f in zip(input.shape[2:], factors))
-    return out, ((None,) * dims if recompute else tuple(float(f) for f in factors))
+    numbers = [float(cast("float", f)) for f in factors]
+    out = tuple(math.floor(float(n) * f) for n, f in zip(input.shape[2:], numbers))
+    return out, ((None,) * dims if recompute else tuple(numbers))
 
 
 def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
