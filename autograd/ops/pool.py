@@ -197,7 +197,8 @@ class AvgPoolBackward(Primitive):
 
 _AVG_NODES: dict[int, type[AvgPool]] = {1: AvgPool.named("SqueezeBackward1"), 2: AvgPool}
 _MAX: dict[int, type[MaxPool]] = {1: MaxPool.named("SqueezeBackward1"), 2: MaxPool}
-_ADAPTIVE_MAX: dict[int, type[MaxPool]] = {1: MaxPool.named("SqueezeBackward1"), 2: MaxPool.named("AdaptiveMaxPool2DBackward0")}
+_ADAPTIVE_MAX: dict[int, type[MaxPool]] = {1: MaxPool.named("SqueezeBackward1"),
+                                           2: MaxPool.named("AdaptiveMaxPool2DBackward0")}
 
 
 def _window_args(op: str, input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
