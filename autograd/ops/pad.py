@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..checks import OpError, integers, type_name
+from ..checks import OpError, allocate, integers, type_name
 from ..primitive import Primitive
 
 if TYPE_CHECKING:
@@ -38,9 +38,11 @@ class ConstantPadNd(Primitive):
         crop = tuple(slice(max(-a, 0), n - max(-b, 0)) for n, (a, b) in zip(x.shape, pairs))
         cropped = x[crop]
         grow = [(max(a, 0), max(b, 0)) for a, b in pairs]
-        if not any(a or b for a, b in grow):
-            return cropped.copy()
-        return np.pad(cropped, grow, constant_values=np.asarray(value).astype(x.dtype))
+        shape = tuple(n + a + b for n, (a, b) in zip(cropped.shape, grow))
+        out = allocate("constant_pad_nd", np.empty, shape, x.dtype)
+        out.fill(np.asarray(value).astype(x.dtype))
+        out[tuple(slice(a, a + n) for n, (a, _) in zip(cropped.shape, grow))] = cropped
+        return out
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         negated = tuple((-a, -b) for a, b in self.pairs)
@@ -77,6 +79,20 @@ def full_pairs(op: str, pairs: Sequence[tuple[int, int]], shape: tuple[int, ...]
     return tuple(full)
 
 
+def _check_value(op: str, value: float, dtype: np.dtype[Any]) -> None:
+    """Refuse, as PyTorch, a fill value that the dtype cannot hold (bool holds any)."""
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        fits = np.isfinite(value) and info.min <= value <= info.max
+    elif dtype.kind == "f":
+        fits = not np.isfinite(value) or abs(value) <= np.finfo(dtype).max
+    else:
+        fits = True
+    if not fits:
+        raise OpError(f"{op}: value {value!r} cannot be converted to type {dtype.name} without "
+                      "overflow. Hint: pad with a value the tensor's dtype holds")
+
+
 def constant_pad_nd(input: Tensor, pad: Sequence[int], value: float = 0) -> Tensor:
     """``input`` padded with ``value`` by ``pad`` = (before, after) pairs from the last dim back.
 
@@ -88,7 +104,5 @@ def constant_pad_nd(input: Tensor, pad: Sequence[int], value: float = 0) -> Tens
     if not isinstance(value, numbers.Number) or isinstance(value, complex):
         raise TypeError(f"{op}(): argument 'value' must be Number, not {type_name(value)}")
     pairs = full_pairs(op, pad_pairs(op, pad, tuple(input.shape)), tuple(input.shape))
-    if input.dtype.is_floating_point is False and isinstance(value, float) and not np.isfinite(value):
-        raise OpError(f"{op}: value {value} cannot be converted to type {input.dtype} without "
-                      "overflow. Hint: pad integer tensors with a finite value")
+    _check_value(op, value, np.dtype(input.dtype.dtype))
     return ConstantPadNd.apply(input, pairs=pairs, value=value)

@@ -60,7 +60,7 @@ class MaxPool(Primitive):
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         if self.kept is not None:  # windows wholly in the padding pass no gradient
-            g = g * self.kept
+            g = self.xp.where(self.kept, g, 0)
         return (self.call(AsStridedScatter, g, positions=self.positions, shape=self.shape),)
 
 
@@ -118,7 +118,7 @@ def _argmax(op: type[MaxPool], input: Tensor, maps: Maps,
     shape = x.shape[:-nd] + out
     positions = np.arange(rows)[:, None] * plane + np.minimum(index, plane - 1)
     empty = ~maps[1].any(axis=1)
-    kept = np.broadcast_to(~empty, best.shape).reshape(shape).astype(x.dtype) if empty.any() else None
+    kept = np.broadcast_to(~empty, best.shape).reshape(shape) if empty.any() else None
     result = op.apply(input, values=best.reshape(shape), positions=positions.reshape(shape), kept=kept)
     return result, Tensor._wrap(index.reshape(shape).astype(np.int64), None)
 
