@@ -113,10 +113,11 @@ def pool_shapes(spatial_dims: int = 2, max_side: int = 6) -> st.SearchStrategy[S
 def pool_args(draw: st.DrawFn, spatial_dims: int = 2, shape: Shape | None = None,
               dilation: bool = True, max_kernel: int = 3,
               max_stride: int = 3) -> tuple[Shape, dict[str, object]]:
-    """An input shape and ``kernel_size``, ``stride``, ``padding``, (``dilation``), ``ceil_mode``
-    that PyTorch's pools accept: padding <= kernel_size // 2 and the dilated kernel fits into
-    the padded input, per spatial dim (ints or tuples); the dilation is at most the side, so
-    no window lies wholly in the padding.
+    """An input shape and pool arguments that PyTorch's pools accept.
+
+    ``kernel_size``, ``stride``, ``padding``, (``dilation``) and ``ceil_mode``, per spatial dim
+    (ints or tuples): padding <= kernel_size // 2, the dilated kernel fits into the padded
+    input, and the dilation is at most the side, so no window lies wholly in the padding.
 
     Example:
         >>> @given(pool_args(2))
