@@ -42,7 +42,7 @@ class MaxPool2d(_MaxPoolNd):
 
     Example:
         >>> nn.MaxPool2d(2)(ag.randn(1, 6, 24, 24)).shape
-        ag.Size([1, 6, 12, 12])
+        torch.Size([1, 6, 12, 12])
     """
 
     def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:

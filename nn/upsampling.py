@@ -21,7 +21,7 @@ class Upsample(Module):
 
     Example:
         >>> nn.Upsample(scale_factor=2, mode="bilinear")(ag.ones(1, 1, 2, 2)).shape
-        ag.Size([1, 1, 4, 4])
+        torch.Size([1, 1, 4, 4])
     """
 
     def __init__(self, size: Size = None, scale_factor: Scale = None, mode: str = "nearest",

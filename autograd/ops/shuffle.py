@@ -36,7 +36,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
 
     Example:
         >>> pixel_shuffle(ag.arange(4.0).reshape(1, 4, 1, 1), 2).shape
-        ag.Size([1, 1, 2, 2])
+        torch.Size([1, 1, 2, 2])
     """
     op = "pixel_shuffle"
     r = _factor(op, "upscale_factor", upscale_factor)
