@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._tensor import Tensor
-from ..checks import FLOATING, OpError, flag, integer, kernel
+from ..checks import FLOATING, OpError, allocate, flag, integer, kernel
 from ..primitive import Primitive, name_node
 from .select import where
 from .strided import AsStrided, AsStridedScatter
@@ -307,6 +307,7 @@ def _adaptive(op: str, input: Tensor, output_size: Any,
               nd: int) -> tuple[Maps, tuple[int, ...]]:
     kernel(op, input.dtype, FLOATING)
     out = adaptive_size(op, output_size, input, nd)
+    allocate(op, np.empty, tuple(input.shape[:-nd]) + out, input._data.dtype)  # PyTorch's memory error
     return adaptive_windows(tuple(input.shape[-nd:]), out), out
 
 

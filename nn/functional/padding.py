@@ -19,7 +19,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor, name_node
-from autograd.checks import OpError, integers, not_implemented, type_name
+from autograd.checks import OpError, OpNotImplementedError, allocate, integers, type_name
 
 __all__ = ["pad"]
 
@@ -89,10 +89,15 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
                       f"possibly 0 batch size and other non-zero dimensions for input, but got: "
                       f"{list(shape)}")
     if input.dtype == ag.bool and mode != "circular":
-        raise not_implemented(f"{'reflection' if mode == 'reflect' else 'replication'}_pad{count}d",
-                              input.dtype, "pad a bool tensor in mode 'constant' or 'circular'")
+        kernel = f"{'reflection' if mode == 'reflect' else 'replication'}_pad{count}d"
+        raise OpNotImplementedError(f"pad: \"{kernel}\" not implemented for 'Bool' (mode {mode!r}). "
+                                    "Hint: pad a bool tensor in mode 'constant' or 'circular'")
     pairs = [(values[i], values[i + 1]) for i in range(0, len(values), 2)]
     _check_pads(mode, shape, pairs)
+    grown = list(shape)
+    for k, (before, after) in enumerate(pairs):
+        grown[-1 - k] += before + after
+    allocate("pad", np.empty, tuple(grown), np.dtype(input.dtype.dtype))  # PyTorch's memory error
     result = input
     for k, (before, after) in enumerate(pairs):
         dim = input.ndim - 1 - k

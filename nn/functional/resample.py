@@ -22,7 +22,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor, name_node, pixel_shuffle, pixel_unshuffle
-from autograd.checks import FLOATING, OpError, is_int, kernel, type_name
+from autograd.checks import FLOATING, OpError, allocate, is_int, kernel, type_name
 
 from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
 
@@ -146,6 +146,7 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,
     if min(out) < 1:
         raise OpError(f"interpolate: Input and output sizes should be greater than 0, but got input "
                       f"{list(input.shape[2:])} output {list(out)}")
+    allocate("interpolate", np.empty, tuple(input.shape[:2]) + out, np.dtype(input.dtype.dtype))
     if mode == "area":
         return adaptive_avg_pool1d(input, out) if dims == 1 else adaptive_avg_pool2d(input, out)
     result = input
