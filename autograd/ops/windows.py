@@ -178,8 +178,8 @@ def _combine(spatial: tuple[int, ...], per_dim: list[Array], firsts: list[Array]
         inside = (pos >= 0) & (pos < n)
         flat = (flat[:, None, :, None] * n + np.clip(pos, 0, n - 1)[None, :, None, :])
         valid = valid[:, None, :, None] & inside[None, :, None, :]
-        flat = flat.reshape(flat.shape[0] * flat.shape[1], -1)
-        valid = valid.reshape(flat.shape)
+        outs, kernel = flat.shape[0] * flat.shape[1], flat.shape[2] * flat.shape[3]
+        flat, valid = flat.reshape(outs, kernel), valid.reshape(outs, kernel)
         first = (first[:, None] * n + head[None, :]).reshape(-1)
         size = (size[:, None] * extent[None, :]).reshape(-1)
     for array in (flat, valid, first, size):
