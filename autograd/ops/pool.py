@@ -1,17 +1,20 @@
 """Max and average pooling over 1 or 2 spatial dims, strided and adaptive (PyTorch's rules).
 
 Every pool reads windows given by a window map (``autograd/ops/windows.py``): output position
-o reads the flat plane positions ``windows[o, k]``. Both pools are gathers of those positions,
-so their gradients are scatters (``AsStrided``, whose backward is ``AsStridedScatter``, and
-back again: differentiable to any order):
+o reads the flat plane positions ``w(o, k)`` for the kernel offsets k.
 
     max:  y[o] = x[w(o, k*)] with k* the first k of the largest x[w(o, k)] (padding is -inf;
           a NaN wins, the last one, as in PyTorch);  dL/dx[w(o, k*)] += g[o].
     avg:  y[o] = sum_k valid(o, k) x[w(o, k)] / divisor(o);  dL/dx[w(o, k)] += g[o] / divisor(o).
 
-avg's divisor is the window's size inside the padded input (count_include_pad), the number of
-its positions inside the input (count_include_pad=False), or ``divisor_override``. The argmax
-is found on arrays; the gather is then recorded, named as PyTorch names the node.
+``MaxPool`` records the gather of the maxima (found on arrays); its backward is
+``AsStridedScatter``, whose backward is the gather ``AsStrided`` again. The strided avg pool
+is ``AvgPool``, a sum of strided slices of the zero-padded input, and its adjoint
+``AvgPoolBackward``, each the other's backward; the adaptive avg pool is a gather, a mask, a
+sum and a division. avg's divisor is the window's size inside the padded input
+(count_include_pad), the number of its positions inside the input (count_include_pad=False),
+or ``divisor_override``. Nodes are named as PyTorch names them (1-d pools: SqueezeBackward1,
+PyTorch's outermost node of its 2-d call).
 """
 
 from __future__ import annotations
@@ -123,7 +126,7 @@ def _argmax(op: type[MaxPool], input: Tensor, maps: Maps,
     return result, Tensor._wrap(index.reshape(shape).astype(np.int64), None)
 
 
-def ag_array(array: Array) -> Tensor:
+def _constant(array: Array) -> Tensor:
     """A constant Tensor of ``array`` (no grad)."""
     return Tensor._wrap(array, None)
 
@@ -138,9 +141,9 @@ def _mean(name: str, input: Tensor, maps: Maps, divisor: Array,
     lead = x.shape[:-nd]
     gathered = AsStrided.apply(input, positions=positions.reshape(lead + out + windows.shape[1:]))
     if not valid.all():
-        gathered = where(ag_array(valid.reshape(out + windows.shape[1:])), gathered, 0.0)
+        gathered = where(_constant(valid.reshape(out + windows.shape[1:])), gathered, 0.0)
     total = gathered.sum(-1)
-    return name_node(total / ag_array(divisor.reshape(out).astype(x.dtype)), name)
+    return name_node(total / _constant(divisor.reshape(out).astype(x.dtype)), name)
 
 
 class _Geometry:
