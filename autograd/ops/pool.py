@@ -7,8 +7,8 @@ o reads the flat plane positions ``w(o, k)`` for the kernel offsets k.
           a NaN wins, the last one, as in PyTorch);  dL/dx[w(o, k*)] += g[o].
     avg:  y[o] = sum_k valid(o, k) x[w(o, k)] / divisor(o);  dL/dx[w(o, k)] += g[o] / divisor(o).
 
-``MaxPool`` records the gather of the maxima (found on arrays); its backward is
-``AsStridedScatter``, whose backward is the gather ``AsStrided`` again. The strided avg pool
+``MaxPool`` records the gather of the maxima (found on arrays); its backward is the scatter
+``MaxPoolBackward``, whose backward is the gather ``AsStrided`` again. The strided avg pool
 is ``AvgPool``, a sum of strided slices of the zero-padded input, and its adjoint
 ``AvgPoolBackward``, each the other's backward; the adaptive avg pool is a gather, a mask, a
 sum and a division. avg's divisor is the window's size inside the padded input
@@ -29,7 +29,7 @@ from .._tensor import Tensor
 from ..checks import FLOATING, OpError, allocate, flag, integer, kernel
 from ..primitive import Primitive, name_node
 from .select import where
-from .strided import AsStrided, AsStridedScatter
+from .strided import AsStrided
 from .windows import adaptive_size, adaptive_windows, check_input, check_window, pool_windows, sizes
 
 if TYPE_CHECKING:
@@ -52,19 +52,40 @@ class MaxPool(Primitive):
 
     ``values`` are those maxima, found on arrays by ``_maxima`` with ``positions`` (passed in so
     they are gathered once); ``kept`` is False where a window lies wholly in the padding (its
-    -inf has no input to go back to). The gradient's own gradient is the gather again.
+    -inf has no input to go back to); ``unique``: no two outputs share a position (disjoint
+    windows), so the gradient is written, not added.
     """
 
     node_name = "MaxPool2DWithIndicesBackward0"
 
-    def forward(self, x: Array, values: Array, positions: Array, kept: Array | None) -> Array:
-        self.shape, self.positions, self.kept = x.shape, positions, kept
+    def forward(self, x: Array, values: Array, positions: Array, kept: Array | None,
+                unique: bool) -> Array:
+        self.shape, self.positions, self.kept, self.unique = x.shape, positions, kept, unique
         return values
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         if self.kept is not None:  # windows wholly in the padding pass no gradient
             g = self.xp.where(self.kept, g, 0)
-        return (self.call(AsStridedScatter, g, positions=self.positions, shape=self.shape),)
+        return (self.call(MaxPoolBackward, g, positions=self.positions, shape=self.shape,
+                          unique=self.unique),)
+
+
+class MaxPoolBackward(Primitive):
+    """zeros(shape) with g added at ``positions`` (the adjoint of the gather);  d/dg = the gather."""
+
+    node_name = "MaxPool2DWithIndicesBackwardBackward0"
+
+    def forward(self, g: Array, positions: Array, shape: Shape, unique: bool) -> Array:
+        self.positions = positions
+        out = np.zeros(math.prod(shape), dtype=g.dtype)
+        if unique:
+            out[positions.reshape(-1)] = g.reshape(-1)
+        else:
+            np.add.at(out, positions.reshape(-1), g.reshape(-1))
+        return out.reshape(shape)
+
+    def backward(self, g2: Value) -> tuple[Value | None, ...]:
+        return (self.call(AsStrided, g2, positions=self.positions),)
 
 
 def _lowest_bit() -> Array:
@@ -112,8 +133,8 @@ def _maxima(x: Array, maps: Maps, nd: int) -> tuple[Array, Array]:
     return best, np.where(choice >= 0, index, first)
 
 
-def _argmax(op: type[MaxPool], input: Tensor, maps: Maps,
-            out: tuple[int, ...], nd: int) -> tuple[Tensor, Tensor]:
+def _argmax(op: type[MaxPool], input: Tensor, maps: Maps, out: tuple[int, ...], nd: int,
+            disjoint: bool) -> tuple[Tensor, Tensor]:
     """The values and PyTorch's plane indices of each window's maximum."""
     x = input._data
     rows, plane = _rows(x, nd)
@@ -122,7 +143,8 @@ def _argmax(op: type[MaxPool], input: Tensor, maps: Maps,
     positions = np.arange(rows)[:, None] * plane + np.minimum(index, plane - 1)
     empty = ~maps[1].any(axis=1)
     kept = np.broadcast_to(~empty, best.shape).reshape(shape) if empty.any() else None
-    result = op.apply(input, values=best.reshape(shape), positions=positions.reshape(shape), kept=kept)
+    result = op.apply(input, values=best.reshape(shape), positions=positions.reshape(shape), kept=kept,
+                      unique=disjoint and kept is None)
     return result, Tensor._wrap(index.reshape(shape).astype(np.int64), None)
 
 
@@ -224,8 +246,10 @@ def _window_args(op: str, input: Tensor, kernel_size: Any, stride: Any, padding:
 
 def _max_pool(op: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, padding: Any,
               dilation: Any, ceil_mode: Any) -> tuple[Tensor, Tensor]:
-    _, maps, out = _window_args(op, input, kernel_size, stride, padding, dilation, ceil_mode, nd)
-    return _argmax(_MAX[nd], input, maps, out, nd)
+    (k, s, _), maps, out = _window_args(op, input, kernel_size, stride, padding, dilation, ceil_mode, nd)
+    d = sizes(op, "dilation", dilation, nd)
+    disjoint = all(step >= span * (size - 1) + 1 for step, span, size in zip(s, d, k))
+    return _argmax(_MAX[nd], input, maps, out, nd, disjoint)
 
 
 def max_pool1d_with_indices(input: Tensor, kernel_size: IntOrPair, stride: IntOrPair | None = None,
@@ -314,6 +338,11 @@ def _adaptive(op: str, input: Tensor, output_size: Any,
     return adaptive_windows(tuple(input.shape[-nd:]), out), out
 
 
+def _disjoint(input: Tensor, out: tuple[int, ...]) -> bool:
+    """Whether adaptive windows do not overlap: each output size divides its input size."""
+    return all(o and n % o == 0 for n, o in zip(input.shape[-len(out):], out))
+
+
 def adaptive_avg_pool1d(input: Tensor, output_size: OutputSize) -> Tensor:
     """The mean over ``output_size`` windows of the last dim.
 
@@ -335,11 +364,11 @@ def adaptive_avg_pool2d(input: Tensor, output_size: OutputSize) -> Tensor:
 def adaptive_max_pool1d(input: Tensor, output_size: OutputSize) -> tuple[Tensor, Tensor]:
     """The maximum over adaptive windows of the last dim, and its index (as ``torch.adaptive_max_pool1d``)."""
     maps, out = _adaptive("adaptive_max_pool1d", input, output_size, 1)
-    return _argmax(_ADAPTIVE_MAX[1], input, maps, out, 1)
+    return _argmax(_ADAPTIVE_MAX[1], input, maps, out, 1, _disjoint(input, out))
 
 
 def adaptive_max_pool2d(input: Tensor, output_size: OutputSize
                         ) -> tuple[Tensor, Tensor]:
     """The maximum over adaptive windows of the last two dims, and its flat index h * W + w."""
     maps, out = _adaptive("adaptive_max_pool2d", input, output_size, 2)
-    return _argmax(_ADAPTIVE_MAX[2], input, maps, out, 2)
+    return _argmax(_ADAPTIVE_MAX[2], input, maps, out, 2, _disjoint(input, out))
