@@ -318,6 +318,14 @@ from .ops.select import bitwise_and, bitwise_not, bitwise_or, bitwise_xor, logic
 __all__ += ["bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "logical_xor"]
 from .factories import as_tensor  # noqa: E402, I001
 __all__ += ["as_tensor"]
+from .ops.pool import max_pool1d, max_pool1d_with_indices, max_pool2d, avg_pool1d, adaptive_avg_pool1d, adaptive_max_pool1d  # noqa: E402, I001, E501
+from .ops.pad import constant_pad_nd  # noqa: E402, I001
+from .ops.shuffle import pixel_shuffle, pixel_unshuffle  # noqa: E402, I001
+__all__ += ["max_pool1d", "max_pool1d_with_indices", "max_pool2d", "avg_pool1d", "adaptive_avg_pool1d",
+            "adaptive_max_pool1d", "constant_pad_nd", "pixel_shuffle", "pixel_unshuffle"]
+# torch._C._nn's 2-d pools (not torch.*): exported for nn.functional, which uses only public names
+from .ops.pool import max_pool2d_with_indices, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: E402, I001
+__all__ += ["max_pool2d_with_indices", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d"]
 
 # every public function behind its signature's gate: argument types checked at the call, errors
 # named after the function called (autograd/boundary.py); the engine and decorators are left as is

@@ -99,3 +99,48 @@ def upstream_gradients(shape: Shape | st.SearchStrategy[Shape],
     """Random upstream gradients for ``out.backward(gradient)``: values in [-2, 2]."""
     elements = st.floats(-2.0, 2.0, allow_nan=False, allow_infinity=False, width=64)
     return hnp.arrays(np.float64, shape, elements=elements).map(lambda a: tensor(a, dtype=dtype))
+
+
+# ---- pooling arguments -------------------------------------------------------------------------
+def pool_shapes(spatial_dims: int = 2, max_side: int = 6) -> st.SearchStrategy[Shape]:
+    """Pool inputs: (C, *spatial) or (N, C, *spatial), all sides >= 1 (N and C up to 2)."""
+    lead = st.lists(st.integers(1, 2), min_size=1, max_size=2)
+    spatial = st.lists(st.integers(1, max_side), min_size=spatial_dims, max_size=spatial_dims)
+    return st.tuples(lead, spatial).map(lambda parts: tuple(parts[0] + parts[1]))
+
+
+@st.composite
+def pool_args(draw: st.DrawFn, spatial_dims: int = 2, shape: Shape | None = None,
+              dilation: bool = True, max_kernel: int = 3,
+              max_stride: int = 3) -> tuple[Shape, dict[str, object]]:
+    """An input shape and pool arguments that PyTorch's pools accept.
+
+    ``kernel_size``, ``stride``, ``padding``, (``dilation``) and ``ceil_mode``, per spatial dim
+    (ints or tuples): padding <= kernel_size // 2, the dilated kernel fits into the padded
+    input, and the dilation is at most the side, so no window lies wholly in the padding.
+
+    Example:
+        >>> @given(pool_args(2))
+        ... def test_max_pool(case):
+        ...     shape, kwargs = case
+        ...     x = ag.randn(*shape, dtype=ag.float64, requires_grad=True)
+        ...     assert ag.gradcheck(lambda t: F.max_pool2d(t, **kwargs), (x,))
+
+    (Draw the values of max-pool inputs from the "distinct" domain: no ties.)
+    """
+    shape = draw(pool_shapes(spatial_dims)) if shape is None else tuple(shape)
+    columns: dict[str, list[int]] = {"kernel_size": [], "stride": [], "padding": [], "dilation": []}
+    for side in shape[-spatial_dims:]:
+        d = draw(st.integers(1, min(2, side))) if dilation else 1  # d <= side: no window all padding
+        kernels = [k for k in range(1, max_kernel + 1) if d * (k - 1) + 1 <= side + 2 * (k // 2)]
+        k = draw(st.sampled_from(kernels)) if kernels else 1
+        d = d if kernels else 1
+        pads = [p for p in range(k // 2 + 1) if d * (k - 1) + 1 <= side + 2 * p]
+        for name, value in (("kernel_size", k), ("stride", draw(st.integers(1, max_stride))),
+                            ("padding", draw(st.sampled_from(pads))), ("dilation", d)):
+            columns[name].append(value)
+    kwargs: dict[str, object] = {
+        name: (values[0] if len(set(values)) == 1 and draw(st.booleans()) else tuple(values))
+        for name, values in columns.items() if dilation or name != "dilation"}
+    kwargs["ceil_mode"] = draw(st.booleans())
+    return shape, kwargs

@@ -239,3 +239,31 @@ CASES = [
     C("view_mul_", "torch::autograd::CopySlices", None, lambda lib: _then(lib, lambda z: z[0].mul_(2))),
     C("view_mul_view", "AsStridedBackward0", "CopySlices", lambda lib: _view_then(lib, lambda v: v.mul_(2))),
 ]
+
+# pooling, padding, resampling on leaf 4-d inputs: the primitives' nodes have the leaf as their
+# edge; the compositions (and the 1-d pools, a squeeze in PyTorch) have other edges than PyTorch's
+CASES += [
+    C(name, node, "AccumulateGrad", lambda lib, call=call: call(F(lib), leaf(lib, 1, 2, 4, 4)))
+    for name, node, call in [
+        ("max_pool2d", "MaxPool2DWithIndicesBackward0", lambda f, t: f.max_pool2d(t, 2)),
+        ("avg_pool2d", "AvgPool2DBackward0", lambda f, t: f.avg_pool2d(t, 2)),
+        ("adaptive_max_pool2d", "AdaptiveMaxPool2DBackward0", lambda f, t: f.adaptive_max_pool2d(t, 3)),
+        ("pad_constant", "ConstantPadNdBackward0", lambda f, t: f.pad(t, (1, 2))),
+    ]
+] + [
+    C(name, node, None, lambda lib, call=call: call(F(lib), leaf(lib, 1, 2, 4, 4)))
+    for name, node, call in [
+        ("max_pool1d", "SqueezeBackward1", lambda f, t: f.max_pool1d(t[0], 2)),
+        ("avg_pool1d", "SqueezeBackward1", lambda f, t: f.avg_pool1d(t[0], 2)),
+        ("interpolate_nearest", "UpsampleNearest2DBackward0", lambda f, t: f.interpolate(t, scale_factor=2)),
+        ("interpolate_bilinear", "UpsampleBilinear2DBackward0",
+         lambda f, t: f.interpolate(t, scale_factor=2, mode="bilinear")),
+        ("interpolate_linear", "UpsampleLinear1DBackward0",
+         lambda f, t: f.interpolate(t[0], scale_factor=2, mode="linear")),
+        ("pixel_unshuffle", "PixelUnshuffleBackward0", lambda f, t: f.pixel_unshuffle(t, 2)),
+        ("adaptive_avg_pool2d", "AdaptiveAvgPool2DBackward0", lambda f, t: f.adaptive_avg_pool2d(t, 3)),
+        ("pad_reflect", "ReflectionPad2DBackward0", lambda f, t: f.pad(t, (1, 1, 1, 1), mode="reflect")),
+        ("pad_replicate", "ReplicationPad2DBackward0", lambda f, t: f.pad(t, (1, 1, 1, 1), mode="replicate")),
+        ("pixel_shuffle", "PixelShuffleBackward0", lambda f, t: f.pixel_shuffle(t, 1)),
+    ]
+]

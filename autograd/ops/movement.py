@@ -194,7 +194,10 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         raise OpError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
     if start == end:  # nothing to merge: the tensor itself, as in PyTorch
         return input
-    shape = input.shape[:start] + (-1 if input.numel() else 0,) + input.shape[end + 1:]
+    merged = 1
+    for n in input.shape[start:end + 1]:
+        merged *= n
+    shape = input.shape[:start] + (merged,) + input.shape[end + 1:]
     return Flatten.apply(input, shape=shape)
 
 

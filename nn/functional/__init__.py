@@ -50,6 +50,23 @@ __all__ = [
     "multi_head_attention_forward", "scaled_dot_product_attention",
 ]
 
+from .padding import pad  # noqa: E402
+from .pooling import (  # noqa: E402
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+)
+from .resample import interpolate, pixel_shuffle, pixel_unshuffle  # noqa: E402
+
+__all__ += ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
+            "avg_pool1d", "avg_pool2d", "max_pool1d", "max_pool2d", "pad", "interpolate",
+            "pixel_shuffle", "pixel_unshuffle"]
+
 from autograd.boundary import public_namespace  # noqa: E402
 
 public_namespace(globals(), __all__)  # the signatures' gate, as torch's functions have (autograd/boundary.py)
