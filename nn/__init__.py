@@ -38,6 +38,7 @@ from autograd.boundary import public_init
 
 from . import functional, init, utils
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, Fold, Unfold
 from .containers import ModuleDict, ModuleList, Sequential
 from .dropout import Dropout
 from .layers import Flatten, Identity, Linear, Unflatten
@@ -69,6 +70,7 @@ __all__ = [
     "BatchNorm1d", "LayerNorm",
     "Parameter",
 ]
+__all__ += ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d", "Fold", "Unfold"]
 
 # every layer's constructor checks its annotated arguments and names the class in its errors
 for _name in __all__:

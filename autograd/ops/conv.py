@@ -1,0 +1,213 @@
+"""Convolution primitives: the convolution, its transpose and its weight gradient, each the
+other two's backward, so every order of gradient is again a convolution.
+
+For y = conv(x, w) (cross-correlation, PyTorch's convention) with groups G, stride s,
+padding p and dilation d, in one spatial dim:
+
+    y[n, o, j] = sum_{c in group(o), k} w[o, c, k] * xpad[n, c, j s + k d]
+
+The map is linear in x and in w, so for an upstream gradient g:
+
+    dL/dx = conv_transpose(g, w)      (``ConvTranspose``: col2im of w^T g)
+    dL/dw = conv_weight_grad(x, g)    (``ConvWeightGrad``: g correlated with x)
+    dL/db = sum of g over the batch and spatial dims
+
+and each of the three is linear in both its arguments with the other two as its adjoints
+(``<h, conv_transpose(g, w)> = <conv(h, w), g>``, ``<H, conv_weight_grad(x, g)> =
+<conv(x, H), g>``), which is how their backward rules are written (``self.call``).
+
+The kernel is im2col + one batched BLAS product: ``_im2col`` copies the windows of the padded
+input (a strided view) to (N, C, *kernel, *out) and ``w (G, O/G, C/G * K) @ cols (N, G, C/G * K,
+P)`` gives the output in (N, O, *out) order without a transpose. ``_col2im`` is the adjoint:
+one slice-add per kernel position into a zero-padded buffer. The sizes of one convolution
+(``Geometry``) are fixed by the caller (``conv_functions``), which checks the arguments.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+
+from ..blas import fit_threads
+from ..primitive import Primitive
+
+if TYPE_CHECKING:
+    from ..types import Array, Value
+
+
+class Geometry(NamedTuple):
+    """The sizes of one convolution, per spatial dim (all tuples of one length d).
+
+    Attributes:
+        stride: step between windows.
+        padding: zeros (before, after) the input; PyTorch's ``'same'`` may be asymmetric.
+        dilation: step between kernel taps.
+        groups: channel groups (input and output channels split into ``groups`` blocks).
+        in_size: spatial size of the unpadded input x.
+        out_size: spatial size of the output y (the number of windows, possibly fewer than fit:
+            a transposed convolution's ``output_padding`` leaves input rows no window reads).
+        kernel: spatial size of the kernel.
+    """
+
+    stride: tuple[int, ...]
+    padding: tuple[tuple[int, int], ...]
+    dilation: tuple[int, ...]
+    groups: int
+    in_size: tuple[int, ...]
+    out_size: tuple[int, ...]
+    kernel: tuple[int, ...]
+
+
+def _padded(x: Array, geo: Geometry) -> Array:
+    """x with ``geo.padding`` zeros around its spatial dims (x itself when there are none)."""
+    if not any(lo or hi for lo, hi in geo.padding):
+        return x
+    size = tuple(n + lo + hi for n, (lo, hi) in zip(x.shape[2:], geo.padding))
+    out = np.zeros(x.shape[:2] + size, dtype=x.dtype)
+    out[_interior(geo)] = x
+    return out
+
+
+def _interior(geo: Geometry) -> tuple[slice, ...]:
+    """The index of the unpadded input inside the padded one."""
+    return (slice(None), slice(None)) + tuple(
+        slice(lo, lo + n) for (lo, _), n in zip(geo.padding, geo.in_size))
+
+
+def im2col(x: Array, geo: Geometry) -> Array:
+    """The windows of x: cols[n, c, *k, *j] = xpad[n, c, *(j s + k d)], shape (N, C, *K, *out)."""
+    xp = _padded(x, geo)
+    spatial = xp.strides[2:]
+    strides = (xp.strides[0], xp.strides[1], *(st * d for st, d in zip(spatial, geo.dilation)),
+               *(st * s for st, s in zip(spatial, geo.stride)))
+    shape = (*xp.shape[:2], *geo.kernel, *geo.out_size)
+    if xp.size == 0:
+        return np.zeros(shape, dtype=x.dtype)
+    return np.ascontiguousarray(np.lib.stride_tricks.as_strided(xp, shape, strides, writeable=False))
+
+
+def col2im(cols: Array, geo: Geometry) -> Array:
+    """The adjoint of ``im2col``: each window added back where it was read, padding cut off.
+
+    x[n, c, i] = sum over (k, j) with j s + k d = i + p of cols[n, c, k, j];
+    one slice-add per kernel position.
+    """
+    n, c = cols.shape[:2]
+    size = tuple(m + lo + hi for m, (lo, hi) in zip(geo.in_size, geo.padding))
+    out = np.zeros((n, c) + size, dtype=cols.dtype)
+    for tap in np.ndindex(*geo.kernel):
+        window = tuple(slice(k * d, k * d + s * (m - 1) + 1, s) for k, d, s, m in zip(
+            tap, geo.dilation, geo.stride, geo.out_size))
+        out[(slice(None), slice(None)) + window] += cols[(slice(None), slice(None)) + tap]
+    if not any(lo or hi for lo, hi in geo.padding):
+        return out
+    return out[_interior(geo)]
+
+
+def _channel_sum(g: Value) -> Value:
+    """The gradient of a per-channel bias: g summed over every dim but dim 1 (batch first:
+    NumPy's faster order)."""
+    return g.sum(axis=0).reshape(g.shape[1], -1).sum(axis=1)
+
+
+def _bias_view(b: Array, ndim: int) -> Array:
+    return b.reshape((-1,) + (1,) * (ndim - 2))
+
+
+class Conv(Primitive):
+    """y = conv(x, w) + b (``F.conv1d``/``F.conv2d``; PyTorch's ``ConvolutionBackward0``).
+
+    d/dx = conv_transpose(g, w), d/dw = conv_weight_grad(x, g), d/db = sum of g over (N, *out).
+    """
+
+    node_name = "ConvolutionBackward0"
+    saved_inputs = (0, 1)
+
+    def forward(self, x: Array, w: Array, b: Array | None, geo: Geometry) -> Array:
+        self.geo = geo
+        n, groups, out_channels = x.shape[0], geo.groups, w.shape[0]
+        positions = math.prod(geo.out_size)
+        self.cols = cols = im2col(x, geo).reshape(n, groups, -1, positions)
+        kernels = w.reshape(groups, out_channels // groups, -1)
+        fit_threads(cols.size * kernels.shape[1])
+        out = np.matmul(kernels, cols).reshape((n, out_channels) + geo.out_size)
+        if b is not None:
+            out += _bias_view(b, out.ndim)
+        return out
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        x, w = self.input(0), self.input(1)
+        geo = self.geo
+        need_x, need_w, need_b = self.needs_input_grad
+        # the fast path reuses the forward's columns; a graph's node makes its own
+        cols = None if self._create_graph else self.cols
+        return (self.call(ConvTranspose, g, w, None, geo=geo) if need_x else None,
+                self.call(ConvWeightGrad, x, g, geo=geo, cols=cols) if need_w else None,
+                _channel_sum(g) if need_b else None)
+
+    def _release(self) -> None:
+        super()._release()
+        self.cols = None
+
+
+class ConvTranspose(Primitive):
+    """x = conv_transpose(g, w) + b: the adjoint of ``Conv`` in its input (``F.conv_transpose2d``).
+
+    cols = w^T g per group, then col2im. Linear in g and w: d/dg = conv(h, w),
+    d/dw = conv_weight_grad(h, g), d/db = sum of h over (N, *in) for an upstream h.
+    """
+
+    node_name = "ConvolutionBackward0"
+    saved_inputs = (0, 1)
+
+    def forward(self, g: Array, w: Array, b: Array | None, geo: Geometry) -> Array:
+        self.geo = geo
+        n, groups, out_channels = g.shape[0], geo.groups, w.shape[0]
+        positions = math.prod(geo.out_size)
+        kernels = w.reshape(groups, out_channels // groups, -1)
+        rows = g.reshape(n, groups, out_channels // groups, positions)
+        fit_threads(n * kernels.size * positions)
+        cols = np.matmul(kernels.swapaxes(1, 2), rows)
+        out = col2im(cols.reshape((n, groups * w.shape[1]) + geo.kernel + geo.out_size), geo)
+        if b is not None:
+            out += _bias_view(b, out.ndim)
+        return out
+
+    def backward(self, h: Value) -> tuple[Value | None, ...]:
+        g, w = self.input(0), self.input(1)
+        geo = self.geo
+        need_g, need_w, need_b = self.needs_input_grad
+        return (self.call(Conv, h, w, None, geo=geo) if need_g else None,
+                self.call(ConvWeightGrad, h, g, geo=geo) if need_w else None,
+                _channel_sum(h) if need_b else None)
+
+
+class ConvWeightGrad(Primitive):
+    """dL/dw of a convolution: gw[o, c, k] = sum_{n, j} g[n, o, j] xpad[n, c, j s + k d].
+
+    Linear in x and g, the adjoint of ``Conv`` in its weight: for an upstream H (w's shape),
+    d/dx = conv_transpose(g, H), d/dg = conv(x, H).
+    """
+
+    node_name = "ConvolutionBackwardBackward0"
+    saved_inputs = (0, 1)
+
+    def forward(self, x: Array, g: Array, geo: Geometry, cols: Array | None = None) -> Array:
+        self.geo = geo
+        n, groups, out_channels = x.shape[0], geo.groups, g.shape[1]
+        positions = math.prod(geo.out_size)
+        if cols is None:  # (the forward's columns, when Conv's backward has them)
+            cols = im2col(x, geo).reshape(n, groups, -1, positions)
+        rows = g.reshape(n, groups, out_channels // groups, positions)
+        fit_threads(cols.size * rows.shape[2])
+        grad = np.matmul(rows, cols.swapaxes(-1, -2)).sum(axis=0)
+        return grad.reshape((out_channels, x.shape[1] // groups) + geo.kernel)
+
+    def backward(self, big_h: Value) -> tuple[Value | None, ...]:
+        x, g = self.input(0), self.input(1)
+        geo = self.geo
+        need_x, need_g = self.needs_input_grad
+        return (self.call(ConvTranspose, g, big_h, None, geo=geo) if need_x else None,
+                self.call(Conv, x, big_h, None, geo=geo) if need_g else None)

@@ -1,0 +1,12 @@
+"""Convolutions and sliding blocks: ``conv1d``, ``conv2d``, ``conv_transpose1d``,
+``conv_transpose2d``, ``unfold`` and ``fold``, with PyTorch's signatures.
+
+Each is one primitive of the engine (``ag.conv2d`` is ``torch.conv2d``): y = conv(x, w) + b,
+its gradients the transposed convolution and the weight gradient, themselves differentiable.
+"""
+
+from __future__ import annotations
+
+from autograd import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold
+
+__all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "fold", "unfold"]
