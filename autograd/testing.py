@@ -106,8 +106,9 @@ def upstream_gradients(shape: Shape | st.SearchStrategy[Shape],
 def conv_args(draw: st.DrawFn, spatial_dims: int = 2, transposed: bool = False, max_batch: int = 2,
               max_channels: int = 4, max_size: int = 6, max_kernel: int = 3,
               unbatched: bool = True) -> dict[str, object]:
-    """Arguments of one valid convolution with a non-empty output (``conv{d}d`` or, with
-    ``transposed=True``, ``conv_transpose{d}d``).
+    """Arguments of one valid convolution with a non-empty output.
+
+    For ``conv{d}d`` or, with ``transposed=True``, ``conv_transpose{d}d``.
 
     Returns a dict: ``input_shape`` ((N, C, *size), or (C, *size) unbatched when allowed),
     ``weight_shape``, ``bias`` (whether to pass one), and the keyword arguments ``stride``,

@@ -1,5 +1,6 @@
-"""Convolution layers: ``Conv1d``, ``Conv2d``, ``ConvTranspose1d``, ``ConvTranspose2d``, and the
-sliding-block layers ``Unfold`` and ``Fold``, as PyTorch builds them.
+"""Convolution layers (``Conv1d``, ``Conv2d``, ``ConvTranspose1d/2d``) and ``Unfold``/``Fold``.
+
+Built as PyTorch builds them.
 
 A convolution's weight is (out_channels, in_channels / groups, *kernel_size) (transposed:
 (in_channels, out_channels / groups, *kernel_size)), initialized as PyTorch's
@@ -43,9 +44,10 @@ def _tuple(layer: str, name: str, value: Any, d: int) -> tuple[int, ...]:
 
 
 def _pad(layer: str, input: Tensor, pads: Sequence[tuple[int, int]], mode: str) -> Tensor:
-    """``input`` padded (before, after) on its last ``len(pads)`` dims by reflection, by
-    repeating the edge or by wrapping around: a gather along each dim (index_select), so
-    its gradient adds back into the rows read."""
+    """``input`` padded (before, after) on its last ``len(pads)`` dims: reflect, edge or wrap.
+
+    A gather along each dim (index_select), so its gradient adds back into the rows read.
+    """
     for dim, (lo, hi) in zip(range(input.ndim - len(pads), input.ndim), pads):
         size = input.shape[dim]
         if (mode == "reflect" and max(lo, hi) >= size) or (mode == "wrap" and max(lo, hi) > size) \
@@ -129,9 +131,10 @@ class _ConvNd(Module):
         if self.padding == "same":
             totals = [dl * (k - 1) for dl, k in zip(self.dilation, self.kernel_size)]
             return [(t // 2, t - t // 2) for t in totals]
-        return [(p, p) for p in self.padding]
+        return [(p, p) for p in cast("tuple[int, ...]", self.padding)]
 
     def extra_repr(self) -> str:
+        """PyTorch's text: the channels, kernel_size and stride, then what differs from the defaults."""
         text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
                 f"stride={self.stride}")
         if self.padding != (0,) * self._dims:
@@ -196,7 +199,7 @@ class _ConvTranspose(_ConvNd):
 
     def forward(self, input: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
         conv = F.conv_transpose1d if self._dims == 1 else F.conv_transpose2d
-        return conv(input, self.weight, self.bias, self.stride, self.padding,
+        return conv(input, self.weight, self.bias, self.stride, cast("tuple[int, ...]", self.padding),
                     self._output_padding(input, output_size), self.groups, self.dilation)
 
     def _output_padding(self, input: Tensor, output_size: Sequence[int] | None) -> tuple[int, ...]:
@@ -223,15 +226,13 @@ class _ConvTranspose(_ConvNd):
 
 
 class ConvTranspose1d(_ConvTranspose):
-    """1-D transposed convolution (``conv1d``'s input gradient as a layer; see
-    ``F.conv_transpose1d``)."""
+    """1-D transposed convolution: ``conv1d``'s input gradient as a layer (``F.conv_transpose1d``)."""
 
     _dims = 1
 
 
 class ConvTranspose2d(_ConvTranspose):
-    """2-D transposed convolution (``conv2d``'s input gradient as a layer; see
-    ``F.conv_transpose2d``)."""
+    """2-D transposed convolution: ``conv2d``'s input gradient as a layer (``F.conv_transpose2d``)."""
 
     _dims = 2
 
@@ -245,9 +246,11 @@ class Unfold(Module):
         self.kernel_size, self.dilation, self.padding, self.stride = kernel_size, dilation, padding, stride
 
     def forward(self, input: Tensor) -> Tensor:
+        """``F.unfold`` of the input with the layer's arguments."""
         return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
 
     def extra_repr(self) -> str:
+        """PyTorch's text: ``kernel_size=2, dilation=1, padding=0, stride=1``."""
         return (f"kernel_size={self.kernel_size}, dilation={self.dilation}, "
                 f"padding={self.padding}, stride={self.stride}")
 
@@ -262,9 +265,11 @@ class Fold(Module):
         self.dilation, self.padding, self.stride = dilation, padding, stride
 
     def forward(self, input: Tensor) -> Tensor:
+        """``F.fold`` of the input with the layer's arguments."""
         return F.fold(input, self.output_size, self.kernel_size, self.dilation, self.padding,
                       self.stride)
 
     def extra_repr(self) -> str:
+        """PyTorch's text: ``output_size=(4, 4), kernel_size=2, ...``."""
         return (f"output_size={self.output_size}, kernel_size={self.kernel_size}, "
                 f"dilation={self.dilation}, padding={self.padding}, stride={self.stride}")

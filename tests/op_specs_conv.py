@@ -118,13 +118,15 @@ def _transpose_reference(x, w, b=None, stride=1, padding=0, output_padding=0, gr
     stride, dilation = _tuple(stride, d), _tuple(dilation, d)
     pads, extra = _tuple(padding, d), _tuple(output_padding, d)
     kernel, size = w.shape[2:], x.shape[2:]
-    full = [(n - 1) * s + dl * (k - 1) + 1 + e for n, s, dl, k, e in zip(size, stride, dilation, kernel, extra)]
+    full = [(n - 1) * s + dl * (k - 1) + 1 + e
+            for n, s, dl, k, e in zip(size, stride, dilation, kernel, extra)]
     ig, cg = x.shape[1] // groups, w.shape[1]
     y = np.zeros((x.shape[0], cg * groups, *full))
     for g in range(groups):
         for tap, window in _taps(kernel, dilation, stride, size):
+            taps = w[(slice(g * ig, (g + 1) * ig), slice(None)) + tap]
             y[(slice(None), slice(g * cg, (g + 1) * cg)) + window] += np.einsum(
-                "ni...,ic->nc...", x[:, g * ig:(g + 1) * ig], w[(slice(g * ig, (g + 1) * ig), slice(None)) + tap])
+                "ni...,ic->nc...", x[:, g * ig:(g + 1) * ig], taps)
     y = y[(slice(None), slice(None)) + tuple(slice(p, n - p) for p, n in zip(pads, full))]
     if b is not None:
         y += b.reshape((-1,) + (1,) * d)
@@ -135,7 +137,8 @@ def _unfold_reference(x, kernel_size, dilation=1, padding=0, stride=1):
     x, batched = _batched(x, 2)
     kernel = _tuple(kernel_size, 2)
     _, stride, dilation, _, xp, out = _geometry(x, np.zeros((1, 1, *kernel)), stride, padding, dilation)
-    cols = np.stack([xp[(slice(None), slice(None)) + window] for _, window in _taps(kernel, dilation, stride, out)], 2)
+    cols = np.stack([xp[(slice(None), slice(None)) + window]
+                     for _, window in _taps(kernel, dilation, stride, out)], 2)
     cols = cols.reshape(x.shape[0], -1, int(np.prod(out)))
     return cols if batched else cols[0]
 

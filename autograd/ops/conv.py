@@ -1,5 +1,6 @@
-"""Convolution primitives: the convolution, its transpose and its weight gradient, each the
-other two's backward, so every order of gradient is again a convolution.
+"""Convolution primitives: the convolution, its transpose and its weight gradient.
+
+Each is the other two's backward, so every order of gradient is again a convolution.
 
 For y = conv(x, w) (cross-correlation, PyTorch's convention) with groups G, stride s,
 padding p and dilation d, in one spatial dim:
@@ -61,7 +62,7 @@ class Geometry(NamedTuple):
 
 
 def _padded(x: Array, geo: Geometry) -> Array:
-    """x with ``geo.padding`` zeros around its spatial dims (x itself when there are none)."""
+    """X with ``geo.padding`` zeros around its spatial dims (x itself when there are none)."""
     if not any(lo or hi for lo, hi in geo.padding):
         return x
     size = tuple(n + lo + hi for n, (lo, hi) in zip(x.shape[2:], geo.padding))
@@ -107,8 +108,7 @@ def col2im(cols: Array, geo: Geometry) -> Array:
 
 
 def _channel_sum(g: Value) -> Value:
-    """The gradient of a per-channel bias: g summed over every dim but dim 1 (batch first:
-    NumPy's faster order)."""
+    """The gradient of a per-channel bias: g summed over every dim but dim 1 (batch first)."""
     return g.sum(axis=0).reshape(g.shape[1], -1).sum(axis=1)
 
 
@@ -149,7 +149,7 @@ class Conv(Primitive):
 
     def _release(self) -> None:
         super()._release()
-        self.cols = None
+        self.cols = None  # type: ignore[assignment]  # released with the saved values
 
 
 class ConvTranspose(Primitive):

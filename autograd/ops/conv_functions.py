@@ -185,8 +185,7 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Si
 
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Size = 1,
            padding: Size | str = 0, dilation: Size = 1, groups: int = 1) -> Tensor:
-    """2-D cross-correlation of (N, C_in, H, W) or (C_in, H, W) input with weight
-    (C_out, C_in/groups, kH, kW).
+    """2-D cross-correlation of (N, C_in, H, W) or (C_in, H, W) input with weight (C_out, C_in/g, kH, kW).
 
     y[n, o, i, j] = b[o] + sum_{c, u, v} w[o, c, u, v] xpad[n, c, i sH + u dH, j sW + v dW];
     ``padding`` is an int, a pair, ``'valid'`` or ``'same'``.

@@ -1,5 +1,6 @@
-"""Convolutions and sliding blocks: ``conv1d``, ``conv2d``, ``conv_transpose1d``,
-``conv_transpose2d``, ``unfold`` and ``fold``, with PyTorch's signatures.
+"""Convolutions and sliding blocks, with PyTorch's signatures.
+
+``conv1d``, ``conv2d``, ``conv_transpose1d``, ``conv_transpose2d``, ``unfold`` and ``fold``.
 
 Each is one primitive of the engine (``ag.conv2d`` is ``torch.conv2d``): y = conv(x, w) + b,
 its gradients the transposed convolution and the weight gradient, themselves differentiable.
