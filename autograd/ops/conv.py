@@ -17,94 +17,26 @@ and each of the three is linear in both its arguments with the other two as its 
 (``<h, conv_transpose(g, w)> = <conv(h, w), g>``, ``<H, conv_weight_grad(x, g)> =
 <conv(x, H), g>``), which is how their backward rules are written (``self.call``).
 
-The kernel is im2col + one batched BLAS product: ``_im2col`` copies the windows of the padded
-input (a strided view) to (N, C, *kernel, *out) and ``w (G, O/G, C/G * K) @ cols (N, G, C/G * K,
-P)`` gives the output in (N, O, *out) order without a transpose. ``_col2im`` is the adjoint:
-one slice-add per kernel position into a zero-padded buffer. The sizes of one convolution
-(``Geometry``) are fixed by the caller (``conv_functions``), which checks the arguments.
+The kernel is im2col + one batched BLAS product: ``columns`` copies the windows of the padded
+input to (N, C, *kernel, P') and ``w (G, O/G, C/G * K) @ cols (N, G, C/G * K, P')`` gives the
+output in (N, O, P') order without a transpose; ``col2im`` is the adjoint, one slice-add per
+kernel tap (``autograd.ops.im2col``, with its two layouts of the P' positions). The sizes of
+one convolution (``Geometry``) are fixed by the caller (``conv_functions``), which checks the
+arguments.
 """
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..blas import fit_threads
 from ..primitive import Primitive
+from .im2col import Geometry, col2im, columns, narrow, widen
 
 if TYPE_CHECKING:
     from ..types import Array, Value
-
-
-class Geometry(NamedTuple):
-    """The sizes of one convolution, per spatial dim (all tuples of one length d).
-
-    Attributes:
-        stride: step between windows.
-        padding: zeros (before, after) the input; PyTorch's ``'same'`` may be asymmetric.
-        dilation: step between kernel taps.
-        groups: channel groups (input and output channels split into ``groups`` blocks).
-        in_size: spatial size of the unpadded input x.
-        out_size: spatial size of the output y (the number of windows, possibly fewer than fit:
-            a transposed convolution's ``output_padding`` leaves input rows no window reads).
-        kernel: spatial size of the kernel.
-    """
-
-    stride: tuple[int, ...]
-    padding: tuple[tuple[int, int], ...]
-    dilation: tuple[int, ...]
-    groups: int
-    in_size: tuple[int, ...]
-    out_size: tuple[int, ...]
-    kernel: tuple[int, ...]
-
-
-def _padded(x: Array, geo: Geometry) -> Array:
-    """X with ``geo.padding`` zeros around its spatial dims (x itself when there are none)."""
-    if not any(lo or hi for lo, hi in geo.padding):
-        return x
-    size = tuple(n + lo + hi for n, (lo, hi) in zip(x.shape[2:], geo.padding))
-    out = np.zeros(x.shape[:2] + size, dtype=x.dtype)
-    out[_interior(geo)] = x
-    return out
-
-
-def _interior(geo: Geometry) -> tuple[slice, ...]:
-    """The index of the unpadded input inside the padded one."""
-    return (slice(None), slice(None)) + tuple(
-        slice(lo, lo + n) for (lo, _), n in zip(geo.padding, geo.in_size))
-
-
-def im2col(x: Array, geo: Geometry) -> Array:
-    """The windows of x: cols[n, c, *k, *j] = xpad[n, c, *(j s + k d)], shape (N, C, *K, *out)."""
-    xp = _padded(x, geo)
-    spatial = xp.strides[2:]
-    strides = (xp.strides[0], xp.strides[1], *(st * d for st, d in zip(spatial, geo.dilation)),
-               *(st * s for st, s in zip(spatial, geo.stride)))
-    shape = (*xp.shape[:2], *geo.kernel, *geo.out_size)
-    if xp.size == 0:
-        return np.zeros(shape, dtype=x.dtype)
-    return np.ascontiguousarray(np.lib.stride_tricks.as_strided(xp, shape, strides, writeable=False))
-
-
-def col2im(cols: Array, geo: Geometry) -> Array:
-    """The adjoint of ``im2col``: each window added back where it was read, padding cut off.
-
-    x[n, c, i] = sum over (k, j) with j s + k d = i + p of cols[n, c, k, j];
-    one slice-add per kernel position.
-    """
-    n, c = cols.shape[:2]
-    size = tuple(m + lo + hi for m, (lo, hi) in zip(geo.in_size, geo.padding))
-    out = np.zeros((n, c) + size, dtype=cols.dtype)
-    for tap in np.ndindex(*geo.kernel):
-        window = tuple(slice(k * d, k * d + s * (m - 1) + 1, s) for k, d, s, m in zip(
-            tap, geo.dilation, geo.stride, geo.out_size))
-        out[(slice(None), slice(None)) + window] += cols[(slice(None), slice(None)) + tap]
-    if not any(lo or hi for lo, hi in geo.padding):
-        return out
-    return out[_interior(geo)]
 
 
 def _channel_sum(g: Value) -> Value:
@@ -128,11 +60,10 @@ class Conv(Primitive):
     def forward(self, x: Array, w: Array, b: Array | None, geo: Geometry) -> Array:
         self.geo = geo
         n, groups, out_channels = x.shape[0], geo.groups, w.shape[0]
-        positions = math.prod(geo.out_size)
-        self.cols = cols = im2col(x, geo).reshape(n, groups, -1, positions)
+        self.cols = cols = columns(x, geo).reshape(n, groups, -1, geo.positions)
         kernels = w.reshape(groups, out_channels // groups, -1)
         fit_threads(cols.size * kernels.shape[1])
-        out = np.matmul(kernels, cols).reshape((n, out_channels) + geo.out_size)
+        out = narrow(np.matmul(kernels, cols).reshape(n, out_channels, -1), geo)
         if b is not None:
             out += _bias_view(b, out.ndim)
         return out
@@ -165,12 +96,11 @@ class ConvTranspose(Primitive):
     def forward(self, g: Array, w: Array, b: Array | None, geo: Geometry) -> Array:
         self.geo = geo
         n, groups, out_channels = g.shape[0], geo.groups, w.shape[0]
-        positions = math.prod(geo.out_size)
         kernels = w.reshape(groups, out_channels // groups, -1)
-        rows = g.reshape(n, groups, out_channels // groups, positions)
-        fit_threads(n * kernels.size * positions)
+        rows = widen(g, geo).reshape(n, groups, out_channels // groups, geo.positions)
+        fit_threads(n * kernels.size * geo.positions)
         cols = np.matmul(kernels.swapaxes(1, 2), rows)
-        out = col2im(cols.reshape((n, groups * w.shape[1]) + geo.kernel + geo.out_size), geo)
+        out = col2im(cols.reshape((n, groups * w.shape[1]) + geo.kernel + (geo.positions,)), geo)
         if b is not None:
             out += _bias_view(b, out.ndim)
         return out
@@ -197,10 +127,9 @@ class ConvWeightGrad(Primitive):
     def forward(self, x: Array, g: Array, geo: Geometry, cols: Array | None = None) -> Array:
         self.geo = geo
         n, groups, out_channels = x.shape[0], geo.groups, g.shape[1]
-        positions = math.prod(geo.out_size)
         if cols is None:  # (the forward's columns, when Conv's backward has them)
-            cols = im2col(x, geo).reshape(n, groups, -1, positions)
-        rows = g.reshape(n, groups, out_channels // groups, positions)
+            cols = columns(x, geo).reshape(n, groups, -1, geo.positions)
+        rows = widen(g, geo).reshape(n, groups, out_channels // groups, geo.positions)
         fit_threads(cols.size * rows.shape[2])
         grad = np.matmul(rows, cols.swapaxes(-1, -2)).sum(axis=0)
         return grad.reshape((out_channels, x.shape[1] // groups) + geo.kernel)

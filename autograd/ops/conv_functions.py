@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from .. import checks, dtypes
 from ..checks import FLOATING, OpError, is_int, kernel
 from . import movement
-from .conv import Conv, ConvTranspose, Geometry
+from .conv import Conv, ConvTranspose
+from .im2col import Geometry
 
 if TYPE_CHECKING:
     from .._tensor import Tensor

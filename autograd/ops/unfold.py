@@ -8,7 +8,7 @@ convolution with the same stride, padding and dilation):
 
 so ``unfold``'s gradient is ``fold`` of the gradient and ``fold``'s is ``unfold`` of it
 (PyTorch's ``Im2ColBackward0`` and ``Col2ImBackward0``). Both share the convolution's kernels
-(``autograd.ops.conv.im2col``/``col2im``). 4-D input to ``unfold`` (3-D: unbatched), 3-D input
+(``autograd.ops.im2col``). 4-D input to ``unfold`` (3-D: unbatched), 3-D input
 to ``fold`` (2-D: unbatched), as PyTorch accepts.
 """
 
@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 from ..checks import FLOATING, OpError, kernel
 from ..primitive import Primitive
 from . import movement
-from .conv import Geometry, col2im, im2col
 from .conv_functions import Size, sizes
+from .im2col import Geometry, col2im, columns, narrow, widen
 
 if TYPE_CHECKING:
     from .._tensor import Tensor
@@ -35,8 +35,9 @@ class Unfold(Primitive):
 
     def forward(self, x: Array, geo: Geometry) -> Array:
         self.geo = geo
-        cols = im2col(x, geo)
-        return cols.reshape(x.shape[0], -1, math.prod(geo.out_size))
+        n, channels = x.shape[:2]
+        cols = narrow(columns(x, geo).reshape(n, channels * math.prod(geo.kernel), -1), geo)
+        return cols.reshape(n, -1, math.prod(geo.out_size))
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (self.call(Fold, g, geo=self.geo),)
@@ -51,7 +52,8 @@ class Fold(Primitive):
         self.geo = geo
         n, rows = cols.shape[:2]
         channels = rows // math.prod(geo.kernel)
-        return col2im(cols.reshape((n, channels) + geo.kernel + geo.out_size), geo)
+        wide = widen(cols.reshape((n, rows) + geo.out_size), geo)
+        return col2im(wide.reshape((n, channels) + geo.kernel + (geo.positions,)), geo)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (self.call(Unfold, g, geo=self.geo),)
