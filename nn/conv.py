@@ -109,10 +109,7 @@ class _ConvNd(Module):
                  else (self.out_channels, self.in_channels // groups)) + self.kernel_size
         dtype = ag.float32 if dtype is None else dtype
         self.weight = Parameter(ag.empty(shape, dtype=dtype))
-        if bias:
-            self.bias = Parameter(ag.empty(self.out_channels, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        self.register_parameter("bias", Parameter(ag.empty(self.out_channels, dtype=dtype)) if bias else None)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
