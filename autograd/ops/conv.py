@@ -17,7 +17,8 @@ and each of the three is linear in both its arguments with the other two as its 
 (``<h, conv_transpose(g, w)> = <conv(h, w), g>``, ``<H, conv_weight_grad(x, g)> =
 <conv(x, H), g>``), which is how their backward rules are written (``self.call``).
 
-The kernel is im2col + one batched BLAS product: ``columns`` copies the windows of the padded
+The kernel is im2col + one batched BLAS product (its threads chosen by the size of one
+product of the batch, ``blas.fit_threads``): ``columns`` copies the windows of the padded
 input to (N, C, *kernel, P') and ``w (G, O/G, C/G * K) @ cols (N, G, C/G * K, P')`` gives the
 output in (N, O, P') order without a transpose; ``col2im`` is the adjoint, one slice-add per
 kernel tap (``autograd.ops.im2col``, with its two layouts of the P' positions). The sizes of
@@ -62,11 +63,8 @@ class Conv(Primitive):
         n, groups, out_channels = x.shape[0], geo.groups, w.shape[0]
         self.cols = cols = columns(x, geo).reshape(n, groups, -1, geo.positions)
         kernels = w.reshape(groups, out_channels // groups, -1)
-        fit_threads(cols.size * kernels.shape[1])
-        out = narrow(np.matmul(kernels, cols).reshape(n, out_channels, -1), geo)
-        if b is not None:
-            out += _bias_view(b, out.ndim)
-        return out
+        fit_threads(kernels[0].size * geo.positions)  # one product of the batch
+        return narrow(np.matmul(kernels, cols).reshape(n, out_channels, -1), geo, b)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         x, w = self.input(0), self.input(1)
@@ -98,7 +96,7 @@ class ConvTranspose(Primitive):
         n, groups, out_channels = g.shape[0], geo.groups, w.shape[0]
         kernels = w.reshape(groups, out_channels // groups, -1)
         rows = widen(g, geo).reshape(n, groups, out_channels // groups, geo.positions)
-        fit_threads(n * kernels.size * geo.positions)
+        fit_threads(kernels[0].size * geo.positions)
         cols = np.matmul(kernels.swapaxes(1, 2), rows)
         out = col2im(cols.reshape((n, groups * w.shape[1]) + geo.kernel + (geo.positions,)), geo)
         if b is not None:
@@ -128,9 +126,14 @@ class ConvWeightGrad(Primitive):
         self.geo = geo
         n, groups, out_channels = x.shape[0], geo.groups, g.shape[1]
         if cols is None:  # (the forward's columns, when Conv's backward has them)
-            cols = columns(x, geo).reshape(n, groups, -1, geo.positions)
-        rows = widen(g, geo).reshape(n, groups, out_channels // groups, geo.positions)
-        fit_threads(cols.size * rows.shape[2])
+            cols = columns(x, geo)
+        cols = cols.reshape(n, groups, -1, geo.positions)
+        if geo.wide and cols.shape[2] * groups < out_channels:  # fewer columns: narrow them instead
+            cols = narrow(cols.reshape(n, -1, geo.positions), geo).reshape(n, groups, cols.shape[2], -1)
+            rows = g.reshape(n, groups, out_channels // groups, -1)
+        else:
+            rows = widen(g, geo).reshape(n, groups, out_channels // groups, geo.positions)
+        fit_threads(cols[0, 0].size * rows.shape[2])
         grad = np.matmul(rows, cols.swapaxes(-1, -2)).sum(axis=0)
         return grad.reshape((out_channels, x.shape[1] // groups) + geo.kernel)
 

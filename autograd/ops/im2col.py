@@ -148,21 +148,49 @@ def col2im(cols: Array, geo: Geometry) -> Array:
     return out[_interior(geo)]
 
 
+def _extras(geo: Geometry) -> list[tuple[slice, ...]]:
+    """The wide layout's extra positions, as slices of (N, O, out[0], *padded[1:]).
+
+    Past ``out[i]`` in each dim i >= 1 (the slices may overlap).
+    """
+    d = len(geo.out_size)
+    return [(slice(None),) * (2 + i) + (slice(geo.out_size[i], None),) + (slice(None),) * (d - 1 - i)
+            for i in range(1, d)]
+
+
+def _valid(geo: Geometry) -> tuple[slice, ...]:
+    """The real output positions inside (N, O, out[0], *padded[1:])."""
+    return (slice(None), slice(None), slice(None)) + tuple(slice(m) for m in geo.out_size[1:])
+
+
 def widen(g: Array, geo: Geometry) -> Array:
     """An output-shaped (N, O, *out_size) array as (N, O, P'), zeros at the wide layout's extras."""
     n, o = g.shape[:2]
     if not geo.wide:
         return g.reshape(n, o, geo.positions)
-    wide = np.zeros((n, o, geo.out_size[0], *geo.padded[1:]), dtype=g.dtype)
-    wide[(slice(None), slice(None), slice(None)) + tuple(slice(m) for m in geo.out_size[1:])] = g
+    wide = np.empty((n, o, geo.out_size[0], *geo.padded[1:]), dtype=g.dtype)
+    wide[_valid(geo)] = g
+    for extra in _extras(geo):
+        wide[extra] = 0
     return wide.reshape(n, o, geo.positions)
 
 
-def narrow(y: Array, geo: Geometry) -> Array:
-    """(N, O, P') results as (N, O, *out_size): the wide layout's extra positions dropped."""
+def narrow(y: Array, geo: Geometry, bias: Array | None = None) -> Array:
+    """(N, O, P') results as (N, O, *out_size), the wide layout's extras dropped.
+
+    Adds ``bias`` per channel O if given, in the same pass (``y`` may be overwritten).
+    """
     n, o = y.shape[:2]
+    bias = None if bias is None else bias.reshape((o,) + (1,) * len(geo.out_size))
     if not geo.wide:
-        return y.reshape((n, o) + geo.out_size)
-    y = y.reshape(n, o, geo.out_size[0], *geo.padded[1:])
-    return np.ascontiguousarray(
-        y[(slice(None), slice(None), slice(None)) + tuple(slice(m) for m in geo.out_size[1:])])
+        y = y.reshape((n, o) + geo.out_size)
+        if bias is not None:
+            y += bias
+        return y
+    view = y.reshape(n, o, geo.out_size[0], *geo.padded[1:])[_valid(geo)]
+    out = np.empty(view.shape, dtype=y.dtype)
+    if bias is None:
+        np.copyto(out, view)
+    else:
+        np.add(view, bias, out=out)
+    return out
