@@ -318,9 +318,10 @@ from .ops.select import bitwise_and, bitwise_not, bitwise_or, bitwise_xor, logic
 __all__ += ["bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "logical_xor"]
 from .factories import as_tensor  # noqa: E402, I001
 __all__ += ["as_tensor"]
-from .ops.conv_functions import conv1d, conv2d, conv_transpose1d, conv_transpose2d  # noqa: E402, I001
+from .ops.conv_functions import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d  # noqa: E402, I001, E501
 from .ops.unfold import fold, unfold  # noqa: E402, I001 - torch.nn.functional's (for nn, as one_hot)
-__all__ += ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "fold", "unfold"]
+__all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+            "fold", "unfold"]
 
 # every public function behind its signature's gate: argument types checked at the call, errors
 # named after the function called (autograd/boundary.py); the engine and decorators are left as is

@@ -39,7 +39,7 @@ from autograd.boundary import public_init
 from . import functional, init, utils
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
 from .containers import ModuleDict, ModuleList, Sequential
-from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, Fold, Unfold
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, Fold, Unfold
 from .dropout import Dropout
 from .layers import Flatten, Identity, Linear, Unflatten
 from .loss import (
@@ -70,7 +70,8 @@ __all__ = [
     "BatchNorm1d", "LayerNorm",
     "Parameter",
 ]
-__all__ += ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d", "Fold", "Unfold"]
+__all__ += ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
+            "Fold", "Unfold"]
 
 # every layer's constructor checks its annotated arguments and names the class in its errors
 for _name in __all__:

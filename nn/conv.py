@@ -1,4 +1,4 @@
-"""Convolution layers (``Conv1d``, ``Conv2d``, ``ConvTranspose1d/2d``) and ``Unfold``/``Fold``.
+"""Convolution layers (``Conv1d/2d/3d``, ``ConvTranspose1d/2d/3d``) and ``Unfold``/``Fold``.
 
 Built as PyTorch builds them.
 
@@ -158,7 +158,7 @@ class _Conv(_ConvNd):
                          bias, padding_mode, device, dtype)
 
     def forward(self, input: Tensor) -> Tensor:
-        conv = F.conv1d if self._dims == 1 else F.conv2d
+        conv = (F.conv1d, F.conv2d, F.conv3d)[self._dims - 1]
         mode = _PADDING_MODES[self.padding_mode]
         if mode is None:
             return conv(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
@@ -184,6 +184,12 @@ class Conv2d(_Conv):
     _dims = 2
 
 
+class Conv3d(_Conv):
+    """3-D convolution over (N, C_in, D, H, W) or (C_in, D, H, W) input (see ``F.conv3d``)."""
+
+    _dims = 3
+
+
 class _ConvTranspose(_ConvNd):
     transposed = True
 
@@ -195,7 +201,7 @@ class _ConvTranspose(_ConvNd):
                          bias, padding_mode, device, dtype, output_padding)
 
     def forward(self, input: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
-        conv = F.conv_transpose1d if self._dims == 1 else F.conv_transpose2d
+        conv = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[self._dims - 1]
         return conv(input, self.weight, self.bias, self.stride, cast("tuple[int, ...]", self.padding),
                     self._output_padding(input, output_size), self.groups, self.dilation)
 
@@ -232,6 +238,12 @@ class ConvTranspose2d(_ConvTranspose):
     """2-D transposed convolution: ``conv2d``'s input gradient as a layer (``F.conv_transpose2d``)."""
 
     _dims = 2
+
+
+class ConvTranspose3d(_ConvTranspose):
+    """3-D transposed convolution: ``conv3d``'s input gradient as a layer (``F.conv_transpose3d``)."""
+
+    _dims = 3
 
 
 class Unfold(Module):

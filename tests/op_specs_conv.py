@@ -1,6 +1,6 @@
 """Op specs of the convolutions (joined to ``SPECS`` in op_specs.py; the same fields and rules).
 
-conv1d/conv2d, conv_transpose1d/2d (``Conv`` and ``ConvTranspose``; each is the other's
+conv1d/2d/3d, conv_transpose1d/2d/3d (``Conv`` and ``ConvTranspose``; each is the other's
 input gradient, so gradgradcheck runs both), the weight gradient as a function of its own
 (``ConvWeightGrad``: ``ag.grad`` of a convolution with ``create_graph=True``), and
 unfold/fold (``Unfold``/``Fold``). Sizes, strides, paddings, dilations and groups come from
@@ -197,10 +197,15 @@ def _shapes(d, **kw):
 SPECS = [
     OpSpec("conv1d", _conv(1), _conv_reference, _shapes(1, max_size=7).map(_conv_case), params=_params),
     OpSpec("conv2d", _conv(2), _conv_reference, _shapes(2).map(_conv_case), params=_params),
+    OpSpec("conv3d", _conv(3), _conv_reference,
+           _shapes(3, max_size=3, max_channels=2, max_kernel=2).map(_conv_case), params=_params),
     OpSpec("conv_transpose1d", _conv_transpose(1), _transpose_reference,
            _shapes(1, transposed=True).map(lambda a: _conv_case(a, transposed=True)), params=_params),
     OpSpec("conv_transpose2d", _conv_transpose(2), _transpose_reference,
            _shapes(2, transposed=True).map(lambda a: _conv_case(a, transposed=True)), params=_params),
+    OpSpec("conv_transpose3d", _conv_transpose(3), _transpose_reference,
+           _shapes(3, transposed=True, max_size=3, max_channels=2, max_kernel=2).map(
+               lambda a: _conv_case(a, transposed=True)), params=_params),
     OpSpec("conv2d_weight_grad", _weight_grad, _weight_grad_reference,
            _shapes(2).map(lambda a: _conv_case(a, weight_grad=True)), params=_params),
     OpSpec("unfold", lambda lib, x, **p: functional(lib).unfold(x, **p), _unfold_reference,

@@ -69,6 +69,9 @@ CONFIGS = [
     ("ConvTranspose2d", (4, 6, (2, 3)), {"stride": (1, 2), "padding": (1, 0), "groups": 2,
                                          "bias": False, "dilation": (2, 1)}, (2, 4, 5, 3)),
     ("ConvTranspose2d", (3, 2, 3), {"stride": 2, "padding": 1}, (3, 4, 4)),  # unbatched
+    ("Conv3d", (2, 4, (2, 3, 2)), {"stride": (1, 2, 1), "padding": 1, "groups": 2}, (2, 2, 4, 5, 3)),
+    ("Conv3d", (2, 3, 2), {"padding": "same", "padding_mode": "replicate"}, (2, 3, 3, 4)),
+    ("ConvTranspose3d", (2, 4, 2), {"stride": 2, "output_padding": (1, 0, 1)}, (2, 2, 3, 2, 3)),
 ]
 
 

@@ -1,6 +1,6 @@
 """The convolution functions with PyTorch's signatures: their arguments checked, their sizes fixed.
 
-``conv1d``/``conv2d`` and ``conv_transpose1d``/``conv_transpose2d`` (``torch.conv2d``,
+``conv1d``/``conv2d``/``conv3d`` and ``conv_transpose1d/2d/3d`` (``torch.conv2d``,
 ``torch.nn.functional.conv2d``...) check what PyTorch checks, with PyTorch's messages and the
 function's name, build the ``Geometry`` of the call and apply one primitive of
 ``autograd.ops.conv``. An unbatched input (C, *spatial) gets a batch dim of 1 and loses it
@@ -198,6 +198,15 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Si
     return convolution("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
+def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Size = 1,
+           padding: Size | str = 0, dilation: Size = 1, groups: int = 1) -> Tensor:
+    """3-D cross-correlation of (N, C_in, D, H, W) or (C_in, D, H, W) input: conv2d with a third dim.
+
+    weight is (C_out, C_in/groups, kD, kH, kW).
+    """
+    return convolution("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
+
+
 def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Size = 1,
                      padding: Size = 0, output_padding: Size = 0, groups: int = 1,
                      dilation: Size = 1) -> Tensor:
@@ -223,4 +232,12 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
         torch.Size([1, 2, 11, 11])
     """
     return transposed_convolution("conv_transpose2d", 2, input, weight, bias, stride, padding,
+                                  output_padding, groups, dilation)
+
+
+def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Size = 1,
+                     padding: Size = 0, output_padding: Size = 0, groups: int = 1,
+                     dilation: Size = 1) -> Tensor:
+    """3-D transposed convolution (the gradient of ``conv3d`` with respect to its input)."""
+    return transposed_convolution("conv_transpose3d", 3, input, weight, bias, stride, padding,
                                   output_padding, groups, dilation)

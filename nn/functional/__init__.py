@@ -20,7 +20,7 @@ from .activation import (
     softplus,
     tanh,
 )
-from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold
+from .conv import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, fold, unfold
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .layers import dropout, linear, one_hot
 from .loss import (
@@ -45,7 +45,8 @@ __all__ = [
     "l1_loss", "mse_loss", "nll_loss", "smooth_l1_loss",
     "batch_norm", "layer_norm",
 ]
-__all__ += ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "fold", "unfold"]
+__all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+            "fold", "unfold"]
 
 from autograd.boundary import public_namespace  # noqa: E402
 
