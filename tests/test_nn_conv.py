@@ -229,6 +229,8 @@ def test_grad_fn_names_are_torch_s():
     assert type(F.conv_transpose2d(x, w.transpose(0, 1)).grad_fn).__name__ == "ConvolutionBackward0"
     assert type(F.unfold(x, 2).grad_fn).__name__ == "Im2ColBackward0"
     assert type(F.fold(F.unfold(x, 2), (6, 6), 2).grad_fn).__name__ == "Col2ImBackward0"
+    grads = ag.grad(F.conv2d(x, w).sum(), (x, w), create_graph=True)
+    assert [type(g.grad_fn).__name__ for g in grads] == ["ConvolutionBackwardBackward0"] * 2
 
 
 def test_conv_is_differentiable_to_third_order():

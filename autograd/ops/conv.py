@@ -72,7 +72,7 @@ class Conv(Primitive):
         need_x, need_w, need_b = self.needs_input_grad
         # the fast path reuses the forward's columns; a graph's node makes its own
         cols = None if self._create_graph else self.cols
-        return (self.call(ConvTranspose, g, w, None, geo=geo) if need_x else None,
+        return (self.call(_TRANSPOSE_IN_BACKWARD, g, w, None, geo=geo) if need_x else None,
                 self.call(ConvWeightGrad, x, g, geo=geo, cols=cols) if need_w else None,
                 _channel_sum(g) if need_b else None)
 
@@ -107,7 +107,7 @@ class ConvTranspose(Primitive):
         g, w = self.input(0), self.input(1)
         geo = self.geo
         need_g, need_w, need_b = self.needs_input_grad
-        return (self.call(Conv, h, w, None, geo=geo) if need_g else None,
+        return (self.call(_CONV_IN_BACKWARD, h, w, None, geo=geo) if need_g else None,
                 self.call(ConvWeightGrad, h, g, geo=geo) if need_w else None,
                 _channel_sum(h) if need_b else None)
 
@@ -141,5 +141,11 @@ class ConvWeightGrad(Primitive):
         x, g = self.input(0), self.input(1)
         geo = self.geo
         need_x, need_g = self.needs_input_grad
-        return (self.call(ConvTranspose, g, big_h, None, geo=geo) if need_x else None,
-                self.call(Conv, x, big_h, None, geo=geo) if need_g else None)
+        return (self.call(_TRANSPOSE_IN_BACKWARD, g, big_h, None, geo=geo) if need_x else None,
+                self.call(_CONV_IN_BACKWARD, x, big_h, None, geo=geo) if need_g else None)
+
+
+# A convolution recorded by a convolution's backward (create_graph=True) is PyTorch's
+# ConvolutionBackwardBackward0, whatever its role.
+_CONV_IN_BACKWARD = Conv.named("ConvolutionBackwardBackward0")
+_TRANSPOSE_IN_BACKWARD = ConvTranspose.named("ConvolutionBackwardBackward0")
