@@ -28,6 +28,7 @@ arguments.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -61,10 +62,14 @@ class Conv(Primitive):
     def forward(self, x: Array, w: Array, b: Array | None, geo: Geometry) -> Array:
         self.geo = geo
         n, groups, out_channels = x.shape[0], geo.groups, w.shape[0]
-        self.cols = cols = columns(x, geo).reshape(n, groups, -1, geo.positions)
         kernels = w.reshape(groups, out_channels // groups, -1)
+        ride = b is not None and groups == 1 and not geo.wide  # the bias as a column of the weights
+        if ride:
+            kernels = np.concatenate([kernels, b.reshape(1, -1, 1)], axis=2)
+        self.cols = cols = columns(x, geo, ones=ride).reshape(n, groups, -1, geo.positions)
         fit_threads(kernels[0].size * geo.positions)  # one product of the batch
-        return narrow(np.matmul(kernels, cols).reshape(n, out_channels, -1), geo, b)
+        out = np.matmul(kernels, cols).reshape(n, out_channels, -1)
+        return narrow(out, geo, None if ride else b)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         x, w = self.input(0), self.input(1)
@@ -72,7 +77,8 @@ class Conv(Primitive):
         need_x, need_w, need_b = self.needs_input_grad
         # the fast path reuses the forward's columns; a graph's node makes its own
         cols = None if self._create_graph else self.cols
-        return (self.call(_TRANSPOSE_IN_BACKWARD, g, w, None, geo=geo) if need_x else None,
+        return (self.call(_TRANSPOSE_IN_BACKWARD, g, w, None, geo=geo._replace(prefer_wide=True))
+                if need_x else None,
                 self.call(ConvWeightGrad, x, g, geo=geo, cols=cols) if need_w else None,
                 _channel_sum(g) if need_b else None)
 
@@ -125,11 +131,12 @@ class ConvWeightGrad(Primitive):
     def forward(self, x: Array, g: Array, geo: Geometry, cols: Array | None = None) -> Array:
         self.geo = geo
         n, groups, out_channels = x.shape[0], geo.groups, g.shape[1]
+        rows_per_group = x.shape[1] // groups * math.prod(geo.kernel)
         if cols is None:  # (the forward's columns, when Conv's backward has them)
             cols = columns(x, geo)
-        cols = cols.reshape(n, groups, -1, geo.positions)
+        cols = cols.reshape(n, groups, -1, geo.positions)[:, :, :rows_per_group]  # (no ones row)
         if geo.wide and cols.shape[2] * groups < out_channels:  # fewer columns: narrow them instead
-            cols = narrow(cols.reshape(n, -1, geo.positions), geo).reshape(n, groups, cols.shape[2], -1)
+            cols = narrow(cols.reshape(n, -1, geo.positions), geo).reshape(n, groups, rows_per_group, -1)
             rows = g.reshape(n, groups, out_channels // groups, -1)
         else:
             rows = widen(g, geo).reshape(n, groups, out_channels // groups, geo.positions)

@@ -13,6 +13,7 @@ Output size per spatial dim (input L, kernel k, stride s, padding p, dilation d)
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from .. import checks, dtypes
@@ -134,7 +135,9 @@ def convolution(op: str, d: int, input: Tensor, weight: Tensor, bias: Tensor | N
                       f"than actual input size (input {list(input.shape)}, weight "
                       f"{list(weight.shape)}, dilation {list(dilation_)})")
     out = tuple((n - e) // s + 1 for n, e, s in zip(padded, extent, stride_))
-    geo = Geometry(stride_, pads, dilation_, groups, spatial, out, ks)
+    # wide columns, unless the output (to narrow) would be bigger than the columns
+    wide = x.shape[1] * math.prod(ks) >= weight.shape[0]
+    geo = Geometry(stride_, pads, dilation_, groups, spatial, out, ks, prefer_wide=wide)
     result = Conv.apply(x, weight, bias, geo=geo)
     return result if batched else movement.squeeze(result, 0)
 

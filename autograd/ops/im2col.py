@@ -44,6 +44,8 @@ class Geometry(NamedTuple):
         out_size: spatial size of the output y (the number of windows, possibly fewer than fit:
             a transposed convolution's ``output_padding`` leaves input rows no window reads).
         kernel: spatial size of the kernel.
+        prefer_wide: use the wide layout where the stride allows (a convolution with more
+            output channels than column rows is faster narrow: no output to narrow).
     """
 
     stride: tuple[int, ...]
@@ -59,10 +61,12 @@ class Geometry(NamedTuple):
         """The spatial size of the padded input."""
         return tuple(n + lo + hi for n, (lo, hi) in zip(self.in_size, self.padding))
 
+    prefer_wide: bool = True
+
     @property
     def wide(self) -> bool:
-        """Whether the columns use the wide layout (stride 1, 2 or more spatial dims)."""
-        return len(self.kernel) > 1 and all(s == 1 for s in self.stride)
+        """Whether the columns use the wide layout: preferred, stride 1, 2 or more spatial dims."""
+        return self.prefer_wide and len(self.kernel) > 1 and all(s == 1 for s in self.stride)
 
     @property
     def positions(self) -> int:
@@ -99,12 +103,20 @@ def _buffer(x: Array, geo: Geometry, size: int) -> Array:
     return buffer
 
 
-def columns(x: Array, geo: Geometry) -> Array:
-    """The windows of x as (N, C, *kernel, P') columns (a copy)."""
+def columns(x: Array, geo: Geometry, ones: bool = False) -> Array:
+    """The windows of x as (N, C prod(kernel), P') columns (a copy).
+
+    With ``ones``, a last row of ones: a bias then rides along in the product with the weights.
+    """
     n, c = x.shape[:2]
+    rows = c * math.prod(geo.kernel)
+    out = np.empty((n, rows + ones, geo.positions), dtype=x.dtype)
+    if ones:
+        out[:, rows] = 1
     shape = (n, c, *geo.kernel, geo.positions)
     if x.size == 0 and not any(lo or hi for lo, hi in geo.padding):
-        return np.zeros(shape, dtype=x.dtype)
+        out[:, :rows] = 0
+        return out
     item = x.itemsize
     if geo.wide:
         steps, _, size = _flat(geo)
@@ -121,7 +133,8 @@ def columns(x: Array, geo: Geometry) -> Array:
                    *(st * d for st, d in zip(spatial, geo.dilation)),
                    *(st * s for st, s in zip(spatial, geo.stride)))
     view = np.lib.stride_tricks.as_strided(source, shape, strides, writeable=False)
-    return np.ascontiguousarray(view).reshape(n, c, *geo.kernel, geo.positions)
+    np.copyto(out[:, :rows].reshape(shape), view)
+    return out
 
 
 def col2im(cols: Array, geo: Geometry) -> Array:

@@ -35,9 +35,7 @@ class Unfold(Primitive):
 
     def forward(self, x: Array, geo: Geometry) -> Array:
         self.geo = geo
-        n, channels = x.shape[:2]
-        cols = narrow(columns(x, geo).reshape(n, channels * math.prod(geo.kernel), -1), geo)
-        return cols.reshape(n, -1, math.prod(geo.out_size))
+        return narrow(columns(x, geo), geo).reshape(x.shape[0], -1, math.prod(geo.out_size))
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (self.call(Fold, g, geo=self.geo),)
