@@ -1,7 +1,7 @@
 """The array kernels of the convolutions: the windows of an input as columns and back.
 
 For a convolution of geometry ``Geometry`` (stride s, padding p, dilation d, kernel k per
-spatial dim), ``columns(x)`` holds in cols[n, c, *t, q] the input entry that kernel tap t
+spatial dim), ``columns(x)`` holds in cols[n, (c, *t), q] the input entry that kernel tap t
 meets at output position q,
 
     cols[n, c, *t, q] = xpad[n, c, *(j(q) s + t d)]
@@ -13,12 +13,15 @@ output positions per channel, in one of two layouts:
 * **wide** (stride 1 in every dim, 2 or more spatial dims): the positions run over the whole
   padded width (and depth) of the input, P' = out[0] * prod(padded[1:]). A tap's windows
   are then one contiguous run of the flattened padded input, so the copy in ``columns`` and
-  the slice-add of ``col2im`` move long runs instead of rows of ``out[-1]`` entries (4-7x
-  faster at LeNet sizes). The extra positions (past ``out[i]`` in a row) read entries of the
-  next row; ``narrow`` drops them from a result, and ``widen`` gives a gradient zeros there,
-  so they add nothing.
+  the slice-add of ``col2im`` move long runs instead of rows of ``out[-1]`` entries (measured
+  at LeNet sizes: the copy 1.2-2x and the slice-adds 1.6-4.4x faster). The extra positions
+  (past ``out[i]`` in a row) read entries of the next row; ``narrow`` drops them from a
+  result, and ``widen`` gives a gradient zeros there, so they add nothing. A convolution
+  whose output has more channels than its columns have rows uses the narrow layout
+  (``Geometry.prefer_wide``): narrowing its output would cost more than the copy saves.
 
 ``widen(g)`` puts an output-shaped array in the P' layout, ``narrow(y)`` takes it back.
+The column rows are in (c, *t) order, a trailing row of ones optional (``columns``).
 """
 
 from __future__ import annotations
