@@ -63,13 +63,13 @@ class Conv(Primitive):
         self.geo = geo
         n, groups, out_channels = x.shape[0], geo.groups, w.shape[0]
         kernels = w.reshape(groups, out_channels // groups, -1)
-        ride = b is not None and groups == 1 and not geo.wide  # the bias as a column of the weights
-        if ride:
-            kernels = np.concatenate([kernels, b.reshape(1, -1, 1)], axis=2)
-        self.cols = cols = columns(x, geo, ones=ride).reshape(n, groups, -1, geo.positions)
+        riding = b if groups == 1 and not geo.wide else None  # the bias as a column of the weights
+        if riding is not None:
+            kernels = np.concatenate([kernels, riding.reshape(1, -1, 1)], axis=2)
+        self.cols = cols = columns(x, geo, ones=riding is not None).reshape(n, groups, -1, geo.positions)
         fit_threads(kernels[0].size * geo.positions)  # one product of the batch
         out = np.matmul(kernels, cols).reshape(n, out_channels, -1)
-        return narrow(out, geo, None if ride else b)
+        return narrow(out, geo, b if riding is None else None)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         x, w = self.input(0), self.input(1)
