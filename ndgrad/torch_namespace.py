@@ -25,6 +25,7 @@ TORCH_MODULES = {  # torch's module name -> the ndgrad module that plays it
     "torch.nn.functional": "nn.functional",
     "torch.nn.init": "nn.init",
     "torch.nn.utils": "nn.utils",
+    "torch.nn.utils.rnn": "nn.utils.rnn",
     "torch.nn.parameter": "nn.parameter",
     "torch.nn.modules": "nn",
     "torch.nn.modules.module": "nn.module",

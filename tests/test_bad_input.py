@@ -25,7 +25,8 @@ SKIP = {"manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",
         "is_anomaly_enabled", "get_default_dtype", "get_default_device", "xlogy_", "addmv_"}
 # values differ by design (random draws, uninitialized memory): shapes, dtypes and errors only
 UNCOMPARED = {"rand", "rand_like", "randn", "randn_like", "randint", "randint_like", "randperm",
-              "bernoulli", "multinomial", "normal", "poisson", "empty", "empty_like", "dropout"}
+              "bernoulli", "multinomial", "normal", "poisson", "empty", "empty_like", "dropout",
+              "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"}
 
 
 def _functions():

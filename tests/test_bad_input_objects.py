@@ -16,13 +16,17 @@ from hypothesis import strategies as st
 import autograd as ag
 import nn
 import optim
+from nn.dropout import _DropoutNd
 from optim import lr_scheduler
 
 pytestmark = requires_torch
 
 # what a layer's forward is made of: its errors are its functional's (``mse_loss: ...``)
 PUBLIC_FUNCTIONS = frozenset(nn.functional.__all__) | frozenset(ag.__all__)
-RANDOM_LAYERS = {"Dropout"}  # values differ by design: shapes, dtypes and errors only
+# constructor arguments that are layers (a stack's ``encoder_layer``): sometimes a real one, built
+# in both libraries with the same weights, sometimes a drawn (wrong) value
+LAYER_ARGUMENTS = {"encoder_layer": ("TransformerEncoderLayer", (3, 1, 4)),
+                   "decoder_layer": ("TransformerDecoderLayer", (3, 1, 4))}
 NOT_LAYERS = {"Module", "Parameter", "Sequential", "ModuleList", "ModuleDict", "ParameterList",
               "ParameterDict"}
 LAYERS = [n for n in nn.__all__ if inspect.isclass(getattr(nn, n)) and n not in NOT_LAYERS]
@@ -30,9 +34,28 @@ SIZES = st.one_of(st.sampled_from([1, 2, 3, 3, 2]), st.sampled_from([0, -1, 2.5,
                                                                      10 ** 12, np.int64(2)]))
 
 
-def _required(cls):
-    return [p for p in list(inspect.signature(cls.__init__).parameters.values())[1:]
+def _required(method):
+    """The required parameters of a method (after self)."""
+    return [p for p in list(inspect.signature(method).parameters.values())[1:]
             if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD]
+
+
+def _random(layer):
+    """Whether a layer draws random numbers in training: values differ by design (shapes, dtypes
+    and errors are still compared)."""
+    return any((isinstance(m, _DropoutNd) and m.p > 0)
+               or (isinstance(m, nn.MultiheadAttention) and m.dropout > 0) for m in layer.modules())
+
+
+def _constructor_argument(data, name):
+    """One required constructor argument, for ndgrad and for torch."""
+    if name in LAYER_ARGUMENTS and data.draw(st.booleans(), label=f"{name} is a layer"):
+        layer, sizes = LAYER_ARGUMENTS[name]
+        ours, theirs = getattr(nn, layer)(*sizes, dropout=0.0), getattr(torch.nn, layer)(*sizes, dropout=0.0)
+        theirs.load_state_dict({k: to_torch(v) for k, v in ours.state_dict().items()})
+        return ours, theirs
+    value = data.draw(SIZES, label=name)
+    return value, value
 
 
 def _optional(cls):
@@ -45,18 +68,20 @@ def _optional(cls):
 @given(data=st.data())
 def test_a_layer_with_bad_arguments_or_input_is_refused_clearly_or_matches_torch(name, data):
     cls, torch_cls = getattr(nn, name), getattr(torch.nn, name)
-    args = tuple(data.draw(SIZES, label=p.name) for p in _required(cls))
+    drawn = [_constructor_argument(data, p.name) for p in _required(cls.__init__)]
+    args, torch_args = tuple(a for a, _ in drawn), tuple(t for _, t in drawn)
     optional = _optional(cls)
     names = data.draw(st.lists(st.sampled_from(optional), max_size=2, unique=True)) if optional else []
     kwargs = {n: data.draw(VALUES, label=n) for n in names}
-    built = check_call(f"torch.nn.{name}", cls, torch_cls, args, kwargs, compare_values=False)
+    built = check_call(f"torch.nn.{name}", cls, lambda *_, **k: torch_cls(*to_torch(torch_args), **k),
+                       args, kwargs, compare_values=False)
     if built is None:
         return
     ours, theirs = built
     theirs.load_state_dict({k: to_torch(v) for k, v in ours.state_dict().items()})
-    inputs = tuple(data.draw(tensors(), label=f"input{i}") for i in range(2 if "Loss" in name else 1))
+    inputs = tuple(data.draw(tensors(), label=f"input{i}") for i in range(len(_required(cls.forward))))
     check_call(f"torch.nn.{name}.forward", ours, theirs, inputs, {}, delegates=PUBLIC_FUNCTIONS,
-               compare_values=name not in RANDOM_LAYERS)
+               compare_values=not _random(ours))
 
 
 OPTIMIZERS = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "LBFGS"]

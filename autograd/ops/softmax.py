@@ -39,7 +39,8 @@ class Softmax(Primitive):
     def forward(self, x: Array, axis: int | None) -> Array:
         self.axis = axis
         e = np.exp(shifted(x, axis)[0])
-        return e / e.sum(axis=axis, keepdims=True)
+        with np.errstate(invalid="ignore"):  # a row of -inf: NaN, silently (as PyTorch)
+            return e / e.sum(axis=axis, keepdims=True)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         y = self.output()

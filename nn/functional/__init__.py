@@ -20,9 +20,11 @@ from .activation import (
     softplus,
     tanh,
 )
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .conv import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, fold, unfold
 from .distance import cosine_similarity, normalize, pairwise_distance
-from .layers import dropout, linear, one_hot
+from .dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
+from .layers import linear, one_hot
 from .loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -33,7 +35,7 @@ from .loss import (
     nll_loss,
     smooth_l1_loss,
 )
-from .normalization import batch_norm, layer_norm
+from .normalization import batch_norm, group_norm, instance_norm, layer_norm
 from .sparse import embedding
 
 __all__ = [
@@ -44,6 +46,9 @@ __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "huber_loss",
     "l1_loss", "mse_loss", "nll_loss", "smooth_l1_loss",
     "batch_norm", "layer_norm",
+    "group_norm", "instance_norm",
+    "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
+    "multi_head_attention_forward", "scaled_dot_product_attention",
 ]
 __all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
             "fold", "unfold"]

@@ -79,6 +79,9 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
                          f"delta (got delta={delta}). Hint: delta is where the loss turns from "
                          "quadratic to linear, e.g. 1.0")
     target = _same_shape("huber_loss", input, target)
+    if not input.is_floating_point():  # PyTorch writes the loss in the input's dtype
+        raise ag.OpError(f"huber_loss: result type {target.dtype} can't be cast to the desired "
+                         f"output type {input.dtype} (the input's). Hint: input.float()")
     loss = _reduce(_quadratic_near_zero(input - target, delta), reduction, "huber_loss")
     return name_node(loss, "HuberLossBackward0")
 

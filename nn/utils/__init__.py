@@ -19,7 +19,7 @@ import numpy as np
 import autograd as ag
 from autograd.types import Array
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters", "rnn"]
 
 
 def _as_list(parameters: ag.Tensor | Iterable[ag.Tensor], op: str) -> list[ag.Tensor]:
@@ -131,3 +131,5 @@ def vector_to_parameters(vec: ag.Tensor, parameters: ag.Tensor | Iterable[ag.Ten
             n = p.numel()
             p.copy_(vec.detach()[pointer:pointer + n].reshape(p.shape))
             pointer += n
+
+from . import rnn  # noqa: E402  (torch.nn.utils.rnn)
