@@ -20,7 +20,8 @@ import autograd as ag
 from autograd import Tensor
 from autograd.checks import FLOATING, OpError, broadcast_shape, count, integer, kernel, warn
 
-from .layers import dropout, linear
+from .dropout import dropout
+from .layers import linear
 
 __all__ = ["multi_head_attention_forward", "scaled_dot_product_attention"]
 
