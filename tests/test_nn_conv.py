@@ -210,6 +210,8 @@ def test_bad_constructor_arguments_are_refused_naming_the_layer(build, error, ma
      "^conv_transpose2d: output padding must be smaller than either stride or dilation"),
     (lambda: nn.Conv2d(2, 3, 3, padding=4, padding_mode="reflect")(ag.randn(1, 2, 3, 3)),
      "^Conv2d: padding .* with padding_mode='reflect' does not fit"),
+    (lambda: F.conv2d(ag.randn(2, 0, 4, 4), ag.randn(3, 0, 3, 3)),
+     r"^conv2d: the input\[2, 0, 4, 4\] has no channels"),
     (lambda: F.unfold(ag.randn(2, 3, 4, 4), 5),
      "^unfold: .*calculated shape of the array of sliding blocks as"),
     (lambda: F.fold(ag.randn(2, 12, 8), (4, 4), 2),

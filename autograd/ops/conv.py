@@ -62,13 +62,14 @@ class Conv(Primitive):
     def forward(self, x: Array, w: Array, b: Array | None, geo: Geometry) -> Array:
         self.geo = geo
         n, groups, out_channels = x.shape[0], geo.groups, w.shape[0]
-        kernels = w.reshape(groups, out_channels // groups, -1)
+        kernels = w.reshape(groups, out_channels // groups, w[0].size)
         riding = b if groups == 1 and not geo.wide else None  # the bias as a column of the weights
         if riding is not None:
             kernels = np.concatenate([kernels, riding.reshape(1, -1, 1)], axis=2)
-        self.cols = cols = columns(x, geo, ones=riding is not None).reshape(n, groups, -1, geo.positions)
+        self.cols = cols = columns(x, geo, ones=riding is not None)  # (N, rows, P')
         fit_threads(kernels[0].size * geo.positions)  # one product of the batch
-        out = np.matmul(kernels, cols).reshape(n, out_channels, -1)
+        out = np.matmul(kernels, cols.reshape(n, groups, cols.shape[1] // groups, geo.positions))
+        out = out.reshape(n, out_channels, geo.positions)
         return narrow(out, geo, b if riding is None else None)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
@@ -100,7 +101,7 @@ class ConvTranspose(Primitive):
     def forward(self, g: Array, w: Array, b: Array | None, geo: Geometry) -> Array:
         self.geo = geo
         n, groups, out_channels = g.shape[0], geo.groups, w.shape[0]
-        kernels = w.reshape(groups, out_channels // groups, -1)
+        kernels = w.reshape(groups, out_channels // groups, w[0].size)
         rows = widen(g, geo).reshape(n, groups, out_channels // groups, geo.positions)
         fit_threads(kernels[0].size * geo.positions)
         cols = np.matmul(kernels.swapaxes(1, 2), rows)
@@ -134,13 +135,16 @@ class ConvWeightGrad(Primitive):
         rows_per_group = x.shape[1] // groups * math.prod(geo.kernel)
         if cols is None:  # (the forward's columns, when Conv's backward has them)
             cols = columns(x, geo)
-        cols = cols.reshape(n, groups, -1, geo.positions)[:, :, :rows_per_group]  # (no ones row)
-        if geo.wide and cols.shape[2] * groups < out_channels:  # fewer columns: narrow them instead
-            cols = narrow(cols.reshape(n, -1, geo.positions), geo).reshape(n, groups, rows_per_group, -1)
-            rows = g.reshape(n, groups, out_channels // groups, -1)
+        cols = cols.reshape(n, groups, cols.shape[1] // groups, geo.positions)[:, :, :rows_per_group]
+        positions = geo.positions  # (the ones row of a riding bias left out)
+        if geo.wide and rows_per_group * groups < out_channels:  # fewer columns: narrow them instead
+            positions = math.prod(geo.out_size)
+            cols = narrow(cols.reshape(n, groups * rows_per_group, geo.positions), geo).reshape(
+                n, groups, rows_per_group, positions)
+            rows = g.reshape(n, groups, out_channels // groups, positions)
         else:
-            rows = widen(g, geo).reshape(n, groups, out_channels // groups, geo.positions)
-        fit_threads(cols[0, 0].size * rows.shape[2])
+            rows = widen(g, geo).reshape(n, groups, out_channels // groups, positions)
+        fit_threads(rows_per_group * positions * rows.shape[2])
         grad = np.matmul(rows, cols.swapaxes(-1, -2)).sum(axis=0)
         return grad.reshape((out_channels, x.shape[1] // groups) + geo.kernel)
 

@@ -88,6 +88,9 @@ def _channels(op: str, x: Tensor, weight: Tensor, bias: Tensor | None, groups: i
         given = "transposed=1" if transposed else f"groups={groups}"
         raise OpError(f"{op}: Given {given}, weight of size {w}, expected input{list(x.shape)} to "
                       f"have {channels} channels, but got {x.shape[1]} channels instead")
+    if channels == 0:  # PyTorch returns an empty (N, 0, ...) result, not the bias
+        raise OpError(f"{op}: the input{list(x.shape)} has no channels (weight of size {w}). Hint: a "
+                      "convolution needs at least one input channel")
     out_channels = w[1] * groups if transposed else w[0]
     if bias is not None and (bias.ndim != 1 or bias.shape[0] != out_channels):
         given = "transposed=1, " if transposed else ""

@@ -35,7 +35,8 @@ class Unfold(Primitive):
 
     def forward(self, x: Array, geo: Geometry) -> Array:
         self.geo = geo
-        return narrow(columns(x, geo), geo).reshape(x.shape[0], -1, math.prod(geo.out_size))
+        rows = x.shape[1] * math.prod(geo.kernel)
+        return narrow(columns(x, geo), geo).reshape(x.shape[0], rows, math.prod(geo.out_size))
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         return (self.call(Fold, g, geo=self.geo),)
