@@ -326,6 +326,10 @@ __all__ += ["max_pool1d", "max_pool1d_with_indices", "max_pool2d", "avg_pool1d",
 # torch._C._nn's 2-d pools (not torch.*): exported for nn.functional, which uses only public names
 from .ops.pool import max_pool2d_with_indices, avg_pool2d, adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: E402, I001
 __all__ += ["max_pool2d_with_indices", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d"]
+from .ops.conv_functions import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d  # noqa: E402, I001, E501
+from .ops.unfold import fold, unfold  # noqa: E402, I001 - torch.nn.functional's (for nn, as one_hot)
+__all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+            "fold", "unfold"]
 
 # every public function behind its signature's gate: argument types checked at the call, errors
 # named after the function called (autograd/boundary.py); the engine and decorators are left as is

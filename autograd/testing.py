@@ -144,3 +144,63 @@ def pool_args(draw: st.DrawFn, spatial_dims: int = 2, shape: Shape | None = None
         for name, values in columns.items() if dilation or name != "dilation"}
     kwargs["ceil_mode"] = draw(st.booleans())
     return shape, kwargs
+
+
+# ---- convolution arguments -------------------------------------------------------------------
+@st.composite
+def conv_args(draw: st.DrawFn, spatial_dims: int = 2, transposed: bool = False, max_batch: int = 2,
+              max_channels: int = 4, max_size: int = 6, max_kernel: int = 3,
+              unbatched: bool = True) -> dict[str, object]:
+    """Arguments of one valid convolution with a non-empty output.
+
+    For ``conv{d}d`` or, with ``transposed=True``, ``conv_transpose{d}d``.
+
+    Returns a dict: ``input_shape`` ((N, C, *size), or (C, *size) unbatched when allowed),
+    ``weight_shape``, ``bias`` (whether to pass one), and the keyword arguments ``stride``,
+    ``padding`` (an int, a tuple, or ``'same'``/``'valid'`` for stride 1), ``dilation``,
+    ``groups`` and, transposed, ``output_padding`` (below stride or dilation).
+
+    Example::
+
+        @given(conv_args(spatial_dims=2))
+        def test_my_conv(args):
+            x = ag.randn(args["input_shape"], dtype=ag.float64, requires_grad=True)
+            w = ag.randn(args["weight_shape"], dtype=ag.float64, requires_grad=True)
+            kwargs = {k: args[k] for k in ("stride", "padding", "dilation", "groups")}
+            assert ag.gradcheck(lambda x, w: ag.conv2d(x, w, **kwargs), (x, w))
+    """
+    d = spatial_dims
+    ints = st.integers
+    groups = draw(ints(1, 2))
+    in_channels = groups * draw(ints(1, max(1, max_channels // groups)))
+    out_channels = groups * draw(ints(1, max(1, max_channels // groups)))
+    kernel = tuple(draw(ints(1, max_kernel)) for _ in range(d))
+    stride = tuple(draw(ints(1, 2)) for _ in range(d))
+    dilation = tuple(draw(ints(1, 2)) for _ in range(d))
+    extent = [dl * (k - 1) + 1 for dl, k in zip(dilation, kernel)]
+    batch = () if unbatched and draw(st.booleans()) else (draw(ints(1, max_batch)),)
+    args: dict[str, object] = {"bias": draw(st.booleans()), "groups": groups}
+    if transposed:
+        pads = tuple(draw(ints(0, (e - 1) // 2)) for e in extent)
+        size = tuple(draw(ints(1, max(1, max_size // 2))) for _ in range(d))
+        args["output_padding"] = tuple(draw(ints(0, max(s, dl) - 1))
+                                       for s, dl in zip(stride, dilation))
+        args["weight_shape"] = (in_channels, out_channels // groups) + kernel
+        args["padding"] = pads
+    else:
+        pads = tuple(draw(ints(0, 2)) for _ in range(d))
+        size = tuple(draw(ints(max(1, e - 2 * p), max(max_size, e - 2 * p)))
+                     for e, p in zip(extent, pads))
+        padding: object = pads
+        if all(s == 1 for s in stride) and draw(ints(0, 3)) == 0:
+            padding = draw(st.sampled_from(["same", "valid"]))
+            if padding == "valid":
+                size = tuple(max(n, e) for n, e in zip(size, extent))
+        elif len(set(pads)) == 1 and draw(st.booleans()):
+            padding = pads[0]
+        args["weight_shape"] = (out_channels, in_channels // groups) + kernel
+        args["padding"] = padding
+    args["input_shape"] = batch + (in_channels,) + size
+    args["stride"] = stride[0] if len(set(stride)) == 1 and draw(st.booleans()) else stride
+    args["dilation"] = dilation
+    return args

@@ -267,3 +267,18 @@ CASES += [
         ("pixel_shuffle", "PixelShuffleBackward0", lambda f, t: f.pixel_shuffle(t, 1)),
     ]
 ]
+
+# convolutions and sliding blocks (next: input, weight, bias as PyTorch lists them)
+CASES += [
+    C("conv2d", "ConvolutionBackward0", "AccumulateGrad, AccumulateGrad, AccumulateGrad",
+      lambda lib: F(lib).conv2d(leaf(lib, 2, 3, 5, 5), leaf(lib, 4, 3, 3, 3, seed=1), leaf(lib, 4, seed=2))),
+    C("conv1d_no_bias", "ConvolutionBackward0", "AccumulateGrad, AccumulateGrad, None",
+      lambda lib: F(lib).conv1d(leaf(lib, 2, 3, 5), leaf(lib, 4, 3, 3, seed=1))),
+    C("conv2d_unbatched", "SqueezeBackward1", "ConvolutionBackward0",
+      lambda lib: F(lib).conv2d(leaf(lib, 3, 5, 5), leaf(lib, 4, 3, 3, 3, seed=1))),
+    C("conv_transpose2d", "ConvolutionBackward0", "AccumulateGrad, AccumulateGrad, AccumulateGrad",
+      lambda lib: F(lib).conv_transpose2d(leaf(lib, 2, 3, 4, 4), leaf(lib, 3, 2, 3, 3, seed=1),
+                                          leaf(lib, 2, seed=2), stride=2)),
+    C("unfold", "Im2ColBackward0", "AccumulateGrad", lambda lib: F(lib).unfold(leaf(lib, 2, 3, 4, 4), 2)),
+    C("fold", "Col2ImBackward0", "AccumulateGrad", lambda lib: F(lib).fold(leaf(lib, 2, 12, 9), (4, 4), 2)),
+]

@@ -21,6 +21,7 @@ from .activation import (
     tanh,
 )
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
+from .conv import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, fold, unfold
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
 from .layers import linear, one_hot
@@ -49,6 +50,8 @@ __all__ = [
     "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
     "multi_head_attention_forward", "scaled_dot_product_attention",
 ]
+__all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+            "fold", "unfold"]
 
 from .padding import pad  # noqa: E402
 from .pooling import (  # noqa: E402
