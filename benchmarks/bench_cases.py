@@ -33,13 +33,17 @@ SPIRAL_SIZES = (2, 128, 64, 1)
 OPTIMIZERS = {"sgd": {"lr": 0.1}, "adam": {"lr": 1e-3}}
 SPIRAL_OPTIMIZER = ("sgd", {"lr": 1e-3, "momentum": 0.9})  # tutorial 000's
 LONG_CHAIN = 100_000
+LENET_BATCH = 64
+LENET_OPTIMIZER = ("sgd", {"lr": 0.01, "momentum": 0.9})
+LSTM_SIZES = {"seq": 50, "batch": 32, "input": 32, "hidden": 64}
+LSTM_OPTIMIZER = ("adam", {"lr": 1e-3})
 
 
 @dataclass(frozen=True)
 class Case:
     name: str
     label: str
-    kind: str  # "mlp", "spiral", "chain"
+    kind: str  # "mlp", "spiral", "lenet", "lstm", "chain"
     libs: tuple[str, ...]
     params: dict = field(default_factory=dict)
 
@@ -58,6 +62,8 @@ CASES = [_mlp(opt, batch) for opt in ("sgd", "adam") for batch in (32, 128, 1024
     Case("spiral", "spiral 2-128-64-1 b500", "spiral", ("numpy", "ndgrad", "torch")),
     Case("add", "one (4,4) add fwd+bwd", "chain", ("numpy", "ndgrad", "torch"), {"n": 1}),
     Case("chain_1k", "1,000-add chain fwd+bwd", "chain", ("numpy", "ndgrad", "torch"), {"n": 1000}),
+    Case("lenet", f"LeNet-5 step b{LENET_BATCH}", "lenet", ("ndgrad", "torch")),
+    Case("lstm", "LSTM step s50 b32 h64", "lstm", ("ndgrad", "torch")),
 ]
 LONG_CHAIN_CASE = Case("chain_100k", "100,000-add chain fwd+bwd", "chain", ("ndgrad", "torch"),
                        {"n": LONG_CHAIN})
@@ -82,6 +88,20 @@ def _uniform_linear(rng, sizes) -> list[np.ndarray]:
     return params
 
 
+# the parameters' shapes, in ``model.parameters()`` order (the same in ndgrad and PyTorch)
+LENET_SHAPES = [(6, 1, 5, 5), (6,), (16, 6, 5, 5), (16,), (120, 400), (120,), (84, 120), (84,),
+                (10, 84), (10,)]
+_H4 = 4 * LSTM_SIZES["hidden"]
+LSTM_SHAPES = [(_H4, LSTM_SIZES["input"]), (_H4, LSTM_SIZES["hidden"]), (_H4,), (_H4,),
+               (1, LSTM_SIZES["hidden"]), (1,)]
+
+
+def _uniform(rng, shapes, fan_ins) -> list[np.ndarray]:
+    """Each parameter uniform in +-1/sqrt(fan_in) (PyTorch's conv, linear and LSTM bounds)."""
+    return [rng.uniform(-b, b, shape).astype(np.float32)
+            for shape, b in zip(shapes, 1.0 / np.sqrt(fan_ins))]
+
+
 def make_data(case: Case) -> dict[str, np.ndarray]:
     """Arrays named ``w0, w1, ...`` (the parameters in order), ``x`` and ``y``."""
     if case.kind == "mlp":
@@ -96,6 +116,17 @@ def make_data(case: Case) -> dict[str, np.ndarray]:
         x, labels = make_spirals(500, variant="random", seed=1)  # tutorial 000's data set
         y = labels.astype(np.float32)[:, None]
         weights = _uniform_linear(np.random.default_rng(0), SPIRAL_SIZES)
+    elif case.kind == "lenet":  # MNIST-sized images
+        rng = np.random.default_rng(5)
+        weights = _uniform(rng, LENET_SHAPES, np.repeat([25, 150, 400, 120, 84], 2))
+        x = rng.standard_normal((LENET_BATCH, 1, 28, 28), dtype=np.float32)
+        y = rng.integers(0, 10, LENET_BATCH).astype(np.int64)
+    elif case.kind == "lstm":  # regress one number from a sequence (seq, batch, feature)
+        rng = np.random.default_rng(50)
+        n = LSTM_SIZES
+        weights = _uniform(rng, LSTM_SHAPES, [n["hidden"]] * 4 + [n["hidden"]] * 2)
+        x = rng.standard_normal((n["seq"], n["batch"], n["input"]), dtype=np.float32)
+        y = rng.standard_normal((n["batch"], 1), dtype=np.float32)
     else:
         rng = np.random.default_rng(case.ops)
         x = rng.standard_normal((4, 4), dtype=np.float32)
@@ -175,6 +206,14 @@ def _autodiff_training(api, case: Case, data) -> Bench:
             loss_fn = nn.CrossEntropyLoss()
             name = case.params["optimizer"]
             options = OPTIMIZERS[name]
+        elif case.kind == "lenet":
+            model = lenet(nn)
+            loss_fn = nn.CrossEntropyLoss()
+            name, options = LENET_OPTIMIZER
+        elif case.kind == "lstm":
+            model = LastStepRegressor(nn)
+            loss_fn = nn.MSELoss()
+            name, options = LSTM_OPTIMIZER
         else:  # tutorial 000
             model = nn.Sequential(nn.Linear(2, 128), nn.LeakyReLU(), nn.Linear(128, 64), nn.LeakyReLU(),
                                   nn.Linear(64, 1), nn.Sigmoid())
@@ -224,6 +263,30 @@ def _autodiff_training(api, case: Case, data) -> Bench:
         return sum(_nbytes(t) for t in [x, y, *model.parameters(), *state])
 
     return Bench(step, values, probe, state_bytes)
+
+
+def lenet(nn):
+    """LeNet-5 on 28x28 inputs: two 5x5 convolutions with ReLU and 2x2 max-pooling, three Linear."""
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+
+def LastStepRegressor(nn):  # noqa: N802 - builds the class for either library's nn
+    """One-layer LSTM over (seq, batch, feature), then Linear(hidden, 1) on the last step's output."""
+
+    class Regressor(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lstm = nn.LSTM(LSTM_SIZES["input"], LSTM_SIZES["hidden"])
+            self.head = nn.Linear(LSTM_SIZES["hidden"], 1)
+
+        def forward(self, x):
+            out, _ = self.lstm(x)
+            return self.head(out[-1])
+
+    return Regressor()
 
 
 def _nbytes(tensor) -> int:

@@ -20,7 +20,8 @@ TARGETS = (
     + [(f"mlp_{o}_b{b}", "ndgrad_over_torch", 1.0 if b < 1024 else 1.2)
        for o in ("sgd", "adam") for b in (32, 128, 1024)]
     + [("spiral", "ndgrad_over_numpy", 1.2), ("chain_1k", "ndgrad_over_torch", 1.0),
-       ("chain_100k", "chain_scaling", 1.5),
+       ("chain_100k", "chain_scaling", 1.5), ("lenet", "ndgrad_over_torch", 2.0),
+       ("lstm", "ndgrad_over_torch", 2.0),
        ("mlp_sgd_b1024", "memory", 2.0), ("mlp_adam_b1024", "memory", 2.0)]
 )
 
