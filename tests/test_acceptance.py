@@ -20,7 +20,8 @@ import optim
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = ["01_spirals_deep_mlp", "02_nonlinear_softmax_gradcheck", "03_circle_pytorch_style",
-             "04_spirals_bn_dropout_adam", "05_mlp_lecture", "06_inside_the_engine"]
+             "04_spirals_bn_dropout_adam", "05_mlp_lecture", "06_inside_the_engine", "07_cnn_mnist",
+             "08_rnn"]
 
 
 def test_no_nn_module_defines_a_backward():
@@ -50,7 +51,7 @@ def test_no_graph_survives_backward_and_the_optimizer_step(make_optimizer):
         gc.enable()
 
 
-def test_the_six_tutorial_notebooks_are_saved_with_outputs():
+def test_the_tutorial_notebooks_are_saved_with_outputs():
     found = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
     assert found == NOTEBOOKS
     for name in NOTEBOOKS:
