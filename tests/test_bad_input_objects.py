@@ -84,7 +84,7 @@ def test_a_layer_with_bad_arguments_or_input_is_refused_clearly_or_matches_torch
                compare_values=not _random(ours))
 
 
-OPTIMIZERS = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "LBFGS"]
+OPTIMIZERS = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "LBFGS", "Adadelta"]
 HYPER = st.one_of(st.sampled_from([0.1, 0.0, 1e-3, 0.9]),
                   st.sampled_from([-1.0, math.nan, math.inf, None, "a", (0.9, 0.999), (1.5, 0.9),
                                    (0.9,), True, -0.5, ag.tensor(0.1), 10 ** 12]))

@@ -17,7 +17,7 @@ from optim import lr_scheduler
 
 NAN = math.nan
 TORCH_ACCEPTS = "torch accepts"  # the last item of a case PyTorch takes (ndgrad refuses it)
-OPTIMIZERS = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "LBFGS"]
+OPTIMIZERS = ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "LBFGS", "Adadelta"]
 
 # the learning rate, for every optimizer: (kwargs, error, the message after "<class>: ", the
 # optimizers PyTorch accepts it for)

@@ -13,7 +13,7 @@ import autograd as ag
 import optim
 
 SHAPES = [(2, 2), (2,)]
-WITH_STEP = {"Adam": {}, "AdamW": {}, "RMSprop": {}, "Adagrad": {}}
+WITH_STEP = {"Adam": {}, "AdamW": {}, "RMSprop": {}, "Adagrad": {}, "Adadelta": {}}
 BUFFERS = {  # optimizer, options, buffer entry, whether it holds squares
     "Adam-exp_avg": ("Adam", {}, "exp_avg", False),
     "Adam-exp_avg_sq": ("Adam", {}, "exp_avg_sq", True),
@@ -23,6 +23,7 @@ BUFFERS = {  # optimizer, options, buffer entry, whether it holds squares
     "RMSprop-momentum_buffer": ("RMSprop", {"momentum": 0.5}, "momentum_buffer", False),
     "RMSprop-grad_avg": ("RMSprop", {"centered": True}, "grad_avg", False),
     "Adagrad-sum": ("Adagrad", {}, "sum", True),
+    "Adadelta-acc_delta": ("Adadelta", {}, "acc_delta", True),
 }
 WHERE = "the state of parameter 1 (parameter 1 of group 0)"
 
