@@ -410,9 +410,10 @@ SPECS = [
 # The rows of later op families, each in its own file (imported last: they use OpSpec).
 from op_specs_conv import SPECS as _CONV  # noqa: E402, I001
 from op_specs_linalg import SPECS as _LINALG  # noqa: E402
+from op_specs_loss import SPECS as _LOSS  # noqa: E402
 from op_specs_math import SPECS as _MATH  # noqa: E402
 from op_specs_pool import SPECS as _POOL  # noqa: E402
 from op_specs_shape import SPECS as _SHAPE  # noqa: E402
 from op_specs_sort import SPECS as _SORT  # noqa: E402
 
-SPECS += _MATH + _LINALG + _SHAPE + _SORT + _POOL + _CONV
+SPECS += _MATH + _LINALG + _SHAPE + _SORT + _POOL + _CONV + _LOSS

@@ -1,4 +1,5 @@
-"""Fused losses: binary cross-entropy and the common case of cross-entropy, each in one node.
+"""Fused losses: mean squared error, binary cross-entropy and the common case of cross-entropy,
+each in one node.
 
 Binary cross-entropy clamps and computes gradients exactly as PyTorch's; cross-entropy covers
 the common case of logits and class indices.
@@ -35,6 +36,34 @@ def _check_unit_interval(name: str, values: Array) -> None:
         raise OpError(f"binary_cross_entropy: all elements of {name} should be between 0 and 1 "
                       f"(found {bad}). Hint: pass probabilities, e.g. apply .sigmoid() to "
                       "logits first")
+
+
+class MseLoss(Primitive):
+    """The squared error l = (x - y)^2, reduced: s * sum l with s = 1/n ('mean') or 1 ('sum'),
+    or elementwise ('none'), in one node whose edges are x and y, as PyTorch's.
+
+    Gradients: dl/dx = 2 s (x - y) g and dl/dy = -dl/dx (g broadcast over x for 'mean' and
+    'sum'), written with Tensor ops on the inputs, so double backward works.
+    """
+
+    op_name = "mse_loss"
+    node_name = "MseLossBackward0"
+    shown_inputs = (0, 1)  # the reduction is no edge of PyTorch's node
+    saved_inputs = (0, 1)
+
+    def forward(self, x: Array, y: Array, reduction: str) -> Array:
+        squares = (x - y) ** 2
+        if reduction != "mean":
+            self.scale = 2.0
+            return squares if reduction == "none" else squares.sum()
+        # the mean of an empty input is nan, as PyTorch's
+        self.scale = 2.0 / squares.size if squares.size else np.nan
+        return squares.mean() if squares.size else np.full((), np.nan, squares.dtype)
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        grad_x = (self.input(0) - self.input(1)) * (g * self.scale)
+        return (grad_x if self.needs_input_grad[0] else None,
+                -grad_x if self.needs_input_grad[1] else None, None)
 
 
 class BinaryCrossEntropy(Primitive):

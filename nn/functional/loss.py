@@ -14,6 +14,7 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor, name_node
 from autograd.checks import FLOATING, kernel
+from autograd.ops.loss import MseLoss
 from autograd.types import ArrayLike
 
 __all__ = ["mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "binary_cross_entropy",
@@ -57,7 +58,8 @@ def _same_shape(name: str, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """(x - y)^2."""
     target = _same_shape("mse_loss", input, target)
-    return name_node(_reduce((input - target) ** 2, reduction, "mse_loss"), "MseLossBackward0")
+    check_reduction("mse_loss", reduction)
+    return MseLoss.apply(input, target, reduction)
 
 
 def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
