@@ -330,6 +330,9 @@ from .ops.conv_functions import conv1d, conv2d, conv3d, conv_transpose1d, conv_t
 from .ops.unfold import fold, unfold  # noqa: E402, I001 - torch.nn.functional's (for nn, as one_hot)
 __all__ += ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
             "fold", "unfold"]
+# torch._C._nn.mse_loss (not torch.*): exported for nn.functional, one MseLossBackward0 node
+from .ops.loss import mse_loss  # noqa: E402, I001
+__all__ += ["mse_loss"]
 
 # every public function behind its signature's gate: argument types checked at the call, errors
 # named after the function called (autograd/boundary.py); the engine and decorators are left as is

@@ -1,5 +1,4 @@
-"""Fused losses: mean squared error, binary cross-entropy and the common case of cross-entropy,
-each in one node.
+"""Fused losses: squared error, binary cross-entropy and common cross-entropy, each one node.
 
 Binary cross-entropy clamps and computes gradients exactly as PyTorch's; cross-entropy covers
 the common case of logits and class indices.
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._tensor import Tensor
+from ..dtypes import promote
 from ..primitive import OpError, Primitive
 from .softmax import Softmax, shifted
 
@@ -39,9 +39,9 @@ def _check_unit_interval(name: str, values: Array) -> None:
 
 
 class MseLoss(Primitive):
-    """The squared error l = (x - y)^2, reduced: s * sum l with s = 1/n ('mean') or 1 ('sum'),
-    or elementwise ('none'), in one node whose edges are x and y, as PyTorch's.
+    """The squared error l = (x - y)^2 in one node whose edges are x and y, as PyTorch's.
 
+    Reduced as s * sum l with s = 1/n ('mean') or 1 ('sum'), or kept elementwise ('none').
     Gradients: dl/dx = 2 s (x - y) g and dl/dy = -dl/dx (g broadcast over x for 'mean' and
     'sum'), written with Tensor ops on the inputs, so double backward works.
     """
@@ -52,6 +52,7 @@ class MseLoss(Primitive):
     saved_inputs = (0, 1)
 
     def forward(self, x: Array, y: Array, reduction: str) -> Array:
+        x, y = promote(x, y)
         squares = (x - y) ** 2
         if reduction != "mean":
             self.scale = 2.0
@@ -96,6 +97,25 @@ class BinaryCrossEntropy(Primitive):
                 grad_y = -self.xp.log(p / (1 - p)) * g
         return grad_p, grad_y
 
+
+
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """The squared error of ``MseLoss``, reduced by ``reduction`` ('mean', 'sum' or 'none').
+
+    Takes ``input`` and ``target`` of the same shape; ``nn.functional.mse_loss`` also takes
+    array-like targets and checks their dtype.
+    """
+    if target.shape != input.shape:
+        raise ValueError(f"mse_loss: target shape {tuple(target.shape)} differs from input shape "
+                         f"{tuple(input.shape)}. Hint: reshape one of them, e.g. "
+                         "target.view_as(input)")
+    if not (input.is_floating_point() or target.is_floating_point()):
+        raise TypeError(f"mse_loss: not implemented for integer input and target ({input.dtype}, "
+                        f"{target.dtype}), as in PyTorch. Hint: input.float()")
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"mse_loss: {reduction!r} is not a valid value for reduction "
+                         "(use 'mean', 'sum' or 'none')")
+    return MseLoss.apply(input, target, reduction)
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor) -> Tensor:

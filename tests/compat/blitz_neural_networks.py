@@ -119,7 +119,7 @@ for f in net.parameters():
     f.data.sub_(f.grad.data * learning_rate)
 loss_manual = criterion(net(input), target).item()
 
-import torch.optim as optim
+import torch.optim as optim  # noqa: E402 - imported where the tutorial imports it
 
 # create your optimizer
 optimizer = optim.SGD(net.parameters(), lr=0.01)

@@ -141,8 +141,8 @@ def main():
     model.dropout1.p = model.dropout2.p = 0.0  # the libraries' random masks differ
     state = model.state_dict()
     for key, value in state.items():  # the same starting point on both libraries
-        fan_in = np.prod(value.shape[1:]) if value.dim() > 1 else np.prod(state[key.replace("bias", "weight")].shape[1:])
-        bound = 1 / np.sqrt(fan_in)
+        weight = state[key.replace("bias", "weight")]  # a bias takes its weight's fan-in
+        bound = 1 / np.sqrt(np.prod(weight.shape[1:]))
         state[key] = torch.from_numpy(rng.uniform(-bound, bound, tuple(value.shape)).astype(np.float32))
     model.load_state_dict(state)
     optimizer = optim.Adadelta(model.parameters(), lr=args.lr)

@@ -12,7 +12,6 @@ import copy
 import json
 import math
 import time
-from typing import Tuple
 
 import numpy as np
 import torch
@@ -56,8 +55,8 @@ class TransformerModel(nn.Module):
         src = self.embedding(src) * math.sqrt(self.d_model)
         src = self.pos_encoder(src)
         if src_mask is None:
-            """Generate a square causal mask for the sequence. The masked positions are filled with float('-inf').
-            Unmasked positions are filled with float(0.0).
+            """Generate a square causal mask for the sequence. The masked positions are filled with
+            float('-inf'). Unmasked positions are filled with float(0.0).
             """
             src_mask = nn.Transformer.generate_square_subsequent_mask(len(src)).to(device)
         output = self.transformer_encoder(src, src_mask)
@@ -88,7 +87,9 @@ class PositionalEncoding(nn.Module):
 
 
 # ---- the data: sentences of a tiny grammar instead of WikiText-2 ---------------------------
-subjects, verbs, objects = ["the cat", "a dog", "the bird"], ["sees", "likes", "chases"], ["the ball", "a fish", "the tree"]
+subjects = ["the cat", "a dog", "the bird"]
+verbs = ["sees", "likes", "chases"]
+objects = ["the ball", "a fish", "the tree"]
 
 
 def sentences(n):
@@ -139,7 +140,7 @@ test_data = batchify(test_data, eval_batch_size)
 bptt = 8
 
 
-def get_batch(source: Tensor, i: int) -> Tuple[Tensor, Tensor]:
+def get_batch(source: Tensor, i: int) -> tuple[Tensor, Tensor]:
     """
     Arguments:
         source: Tensor, shape ``[full_seq_len, batch_size]``
@@ -167,7 +168,9 @@ model = TransformerModel(ntokens, emsize, nhead, d_hid, nlayers, dropout).to(dev
 state = model.state_dict()
 for name, param in model.named_parameters():
     bound = 1 / math.sqrt(param.shape[-1]) if param.dim() > 1 else 0.1
-    values = rng.uniform(-bound, bound, tuple(param.shape)) + (1.0 if "norm" in name and name.endswith("weight") else 0.0)
+    values = rng.uniform(-bound, bound, tuple(param.shape))
+    if "norm" in name and name.endswith("weight"):  # LayerNorm scales near 1
+        values += 1.0
     state[name] = torch.from_numpy(values.astype(np.float32))
 model.load_state_dict(state)
 
@@ -256,4 +259,5 @@ print('=' * 89)
 
 print("RESULT", json.dumps({"shapes": [list(train_data.shape), list(val_data.shape)], "ntokens": ntokens,
                             "train_losses": train_losses, "val_losses": val_losses, "lrs": lrs,
-                            "test_loss": test_loss, "mask": nn.Transformer.generate_square_subsequent_mask(3).tolist()}))
+                            "test_loss": test_loss,
+                            "mask": nn.Transformer.generate_square_subsequent_mask(3).tolist()}))
