@@ -144,17 +144,22 @@ class Tanh(Primitive):
 
 
 class Sigmoid(Primitive):
-    """sigma(x) = 1 / (1 + e^-x), computed from e^-|x| so it never overflows.
+    """sigma(x) = 1 / (1 + e^-x);  d/dx = sigma(x) (1 - sigma(x)).
 
-    d/dx = sigma(x) (1 - sigma(x)).
+    For x below about -88 (float32) e^-x overflows to inf and 1 / (1 + inf) = 0, the correctly
+    rounded value up to denormals, so the overflow is silenced, not avoided: the formula has no
+    cancellation anywhere, and it is four passes over x.
     """
 
     saves_output = True
 
     def forward(self, x: Array) -> Array:
         x = as_float(x)
-        e = np.exp(-np.abs(x))
-        return np.where(x >= 0, 1, e) / (1 + e)
+        out = np.negative(x, out=np.empty_like(x))  # (an array, also for a 0-d x)
+        with np.errstate(over="ignore"):
+            np.exp(out, out=out)
+        out += 1
+        return np.reciprocal(out, out=out)
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
         y = self.output()
