@@ -2,8 +2,8 @@
 
 Layer k reads the outputs of layer k - 1 (dropout between layers in training); a bidirectional
 layer runs a second set of weights (``..._reverse``) from the last step to the first and
-concatenates both outputs per step. Each direction projects its whole input in one matmul,
-then runs the recurrent step (``recurrent_cells.STEPS``) once per time step. A
+concatenates both outputs per step. Each direction runs the recurrent step
+(``recurrent_cells.STEPS``: one fused matmul of [x_t | h] per step) once per time step. A
 ``PackedSequence`` input runs step t on its first ``batch_sizes[t]`` rows only, so each
 sequence's final state is the one at its own last step.
 

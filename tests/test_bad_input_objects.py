@@ -44,7 +44,9 @@ def _random(layer):
     """Whether a layer draws random numbers in training: values differ by design (shapes, dtypes
     and errors are still compared)."""
     return any((isinstance(m, _DropoutNd) and m.p > 0)
-               or (isinstance(m, nn.MultiheadAttention) and m.dropout > 0) for m in layer.modules())
+               or (isinstance(m, nn.MultiheadAttention) and m.dropout > 0)
+               or (isinstance(m, nn.RNNBase) and m.dropout > 0 and m.num_layers > 1)
+               for m in layer.modules())
 
 
 def _constructor_argument(data, name):

@@ -138,6 +138,26 @@ def test_nan_wins_the_window_and_padding_is_minus_infinity():
         np.testing.assert_array_equal(idx.numpy(), idx_t.numpy())
 
 
+@requires_torch
+@pytest.mark.parametrize(("length", "kwargs"), [
+    (1, {"kernel_size": 2, "stride": 1, "padding": 1, "dilation": 2}),
+    (2, {"kernel_size": 2, "stride": 1, "padding": 1, "dilation": 3}),
+])
+def test_a_window_wholly_in_the_padding_is_minus_infinity_with_no_gradient(length, kwargs):
+    x = np.arange(1.0, 2 * length + 1).reshape(1, 2, length)
+    xa = ag.tensor(x, requires_grad=True)
+    xt = torch.tensor(x, requires_grad=True)
+    out, idx = F.max_pool1d(xa, return_indices=True, **kwargs)
+    out_t, idx_t = torch.nn.functional.max_pool1d(xt, return_indices=True, **kwargs)
+    assert np.isneginf(out.detach().numpy()).any()
+    np.testing.assert_array_equal(out.detach().numpy(), out_t.detach().numpy())
+    np.testing.assert_array_equal(idx.numpy(), idx_t.numpy())
+    g = np.where(np.isfinite(out_t.detach().numpy()), 1.0, 0.0)  # torch writes out of range there
+    out.backward(ag.tensor(g))
+    out_t.backward(torch.tensor(g))
+    np.testing.assert_array_equal(xa.grad.numpy(), xt.grad.numpy())
+
+
 # ---- errors -------------------------------------------------------------------------------
 @pytest.mark.parametrize(("call", "error", "match"), [
     (lambda: F.max_pool2d(ag.ones(1, 1, 2, 2), 3), ag.OpError, r"max_pool2d: .*Output size is too small"),

@@ -226,6 +226,19 @@ def test_dropout_between_layers_in_training_only():
                                theirs(torch.tensor(x))[0].detach().numpy(), rtol=1e-10)
 
 
+def test_dropout_acts_between_layers_only():
+    """With p = 1 every input of layer 1 is zero in training: the output no longer depends on x
+    (and equals torch's), while layer 0's final state still does."""
+    for kind in ("rnn_tanh", "lstm", "gru"):
+        ours, theirs = build(kind, num_layers=2, dropout=1.0)
+        outs = [ours(ag.tensor(randn(T, B, I, seed=s))) for s in (1, 2)]
+        first = [o[1][0] if kind == "lstm" else o[1] for o in outs]  # h_n
+        np.testing.assert_array_equal(outs[0][0].detach().numpy(), outs[1][0].detach().numpy())
+        assert not np.allclose(first[0][0].detach().numpy(), first[1][0].detach().numpy())
+        expected = theirs(torch.tensor(randn(T, B, I, seed=1)))[0].detach().numpy()
+        np.testing.assert_allclose(outs[0][0].detach().numpy(), expected, rtol=1e-10, atol=1e-12)
+
+
 def test_dropout_with_one_layer_warns_as_torch():
     with pytest.warns(UserWarning, match="non-zero dropout expects num_layers greater than 1, but "
                                          "got dropout=0.5 and num_layers=1"):

@@ -76,7 +76,8 @@ def _geometry(op: str, in_size: tuple[int, ...], kernel_size: Any, dilation: Any
         raise OpError(f"{op}: Given spatial size {tuple(in_size)}, kernel_size={ks}, dilation={dl}, "
                       f"padding={pad}, stride={st}, calculated shape of the array of sliding blocks "
                       f"as {blocks}, but its components must be at least one")
-    return Geometry(st, tuple((p, p) for p in pad), dl, 1, in_size, blocks, ks)
+    # the plain layout: unfold's output is the plain columns, so the wide one would be narrowed again
+    return Geometry(st, tuple((p, p) for p in pad), dl, 1, in_size, blocks, ks, prefer_wide=False)
 
 
 def _batched(op: str, input: Tensor, ndim: int, layout: str) -> tuple[Tensor, bool]:
