@@ -221,6 +221,8 @@ class AvgPoolBackward(Primitive):
 
 
 _AVG_NODES: dict[int, type[AvgPool]] = {1: AvgPool.named("SqueezeBackward1"), 2: AvgPool}
+_ADAPTIVE_AVG_NODES: dict[int, type[AvgPool]] = {nd: AvgPool.named(name)
+                                                 for nd, name in _ADAPTIVE_AVG.items()}
 _MAX: dict[int, type[MaxPool]] = {1: MaxPool.named("SqueezeBackward1"), 2: MaxPool}
 _ADAPTIVE_MAX: dict[int, type[MaxPool]] = {1: MaxPool.named("SqueezeBackward1"),
                                            2: MaxPool.named("AdaptiveMaxPool2DBackward0")}
@@ -343,13 +345,26 @@ def _disjoint(input: Tensor, out: tuple[int, ...]) -> bool:
     return all(o and n % o == 0 for n, o in zip(input.shape[-len(out):], out))
 
 
+def _adaptive_mean(input: Tensor, maps: Maps, out: tuple[int, ...], nd: int) -> Tensor:
+    """The adaptive windows' means.
+
+    Where each output size divides its input size the windows are equal and side by side, so
+    this is a plain avg pool with kernel = stride = n / o (summed slices, no gather: ~3x faster).
+    """
+    if _disjoint(input, out):
+        k = tuple(n // o for n, o in zip(input.shape[-nd:], out))
+        geometry = _Geometry(tuple(input.shape), k, k, (0,) * nd, out, np.full(out, math.prod(k)))
+        return _ADAPTIVE_AVG_NODES[nd].apply(input, geometry=geometry)
+    return _mean(_ADAPTIVE_AVG[nd], input, maps, maps[3], out, nd)
+
+
 def adaptive_avg_pool1d(input: Tensor, output_size: OutputSize) -> Tensor:
     """The mean over ``output_size`` windows of the last dim.
 
     Window i is [floor(i L / n), ceil((i + 1) L / n)); y[i] = its sum / its length.
     """
     maps, out = _adaptive("adaptive_avg_pool1d", input, output_size, 1)
-    return _mean(_ADAPTIVE_AVG[1], input, maps, maps[3], out, 1)
+    return _adaptive_mean(input, maps, out, 1)
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size: OutputSize) -> Tensor:
@@ -358,7 +373,7 @@ def adaptive_avg_pool2d(input: Tensor, output_size: OutputSize) -> Tensor:
     ``output_size`` is an int or a pair; None keeps that dim's size.
     """
     maps, out = _adaptive("adaptive_avg_pool2d", input, output_size, 2)
-    return _mean(_ADAPTIVE_AVG[2], input, maps, maps[3], out, 2)
+    return _adaptive_mean(input, maps, out, 2)
 
 
 def adaptive_max_pool1d(input: Tensor, output_size: OutputSize) -> tuple[Tensor, Tensor]:
