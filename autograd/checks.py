@@ -109,6 +109,16 @@ def allocate(op: str, make: Callable[[tuple[int, ...], np.dtype[Any]], np.ndarra
                       "sizes") from error
 
 
+REDUCTIONS = ("mean", "sum", "none")  # a loss's ``reduction``
+
+
+def check_reduction(name: str, reduction: str) -> None:
+    """Refuse a reduction other than 'mean', 'sum' or 'none' (the one place it is checked)."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{name}: {reduction!r} is not a valid value for reduction "
+                         "(use 'mean', 'sum' or 'none')")
+
+
 def type_name(value: Any) -> str:
     """A value's type as PyTorch's argument errors print it: ``float``, ``numpy.bool``, ``Tensor``."""
     kind = type(value)

@@ -16,8 +16,6 @@ import math
 from collections.abc import Sequence
 from typing import Any, cast
 
-import numpy as np
-
 import autograd as ag
 from autograd import Tensor
 from autograd.checks import integers, is_int
@@ -30,7 +28,7 @@ from .module import Module
 from .parameter import Parameter
 
 _Size = int | tuple[int, ...]
-_PADDING_MODES = {"zeros": None, "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 def _tuple(layer: str, name: str, value: Any, d: int) -> tuple[int, ...]:
@@ -41,24 +39,6 @@ def _tuple(layer: str, name: str, value: Any, d: int) -> tuple[int, ...]:
     if len(values) != d:
         raise ValueError(f"{layer}: {name} must be an int or a tuple of {d} ints, got {value!r}")
     return values
-
-
-def _pad(layer: str, input: Tensor, pads: Sequence[tuple[int, int]], mode: str) -> Tensor:
-    """``input`` padded (before, after) on its last ``len(pads)`` dims: reflect, edge or wrap.
-
-    A gather along each dim (index_select), so its gradient adds back into the rows read.
-    """
-    for dim, (lo, hi) in zip(range(input.ndim - len(pads), input.ndim), pads):
-        size = input.shape[dim]
-        if (mode == "reflect" and max(lo, hi) >= size) or (mode == "wrap" and max(lo, hi) > size) \
-                or size == 0:
-            raise ag.OpError(f"{layer}: padding ({lo}, {hi}) with padding_mode="
-                             f"{'circular' if mode == 'wrap' else mode!r} does not fit dimension "
-                             f"{dim} of input {list(input.shape)}. Hint: {mode} padding must be "
-                             f"{'smaller than' if mode == 'reflect' else 'at most'} the input size")
-        index = np.pad(np.arange(size), (lo, hi), mode=mode)  # type: ignore[call-overload]
-        input = input.index_select(dim, ag.tensor(index))
-    return input
 
 
 class _ConvNd(Module):
@@ -159,11 +139,11 @@ class _Conv(_ConvNd):
 
     def forward(self, input: Tensor) -> Tensor:
         conv = (F.conv1d, F.conv2d, F.conv3d)[self._dims - 1]
-        mode = _PADDING_MODES[self.padding_mode]
-        if mode is None:
+        if self.padding_mode == "zeros":
             return conv(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
                         self.groups)
-        padded = _pad(type(self).__name__, input, self._padding_pairs(), mode)
+        pads = [n for pair in reversed(self._padding_pairs()) for n in pair]  # last dim first
+        padded = F.pad(input, pads, mode=self.padding_mode)  # as PyTorch's _conv_forward
         return conv(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from autograd import Tensor
+from autograd.checks import check_reduction
 
 from . import functional as F
-from .functional.loss import check_reduction
 from .module import Module
 
 

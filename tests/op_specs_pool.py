@@ -259,8 +259,6 @@ SPECS = [
     OpSpec("max_pool1d", lambda lib, x, **kw: functional(lib).max_pool1d(x, **kw),
            lambda x, **kw: max_pool_reference(x, nd=1, **kw), _shapes(1), ("distinct",), _args(1)),
     OpSpec("max_pool2d", _max_pool2d, max_pool_reference, _shapes(2), ("distinct",), _args(2)),
-    OpSpec("max_pool2d_indices", lambda lib, x, **kw: functional(lib).max_pool2d(
-        x, return_indices=True, **kw)[0], max_pool_reference, _shapes(2), ("distinct",), _args(2)),
     OpSpec("max_pool2d_grad", _grad_of(_max_pool2d), _max_gram, _shapes(2), ("distinct",), _args(2)),
     OpSpec("avg_pool1d", lambda lib, x, **kw: functional(lib).avg_pool1d(x, **kw),
            lambda x, **kw: avg_pool_reference(x, nd=1, **kw), _shapes(1),

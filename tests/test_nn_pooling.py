@@ -4,10 +4,12 @@ indices, reprs, node names), the first-maximum rule on ties, and the errors' wor
 import numpy as np
 import pytest
 from conftest import requires_torch, to_torch, torch
+from hypothesis import given, settings
 
 import autograd as ag
 import nn
 import nn.functional as F
+from autograd.testing import pool_args
 
 # (layer, constructor args, constructor kwargs, input shape)
 CONFIGS = [
@@ -118,6 +120,17 @@ def test_ties_go_to_the_first_maximum(call):
     out.sum().backward()
     out_t.sum().backward()
     np.testing.assert_array_equal(xa.grad.numpy(), xt.grad.numpy())
+
+
+@requires_torch
+@settings(deadline=None, max_examples=60)
+@given(case=pool_args(2))
+def test_max_pool_indices_equal_torchs_on_drawn_arguments(case):
+    shape, kwargs = case
+    x = np.random.default_rng(0).permutation(int(np.prod(shape))).reshape(shape).astype(np.float64)
+    _, ours = F.max_pool2d(ag.tensor(x), return_indices=True, **kwargs)
+    _, theirs = torch.nn.functional.max_pool2d(torch.from_numpy(x), return_indices=True, **kwargs)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
 
 
 def test_a_tie_sends_the_whole_gradient_to_the_first_position():

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._tensor import Tensor
+from ..checks import check_reduction
 from ..dtypes import promote
 from ..primitive import OpError, Primitive
 from .softmax import Softmax, shifted
@@ -112,9 +113,7 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     if not (input.is_floating_point() or target.is_floating_point()):
         raise TypeError(f"mse_loss: not implemented for integer input and target ({input.dtype}, "
                         f"{target.dtype}), as in PyTorch. Hint: input.float()")
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"mse_loss: {reduction!r} is not a valid value for reduction "
-                         "(use 'mean', 'sum' or 'none')")
+    check_reduction("mse_loss", reduction)
     return MseLoss.apply(input, target, reduction)
 
 

@@ -13,21 +13,11 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor, name_node
-from autograd.checks import FLOATING, kernel
+from autograd.checks import FLOATING, check_reduction, kernel
 from autograd.types import ArrayLike
 
 __all__ = ["mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy"]
-
-
-REDUCTIONS = ("mean", "sum", "none")
-
-
-def check_reduction(name: str, reduction: str) -> None:
-    """Refuse a reduction other than 'mean', 'sum' or 'none' (the one place it is checked)."""
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"{name}: {reduction!r} is not a valid value for reduction "
-                         "(use 'mean', 'sum' or 'none')")
 
 
 def _reduce(loss: Tensor, reduction: str, name: str) -> Tensor:
@@ -56,9 +46,7 @@ def _same_shape(name: str, input: Tensor, target: Tensor | ArrayLike) -> Tensor:
 
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """(x - y)^2."""
-    target = _same_shape("mse_loss", input, target)
-    check_reduction("mse_loss", reduction)
-    return ag.mse_loss(input, target, reduction)
+    return ag.mse_loss(input, _same_shape("mse_loss", input, target), reduction)
 
 
 def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
