@@ -243,7 +243,7 @@ from .unsupported import (
     sparse_coo_tensor,
     sparse_csr_tensor,
 )
-from .viz import backward_steps, draw_graph, to_dot
+from .viz import backward_steps, draw_graph, explore, to_dot
 
 clip = clamp
 concatenate = cat
@@ -282,7 +282,7 @@ __all__ = [  # the public names (strict type checkers see only these as re-expor
     "logical_not",
     "logical_or", "lt", "maximum", "minimum", "ne", "where", "log_softmax", "softmax", "abs",
     "clamp", "cos", "erf", "exp", "expm1", "log", "log1p", "relu", "sigmoid", "sign", "sin",
-    "sqrt", "tanh", "manual_seed", "backward_steps", "draw_graph", "to_dot", "clip",
+    "sqrt", "tanh", "manual_seed", "backward_steps", "draw_graph", "explore", "to_dot", "clip",
     "concatenate", "divide", "true_divide", "multiply", "subtract", "swapaxes", "bool", "float",
     "double", "half", "int", "long", "short", "t", "Size", "device", "DeviceError",
     "get_default_device", "set_default_device", "accelerator", "backends", "cuda", "utils",

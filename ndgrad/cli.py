@@ -21,6 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from autograd.viz import Recorder
+
 from . import demo, demo_output
 from .demo import ACTIVATIONS, DATASETS, PRESETS, Config, DataNotFoundError
 
@@ -223,9 +225,11 @@ def run_demo(cfg: Config, out: Path, progress: bool = True, prog: str = "ndgrad 
         epoch = f"epoch {(step - 1) // steps_per_epoch + 1}/{cfg.epochs} " if not full_batch else ""
         bar.set_postfix_str(f"{epoch}loss {loss:.4f}", refresh=False)
 
+    # one point in `every` steps for the explorer's training view: at most ~500 points
+    recorder = Recorder(model, every=max(1, cfg.epochs * steps_per_epoch // 500))
     train_start = time.perf_counter()
     try:
-        result = demo.train(cfg, data, model, on_step)
+        result = demo.train(cfg, data, model, on_step, recorder)
     finally:
         bar.close()
     seconds = time.perf_counter() - train_start
@@ -242,7 +246,7 @@ def run_demo(cfg: Config, out: Path, progress: bool = True, prog: str = "ndgrad 
          f"trained in {seconds:.1f} s")
 
     try:
-        lines, hint = _write_outputs(cfg, data, model, result, out, sizes)
+        lines, hint = _write_outputs(cfg, data, model, result, out, sizes, recorder)
     except OSError as err:
         return _error(prog, f"can't write to {out}: {err}")
     _say(*lines, f"done in {time.perf_counter() - started:.1f} s")
@@ -252,8 +256,8 @@ def run_demo(cfg: Config, out: Path, progress: bool = True, prog: str = "ndgrad 
 
 
 def _write_outputs(cfg: Config, data: demo.Data, model: nn.Module, result: demo.Result, out: Path,
-                   sizes: str) -> tuple[list[str], str | None]:
-    """Write the picture (boundary.png, or predictions.png for mnist), loss.png and the graph.
+                   sizes: str, recorder: Recorder) -> tuple[list[str], str | None]:
+    """Write the picture (boundary.png or predictions.png), loss.png, the graph, explorer.html.
 
     Returns the lines that list them, and the hint when the graph is DOT source.
     """
@@ -270,7 +274,10 @@ def _write_outputs(cfg: Config, data: demo.Data, model: nn.Module, result: demo.
                                   f"{cfg.dataset}: MLP {sizes}, accuracy {result.accuracy:.1%}")
     demo_output.plot_losses(result.losses, result.steps_per_epoch, out / "loss.png", cfg.dataset)
     loss, inputs = demo.graph_step(cfg, data, model)
+    explorer = demo_output.write_explorer(loss, model, inputs, recorder, out)
+    loss.backward()  # the static drawing shows the gradients
     graph, hint = demo_output.write_graph(loss, model, inputs, out)
     return [f"wrote {picture}  ({what})",
             f"      {out / 'loss.png'}  (loss curve)",
-            f"      {graph}  (computation graph of one training step{', DOT source' if hint else ''})"], hint
+            f"      {graph}  (computation graph of one training step{', DOT source' if hint else ''})",
+            f"      {explorer}  (interactive explorer: open it in a browser)"], hint

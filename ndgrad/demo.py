@@ -34,6 +34,7 @@ from autograd.data import (
 
 if TYPE_CHECKING:
     from autograd.types import Array
+    from autograd.viz import Recorder
 
 DATASETS = ("spirals", "circles", "moons", "xor", "mnist")
 ACTIVATIONS = {"leaky_relu": nn.LeakyReLU, "relu": nn.ReLU, "tanh": nn.Tanh}
@@ -233,8 +234,12 @@ def batches(cfg: Config, data: Data) -> Callable[[], Iterator[Any]]:
     return lambda: iter(loader)
 
 
-def train(cfg: Config, data: Data, model: nn.Module, on_step: Callable[[int, float], None]) -> Result:
+def train(cfg: Config, data: Data, model: nn.Module, on_step: Callable[[int, float], None],
+          recorder: Recorder | None = None) -> Result:
     """Run ``cfg.epochs`` epochs; ``on_step(step, loss)`` after each step (for the progress bar).
+
+    ``recorder`` (an ``autograd.viz.Recorder``) notes the loss and per-layer gradient norms
+    after each backward, for the explorer's training view.
 
     Ctrl-C stops training early (``result.interrupted``); a non-finite loss stops it too
     (``result.diverged``). Then the model is evaluated: on the test set for MNIST, else on the
@@ -246,7 +251,7 @@ def train(cfg: Config, data: Data, model: nn.Module, on_step: Callable[[int, flo
     model.train()
     # Overflow warnings would only precede a non-finite loss, which is reported clearly below.
     with np.errstate(over="ignore", invalid="ignore"):
-        _run_epochs(cfg, model, optimizer, loss_fn, epoch_batches, on_step, result)
+        _run_epochs(cfg, model, optimizer, loss_fn, epoch_batches, on_step, result, recorder)
     if not result.diverged:
         evaluate(model, data, result)
     return result
@@ -254,13 +259,15 @@ def train(cfg: Config, data: Data, model: nn.Module, on_step: Callable[[int, flo
 
 def _run_epochs(cfg: Config, model: nn.Module, optimizer: optim.Optimizer, loss_fn: nn.Module,
                 epoch_batches: Callable[[], Iterator[Any]], on_step: Callable[[int, float], None],
-                result: Result) -> None:
+                result: Result, recorder: Recorder | None) -> None:
     try:
         for _ in range(cfg.epochs):
             for xb, tb in epoch_batches():
                 optimizer.zero_grad()
                 loss = loss_fn(model(xb), tb)
                 loss.backward()
+                if recorder is not None:
+                    recorder.record(loss)
                 optimizer.step()
                 value = loss.item()
                 result.losses.append(value)
@@ -299,9 +306,10 @@ def predict_labels(model: nn.Module, x: Array, n_classes: int) -> Array:
 
 
 def graph_step(cfg: Config, data: Data, model: nn.Module) -> tuple[Tensor, dict[str, Tensor]]:
-    """One training step's forward and backward on the first batch (without the update), for drawing.
+    """One training step's forward on the first batch (no backward, no update), for drawing.
 
-    Returns the loss, whose graph is kept, and names for its inputs.
+    Returns the loss, whose graph is kept with its saved values (so the explorer can replay its
+    backward), and names for its inputs.
     """
     size = len(data.x_train) if cfg.batch_size is None else min(cfg.batch_size, len(data.x_train))
     x = tensor(data.x_train[:size])
@@ -309,5 +317,4 @@ def graph_step(cfg: Config, data: Data, model: nn.Module) -> tuple[Tensor, dict[
     model.train()
     model.zero_grad()
     loss = loss_function(data)(model(x), target)
-    loss.backward()
     return loss, {"x": x, "target": target, "loss": loss}

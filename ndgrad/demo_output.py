@@ -1,4 +1,4 @@
-"""The files ``ndgrad demo`` writes: decision boundary (or MNIST predictions), loss curve, graph.
+"""The files ``ndgrad demo`` writes: boundary (or MNIST predictions), loss curve, graph, explorer.
 
 Each file is written atomically, so an interrupted or failing run leaves the previous one intact.
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     import nn
     from autograd.types import Array
+    from autograd.viz import Recorder
 
 _CLASS_COLORS = ("#1f77b4", "#d62728")  # class 0 blue, class 1 red
 _GRAPHVIZ_INSTALL = ("Debian/Ubuntu: sudo apt install graphviz; macOS: brew install graphviz; "
@@ -168,3 +169,14 @@ def write_graph(loss: Tensor, model: nn.Module, names: dict[str, Tensor], out: P
             f"    dot -Tsvg {dot_path} -o {svg_path}\n"
             "or paste the file into an online Graphviz viewer.")
     return dot_path, hint
+
+
+def write_explorer(loss: Tensor, model: nn.Module, names: dict[str, Tensor], recorder: Recorder,
+                   out: Path) -> Path:
+    """The interactive explorer of ``loss``'s graph (before its backward) and of the training run.
+
+    One self-contained page, ``out/explorer.html``: no Graphviz, no network.
+    """
+    from autograd.viz import explore
+
+    return Path(explore(loss, module=model, names=names, training=recorder).save(out / "explorer.html"))

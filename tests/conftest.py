@@ -47,3 +47,17 @@ def to_torch(value, requires_grad: bool = False):
     array = np.array(getattr(value, "data", value))
     result = torch.from_numpy(array)
     return result.requires_grad_() if requires_grad else result
+
+
+def micrograd_expression():
+    """micrograd's ``trace_graph`` example, L = (a * b + c) * f, as ``{name: tensor}``."""
+    import autograd as ag
+
+    a = ag.tensor(2.0, requires_grad=True)
+    b = ag.tensor(-3.0, requires_grad=True)
+    c = ag.tensor(10.0, requires_grad=True)
+    f = ag.tensor(-2.0, requires_grad=True)
+    e = a * b
+    d = e + c
+    L = d * f
+    return dict(a=a, b=b, c=c, f=f, e=e, d=d, L=L)

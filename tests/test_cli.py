@@ -5,6 +5,7 @@ Most runs call ``main([...])`` in-process with few epochs; one runs the real
 covered by ``test_training.py``, not here.
 """
 
+import json
 import re
 import shutil
 import subprocess
@@ -57,6 +58,16 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
+def assert_explorer(path: Path, steps: int) -> None:
+    """The explorer page: the graph of one step with its backward replayed, and the training run."""
+    page = path.read_text(encoding="utf-8")
+    data = json.loads(page.split('id="ndgrad-data">', 1)[1].split("</script>", 1)[0])
+    kinds = {n["kind"] for n in data["nodes"]}
+    assert {"param", "op", "output"} <= kinds and data["steps"] and data["clusters"]
+    assert data["training"]["steps"] == list(range(1, steps + 1))
+    assert [layer["name"] for layer in data["training"]["layers"]] == ["0", "2", "4"]
+
+
 # ---- end to end ------------------------------------------------------------------------------
 
 def test_demo_spirals_writes_boundary_loss_and_graph(tmp_path, capsys):
@@ -66,6 +77,7 @@ def test_demo_spirals_writes_boundary_loss_and_graph(tmp_path, capsys):
     assert_png(out / "boundary.png")
     assert_png(out / "loss.png")
     assert_graph(out)
+    assert_explorer(out / "explorer.html", steps=30)
     loss, accuracy = printed_result(stdout)
     assert 0 < loss < 1 and 0 <= accuracy <= 1
     assert "MLP 2-128-64-1" in stdout and "SGD (momentum 0.9) lr 0.1" in stdout

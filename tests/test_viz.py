@@ -9,6 +9,7 @@ import weakref
 
 import numpy as np
 import pytest
+from conftest import micrograd_expression
 
 import autograd as ag
 import nn
@@ -53,17 +54,6 @@ def node_named(nodes, name):
 
 def fill(attrs):
     return re.search(r'fillcolor="([^"]+)"', attrs).group(1)
-
-
-def scalar_expression():
-    a = ag.tensor(2.0, requires_grad=True)
-    b = ag.tensor(-3.0, requires_grad=True)
-    c = ag.tensor(10.0, requires_grad=True)
-    f = ag.tensor(-2.0, requires_grad=True)
-    e = a * b
-    d = e + c
-    L = d * f
-    return dict(a=a, b=b, c=c, f=f, e=e, d=d, L=L)
 
 
 # ---- structure and labels ---------------------------------------------------------------
@@ -147,7 +137,7 @@ def test_multiple_roots_and_a_root_that_is_a_leaf():
 
 # ---- micrograd-style scalar graphs ------------------------------------------------------
 def test_scalar_graph_uses_records_with_data_and_grad():
-    v = scalar_expression()
+    v = micrograd_expression()
     v["e"].retain_grad()
     v["L"].backward()
     src = ag.to_dot(v["L"], names=v)
@@ -162,7 +152,7 @@ def test_scalar_graph_uses_records_with_data_and_grad():
 
 
 def test_scalar_graph_with_backward_steps_shows_every_gradient():
-    v = scalar_expression()
+    v = micrograd_expression()
     steps = list(ag.backward_steps(v["L"]))
     src = ag.to_dot(v["L"], names=v, steps=steps)
     assert '"{ L | data -8.0000 | grad 1.0000 }"' in src
@@ -388,7 +378,7 @@ def test_backward_steps_are_dynamic_programming():
 
 
 def test_backward_steps_one_at_a_time():
-    v = scalar_expression()
+    v = micrograd_expression()
     steps = ag.backward_steps(v["L"], names=v)
     first = next(steps)
     assert ag.is_grad_enabled()  # the user's grad mode while the walk is paused
