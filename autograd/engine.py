@@ -27,13 +27,14 @@ from ._tensor import Tensor
 from .conversion import tensor_array
 from .grad_checks import check_hook_result
 from .primitive import Primitive
+from .sliced_grad import SlicedGrad
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 
     from .types import Array, ArrayLike, Value
 
-    Step = tuple[Primitive | Tensor, Value, list[Value | None] | None, bool]  # backward_pass's steps
+    Step = tuple[Primitive | Tensor, Value, list[Value | SlicedGrad | None] | None, bool]  # of backward_pass
 
 
 def topological_order(roots: Iterable[Primitive]) -> list[Primitive]:
@@ -87,18 +88,26 @@ class GradientSums:
     A gradient array that this backward alone holds (``owned``: a rule created it for one
     input) may be summed into in place. One that is shared (passed through unchanged, sent to
     two inputs, a view, or given by the user) is copied the first time another gradient is
-    added to it, and a driver that keeps it copies it too. Under ``create_graph`` every sum is
-    a recorded Tensor op, so the gradient itself can be differentiated.
+    added to it, and a driver that keeps it copies it too. A slice's ``SlicedGrad`` is added
+    into an owned array in place (zeros the first time), so a pending sum is always an array
+    and T slices of one tensor cost O(its size), not O(T * its size). Under ``create_graph``
+    every sum is a recorded Tensor op, so the gradient itself can be differentiated.
     """
 
     def __init__(self, create_graph: bool) -> None:
         self.create_graph = create_graph
         self.slots: dict[int, list[Any]] = {}  # id(target): [target, grad, owned]
 
-    def add(self, target: Primitive | Tensor, grad: Value, owned: bool) -> None:
+    def add(self, target: Primitive | Tensor, grad: Value | SlicedGrad, owned: bool) -> None:
         """Add ``grad`` to ``target``'s pending sum (``owned``: the pass alone holds ``grad``)."""
         slot = self.slots.get(id(target))
-        if slot is None:
+        if isinstance(grad, SlicedGrad):
+            if slot is None:
+                slot = self.slots[id(target)] = [target, np.zeros(grad.shape, grad.dtype), True]
+            elif not slot[2]:
+                slot[1], slot[2] = np.array(slot[1]), True
+            grad.add_into(slot[1])
+        elif slot is None:
             self.slots[id(target)] = [target, grad, owned]
         elif self.create_graph:
             slot[1] = slot[1] + grad
@@ -114,12 +123,12 @@ class GradientSums:
         return (None, False) if slot is None else (slot[1], slot[2])
 
     @staticmethod
-    def sole_holder(grad: Value, upstream: Value, repeated: Collection[int]) -> bool:
-        """Whether ``grad`` (what a rule sent to one input) is held by this backward alone.
+    def sole_holder(grad: Value | SlicedGrad, upstream: Value, repeated: Collection[int]) -> bool:
+        """Whether ``grad`` (what a rule sent to one input) is an array this backward alone holds.
 
         ``repeated``: the ids of the gradients the rule sent to more than one input.
         """
-        if isinstance(grad, Tensor) or grad is upstream or grad.base is not None:
+        if not isinstance(grad, np.ndarray) or grad is upstream or grad.base is not None:
             return False
         return id(grad) not in repeated
 
@@ -267,7 +276,9 @@ def backward_pass(roots: Sequence[Tensor], root_grads: Sequence[Value | ArrayLik
             node._release()
 
 
-def _array(grad: Value) -> Array:
+def _array(grad: Value | SlicedGrad) -> Array:
+    if isinstance(grad, SlicedGrad):
+        return grad.values  # the rest is zeros
     return grad._data if isinstance(grad, Tensor) else grad
 
 

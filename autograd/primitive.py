@@ -24,6 +24,7 @@ from .checks import OpError as OpError  # re-exported: ops import it from here
 from .checks import OpTypeError
 from .conversion import HELD, tensor_array
 from .dtypes import OperandError
+from .sliced_grad import SlicedGrad
 
 if TYPE_CHECKING:
     import weakref
@@ -232,8 +233,12 @@ class Primitive:
         """The op on NumPy arrays (and the op's parameters); returns the output array."""
         raise NotImplementedError
 
-    def backward(self, g: Value) -> tuple[Value | None, ...]:
-        """The gradient for each input given ``g`` = dL/d(output); None where none is needed."""
+    def backward(self, g: Value) -> tuple[Value | SlicedGrad | None, ...]:
+        """The gradient for each input given ``g`` = dL/d(output); None where none is needed.
+
+        A slice's rule may return a ``SlicedGrad`` (the fast path only), which the engine adds
+        into its pending sum; every other rule returns arrays (Tensors under create_graph).
+        """
         raise NotImplementedError
 
     @property
@@ -274,7 +279,7 @@ class Primitive:
             return self._out
         return Tensor._wrap(self._out, self)
 
-    def _run_backward(self, g: Value, create_graph: bool) -> list[Value | None]:
+    def _run_backward(self, g: Value, create_graph: bool) -> list[Value | SlicedGrad | None]:
         """Check saved versions, run the rule, fit each gradient to its input."""
         for counter, version, which in self._versions:
             if counter[0] != version:
@@ -366,9 +371,15 @@ def unbroadcast(grad: Value, shape: Shape) -> Value:
     return grad
 
 
-def _fit(grad: Value, meta: tuple[Shape, np.dtype[Any]], node: Primitive) -> Value:
-    """Un-broadcast and cast ``grad`` to the input's (shape, dtype); refuse a wrong shape."""
+def _fit(grad: Value | SlicedGrad, meta: tuple[Shape, np.dtype[Any]],
+         node: Primitive) -> Value | SlicedGrad:
+    """Un-broadcast and cast ``grad`` to the input's (shape, dtype); refuse a wrong shape.
+
+    A ``SlicedGrad`` of the input's shape and dtype (a slice's, always) passes as it is.
+    """
     shape, dtype = meta
+    if isinstance(grad, SlicedGrad):
+        return grad if (grad.shape, grad.dtype) == meta else _fit(grad.dense(), meta, node)
     if isinstance(grad, np.generic):  # NumPy turns 0-d results into scalars; keep arrays
         grad = np.asarray(grad)
     if grad.shape != shape:

@@ -11,12 +11,10 @@ Weights hold the gates in PyTorch's order, stacked by rows: LSTM (i, f, g, o), G
 A step is one matmul: ``gates = linear(cat([x, h]), W, b)`` with W = [W_ih | W_hh] and
 b = b_ih + b_hh, built once per call (``Weights.of``). A GRU keeps the input and hidden parts
 of n apart, W = [[W_i{r,z} | W_h{r,z}], [W_in | 0], [0 | W_hn]], so its gates are
-(r + z pre-activations, x W_in^T + b_in, h W_hn^T + b_hn). Per time step this costs one node
-where projecting the whole input first would cost a slice of the projection per step, and a
-slice's gradient is a zero-padded copy of the whole projection (quadratic in the length). The
-input itself is still taken per step (``unbind``), whose gradients are such copies too, so a
-long sequence's backward grows with the square of its length: a single-node unbind (PyTorch's
-``UnbindBackward0``) is the fix.
+(r + z pre-activations, x W_in^T + b_in, h W_hn^T + b_hn). Per time step this costs one node.
+The input is taken per step (``unbind``, or ``split`` for a packed sequence); the engine sums
+the slices' gradients into one buffer of the input's shape (``autograd.sliced_grad``), so the
+backward stays linear in the sequence's length.
 """
 
 from __future__ import annotations

@@ -2,12 +2,14 @@
 
 ``x[index]`` takes ints, slices (negative steps too), None, ``...``, integer arrays and bool
 masks (Tensors, lists or arrays). Its backward adds the gradient back at the indexed
-positions with ``np.add.at``, so repeated indices accumulate.
+positions with ``np.add.at``, so repeated indices accumulate; a basic index's backward, in the
+fast path, hands the engine a ``SlicedGrad`` instead, so the gradients of many slices of one
+tensor (``unbind``, ``split``, ``x[t]`` per step) are summed into one buffer.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -17,6 +19,7 @@ from ..dtypes import check_operand
 from ..dtypes import name as dtype_name
 from ..out import write_out
 from ..primitive import Primitive
+from ..sliced_grad import SlicedGrad
 from .dims import normalize_dim
 
 if TYPE_CHECKING:
@@ -28,7 +31,9 @@ _INDEX_HINT = "indices must lie in [-size, size) of their dim"
 class GetItem(Primitive):
     """x[index] with basic indexing (ints, slices, None, ...): a view of x.
 
-    d/dx = the gradient placed at the indexed positions, zero elsewhere.
+    d/dx = the gradient placed at the indexed positions, zero elsewhere: in the fast path a
+    ``SlicedGrad`` that the engine adds into x's pending sum in place (O(the slice), not
+    O(x.size)), under create_graph a recorded ``IndexAdd``.
     """
 
     is_view = True
@@ -41,14 +46,19 @@ class GetItem(Primitive):
             out = x[(index if isinstance(index, tuple) else (index,)) + (Ellipsis,)]
         return out
 
-    def backward(self, g: Value) -> tuple[Value | None, ...]:
-        return self.call(IndexAdd, g, index=self.index, shape=self.shape), None
+    def backward(self, g: Value) -> tuple[Value | SlicedGrad | None, ...]:
+        if self._create_graph:
+            return self.call(IndexAdd, g, index=self.index, shape=self.shape), None
+        return SlicedGrad(self.index, cast("Array", g), self.shape), None
 
 
 class Index(GetItem):
     """x[index] with integer arrays or bool masks: a copy; repeated indices accumulate."""
 
     is_view = False
+
+    def backward(self, g: Value) -> tuple[Value | None, ...]:
+        return self.call(IndexAdd, g, index=self.index, shape=self.shape), None
 
 
 class IndexAdd(Primitive):

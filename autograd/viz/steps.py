@@ -8,7 +8,7 @@ each input. Leaves come last, each with the total it receives into ``.grad``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,9 +18,11 @@ from .. import grad_mode
 from .._tensor import Tensor
 from ..engine import accumulate
 from ..primitive import Primitive
+from ..sliced_grad import SlicedGrad
 from .dot import summarize
 
 if TYPE_CHECKING:
+    from ..engine import Step
     from ..types import Array, ArrayLike, Value
 
 
@@ -80,7 +82,9 @@ class _Labels:
         return f"{kind} {tuple(obj.shape)}"
 
 
-def _copy(grad: Value) -> Array:
+def _copy(grad: Value | SlicedGrad) -> Array:
+    if isinstance(grad, SlicedGrad):
+        return grad.dense()
     return np.array(grad._data if isinstance(grad, Tensor) else grad, copy=True)
 
 
@@ -112,7 +116,7 @@ def backward_steps(root: Tensor, gradient: Tensor | ArrayLike | None = None,
     return _steps(walk, _Labels(names), grad_mode.is_grad_enabled())
 
 
-def _steps(walk: Iterable[tuple[Primitive | Tensor, Value, Sequence[Value | None] | None, bool]],
+def _steps(walk: Iterable[Step],
            label: _Labels, caller_mode: bool) -> Iterator[BackwardStep]:
     """The engine's steps as BackwardSteps; the caller's grad mode is in force between them."""
     for index, (obj, grad, input_grads, _) in enumerate(walk, 1):
