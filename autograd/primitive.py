@@ -14,6 +14,7 @@ values, un-broadcasting gradients to each input's shape and dtype, releasing the
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
@@ -80,7 +81,8 @@ class Primitive:
 
     __slots__ = ("next_edges", "needs_input_grad", "_meta", "_saved", "_versions", "_out",
                  "_create_graph", "pre_hooks", "retained", "creation_site", "_module_calls",
-                 "__weakref__")  # _module_calls: set by nn.Module calls, read by autograd.viz
+                 "summed_grads", "__weakref__")  # the last two: set by nn.Module calls and by
+    # _fit, read by autograd.viz
     op_name: str  # the user-level op (``mul``, ``leaky_relu``): the class name lowercased by default
     node_name: str  # PyTorch's name of the node (``MulBackward0``): ``<Class>Backward0`` by default
     shown_inputs: tuple[int, ...] | None = None
@@ -104,6 +106,8 @@ class Primitive:
     retained: list[weakref.ref[Tensor]] | None
     creation_site: str  # set under anomaly detection only
     _module_calls: tuple[tuple[Any, ...], ...]  # set by autograd.viz.calls only
+    summed_grads: dict[int, Shape]  # input -> the shape its rule's gradient had: set by _fit when
+    # it summed that gradient over broadcast dims (un-broadcast), unset until then
 
     def __init_subclass__(cls, node_type: bool = False, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -371,6 +375,15 @@ def unbroadcast(grad: Value, shape: Shape) -> Value:
     return grad
 
 
+def _note_summed(node: Primitive, meta: tuple[Shape, np.dtype[Any]], shape: Shape) -> None:
+    """Record on ``node`` that the gradient for the input with ``meta`` was summed from ``shape``."""
+    index = next(i for i, m in enumerate(node._meta) if m is meta)
+    summed = getattr(node, "summed_grads", None)  # the slot is unset until a first sum
+    if summed is None:
+        summed = node.summed_grads = {}
+    summed[index] = shape
+
+
 def _fit(grad: Value | SlicedGrad, meta: tuple[Shape, np.dtype[Any]],
          node: Primitive) -> Value | SlicedGrad:
     """Un-broadcast and cast ``grad`` to the input's (shape, dtype); refuse a wrong shape.
@@ -383,6 +396,8 @@ def _fit(grad: Value | SlicedGrad, meta: tuple[Shape, np.dtype[Any]],
     if isinstance(grad, np.generic):  # NumPy turns 0-d results into scalars; keep arrays
         grad = np.asarray(grad)
     if grad.shape != shape:
+        if grad.size != math.prod(shape):  # a sum over broadcast dims, not a mere reshape
+            _note_summed(node, meta, grad.shape)
         grad = unbroadcast(grad, shape)
         if grad.shape != shape:
             raise RuntimeError(f"{node.name()} returned a gradient of shape {grad.shape} for an "

@@ -90,15 +90,18 @@ def test_mlp_clusters_params_and_final_grads_equal_backward():
     assert clusters[params["0.weight"]["cluster"]].startswith("0 (Linear)")
 
 
-def test_unbroadcast_is_marked_on_the_summed_input():
+def test_unbroadcast_is_marked_where_the_engine_summed():
     w = ag.ones(3, requires_grad=True)
     x = ag.ones(2, 3, requires_grad=True)
-    loss = (x * w).sum()
+    u = w.unsqueeze(0)  # (1, 3) from (3,): a reshape, nothing summed
+    loss = (x * w).sum() + (u * 2).sum()
     data = explore(loss, names=locals()).data
     nodes = by_id(data)
-    marks = {nodes[e["from"]]["label"]: e.get("unbroadcast") for e in data["edges"]
-             if e["to"].startswith("op") and nodes[e["to"]]["op"] == "mul"}
-    assert marks == {"x": None, "w": "(2, 3) -> (3,)"}
+    marks = sorted((nodes[e["to"]]["op"], nodes[e["from"]]["label"], e["unbroadcast"])
+                   for e in data["edges"] if "step" in e)
+    assert marks == [("add", "", None), ("add", "", None), ("mul", "u", None),
+                     ("mul", "w", "(2, 3) -> (3,)"), ("mul", "x", None), ("sum", "", None),
+                     ("sum", "", None), ("unsqueeze", "w", None)]
 
 
 def test_inputs_limits_the_replay_like_backward_inputs():

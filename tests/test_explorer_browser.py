@@ -236,3 +236,70 @@ def test_a_10000_op_chain_opens_in_a_few_seconds(browser, tmp_path):
     element = browser.find_element(By.CSS_SELECTOR, f'[data-node="{current}"]')
     assert element.get_attribute("data-current") == "true"
     assert console_errors(browser) == []
+
+
+def test_partial_sums_and_the_unbroadcast_mark(browser, tmp_path):
+    """b = a + a is used three times (twice by c = b * b, once by d): its box shows the sum of
+    the contributions sent so far, then the total; an edge summed over broadcast dims shows Σ."""
+    a = ag.tensor(1.5, requires_grad=True)
+    w = ag.ones(3, requires_grad=True)
+    b = a + a
+    c = b * b
+    d = c + b
+    L = d * a + (ag.ones(2, 3) * w).sum()
+    ex = explore(L, names=locals())
+    open_page(browser, ex, tmp_path)
+    node_b = next(n["id"] for n in ex.data["nodes"] if n["label"] == "b")
+    uses = [e for e in ex.data["edges"] if e["from"] == node_b]
+    assert len(uses) == 3
+    box = browser.find_element(By.CSS_SELECTOR, f'[data-node="{node_b}"]')
+    seen_partial = False
+    for k in range(len(ex.data["steps"]) + 1):
+        browser.execute_script("ndg.setStep(ndg.state, arguments[0])", k)
+        sent = [e["grad"]["values"][0] for e in uses if e["step"] <= k]
+        text = box.find_element(By.CSS_SELECTOR, "[data-field=grad]").text
+        if box.get_attribute("data-grad") == "partial":
+            seen_partial = True
+            assert len(sent) > 0 and text == f"grad {number(sum(sent))}"
+        elif box.get_attribute("data-grad") == "done":
+            assert text == f"grad {number(ag.grad(L, b, retain_graph=True)[0].item())}"
+    assert seen_partial
+    labels = [el.text for el in browser.find_elements(By.CSS_SELECTOR, ".edge-label") if el.text]
+    assert sum(label.startswith("Σ") for label in labels) == 1  # w's, from (2, 3) to (3,)
+
+
+def test_a_parameter_shows_its_gradient_norm_and_histogram(browser, tmp_path):
+    ag.manual_seed(0)
+    layer = nn.Linear(10, 10)
+    loss = layer(ag.randn(4, 10)).pow(2).mean()
+    ex = explore(loss, module=layer)
+    open_page(browser, ex, tmp_path)
+    weight = next(n["id"] for n in ex.data["nodes"] if n["label"] == "weight")
+    browser.execute_script("ndg.setStep(ndg.state, ndg.state.data.steps.length)")
+    click_node(browser, weight)
+    loss.backward()
+    norm = float(np.linalg.norm(layer.weight.grad.numpy().astype(np.float64)))
+    panel = details(browser)
+    assert panel.find_element(By.CSS_SELECTOR, "p b").text == number(norm)
+    data_hist, grad_hist = panel.find_elements(By.CSS_SELECTOR, "svg.hist")
+    bars = [int(float(r.get_attribute("height")) > 0) for r in grad_hist.find_elements(By.TAG_NAME, "rect")]
+    counts = np.histogram(layer.weight.grad.numpy().astype(np.float64), bins=20)[0]
+    assert bars == [int(c > 0) for c in counts]  # the gradient's histogram, bin by bin
+    assert panel.find_elements(By.CSS_SELECTOR, "svg.heat rect")
+
+
+def test_a_large_model_opens_collapsed_by_module(browser, tmp_path):
+    ag.manual_seed(0)
+    model = nn.Sequential(*[layer for _ in range(300) for layer in (nn.Linear(2, 2), nn.Tanh())])
+    loss = model(ag.randn(3, 2)).sum()
+    ex = explore(loss, module=model)
+    assert len(ex.data["nodes"]) > 1500
+    open_page(browser, ex, tmp_path)
+    kinds = drawn(browser)
+    boxes = [node for node, kind in kinds.items() if kind == "cluster"]
+    assert len(boxes) == 600 and len(kinds) < 700  # one box per layer call, plus the loss
+    layer0 = next(c["id"] for c in ex.data["clusters"] if c["label"].startswith("0 (Linear)"))
+    click_node(browser, layer0)
+    click_node(browser, layer0)  # a second click on the selected box expands it
+    assert "param" in set(drawn(browser).values()) and layer0 not in drawn(browser)
+    assert console_errors(browser) == []

@@ -12,7 +12,8 @@ Backward, step by step: when the graph still holds its saved values (``explore``
 before ``backward()``, or after ``backward(retain_graph=True)``), ``explore`` runs the engine's
 backward pass itself, node by node (``engine.backward_pass``, the pass ``backward()`` runs)
 with ``retain_graph=True`` and without adding into any ``.grad``: the model is left exactly as
-it was (``retain_grad`` tensors keep their ``.grad``). After a plain ``backward()`` the saved
+it was (``retain_grad`` tensors keep their ``.grad``); tensor and node hooks run, as in any
+backward, so a hook with side effects sees this pass too. After a plain ``backward()`` the saved
 values are gone; the page then shows the forward values and the leaves' ``.grad``, and says so.
 """
 

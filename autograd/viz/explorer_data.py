@@ -4,13 +4,15 @@
      "training": {...} | null, "notes": [...]}
 
 - **nodes**: a tensor node per traced value (``id`` "v<i>", ``kind`` leaf / param /
-  intermediate / output, names, shape, dtype, ``data`` and final ``grad`` as
-  :func:`~autograd.viz.tensor_views.tensor_view`) and an op node per op (``id`` "op<i>",
+  intermediate / output, names, shape, dtype, ``data`` as
+  :func:`~autograd.viz.tensor_views.tensor_view`, and ``grad``, the ``.grad`` it holds, when
+  there are no steps to give the gradients) and an op node per op (``id`` "op<i>",
   ``kind`` "op", the op and PyTorch node names, the ``rule`` from the op's docstring, its
   ``inputs`` and ``output`` ids); ``cluster`` is the innermost Module call holding the node.
 - **edges**: forward arrows ``from`` -> ``to`` (input tensor -> op -> output tensor). An input
   edge carries what the op's backward rule sent to that input (``grad``) and the ``step`` that
-  sent it; ``unbroadcast`` says when that gradient was summed down from the op's output shape.
+  sent it; ``unbroadcast`` (``"(32, 10) -> (10,)"``) when the engine summed the rule's gradient
+over broadcast dims to fit the input (``Primitive.summed_grads``, recorded by ``_fit``).
 - **steps**: the engine's backward order: ``{"node": id, "grad": view}`` per op node (the
   complete dL/d(output), after hooks) and per leaf (the total added to ``.grad``). A tensor's
   gradient is complete at the step of its producer (or, for a leaf, its own): before that its
@@ -42,34 +44,20 @@ def rule_of(op: Primitive) -> str:
     return " ".join(doc.strip().split("\n\n", 1)[0].split()).replace("``", "")
 
 
-def _tensor_node(value: Value, cluster: str | None) -> dict[str, Any]:
-    node: dict[str, Any] = {
-        "id": f"v{value.index}", "kind": KINDS[value.kind], "names": list(value.names),
-        "label": ", ".join(value.names[:2]), "cluster": cluster,
-        "shape": None if value.shape is None else [int(n) for n in value.shape],
-        "dtype": None if value.dtype is None else np.dtype(value.dtype).name,
-        "data": None if value.data is None else tensor_view(value.data),
-        "grad": None if value.grad is None else tensor_view(value.grad),
-        "producer": None if value.producer is None else f"op{value.index}"}
-    return node
+def _tensor_node(value: Value, cluster: str | None, with_grad: bool) -> dict[str, Any]:
+    return {"id": f"v{value.index}", "kind": KINDS[value.kind], "names": list(value.names),
+            "label": ", ".join(value.names[:2]), "cluster": cluster,
+            "shape": None if value.shape is None else [int(n) for n in value.shape],
+            "dtype": None if value.dtype is None else np.dtype(value.dtype).name,
+            "data": None if value.data is None else tensor_view(value.data),
+            "grad": None if value.grad is None or not with_grad else tensor_view(value.grad),
+            "producer": None if value.producer is None else f"op{value.index}"}
 
 
 def _op_node(op: Primitive, index: int, inputs: list[str], cluster: str | None) -> dict[str, Any]:
     return {"id": f"op{index}", "kind": "op", "label": op.op_name, "op": op.op_name,
             "node": op.name(), "rule": rule_of(op), "inputs": inputs, "output": f"v{index}",
             "cluster": cluster}
-
-
-def _unbroadcast(shape_in: Sequence[int] | None, shape_out: Sequence[int] | None) -> str | None:
-    """``"(32, 10) -> (10,)"`` when a gradient of the output's shape was summed to the input's."""
-    if shape_in is None or shape_out is None or tuple(shape_in) == tuple(shape_out):
-        return None
-    try:
-        if np.broadcast_shapes(tuple(shape_in), tuple(shape_out)) != tuple(shape_out):
-            return None
-    except ValueError:
-        return None
-    return f"{tuple(shape_out)} -> {tuple(shape_in)}"
 
 
 def _sent_by(steps: Sequence[BackwardStep]) -> dict[int, tuple[int, list[tuple[int, Any]]]]:
@@ -101,18 +89,21 @@ def explorer_data(traced: Trace, clusters: Sequence[Cluster], assignment: dict[i
             inputs = [f"v{values[key].index}" for key in traced.inputs[id(op)]]
             nodes.append(_op_node(op, value.index, inputs, home(value.key)))
             edges.append({"from": f"op{value.index}", "to": f"v{value.index}"})
-        node = _tensor_node(value, home(value.key))
-        nodes.append(node)
+        nodes.append(_tensor_node(value, home(value.key), not steps))
     for op in traced.ops:
         out = values[id(op)]
         number, pending = sent.get(id(op), (None, []))
-        for key in traced.inputs[id(op)]:
-            value = values[key]
-            edge: dict[str, Any] = {"from": f"v{value.index}", "to": f"op{out.index}"}
-            match = next((i for i, (target, _) in enumerate(pending) if target == key), None)
+        summed = getattr(op, "summed_grads", {})  # unset on a node whose gradients fit as sent
+        for i, source in enumerate(op.next_edges):
+            given = values.get(id(source))
+            if given is None:  # an input that needs no gradient
+                continue
+            edge: dict[str, Any] = {"from": f"v{given.index}", "to": f"op{out.index}"}
+            match = next((j for j, (target, _) in enumerate(pending) if target == id(source)), None)
             if match is not None:
                 edge.update(grad=tensor_view(pending.pop(match)[1]), step=number,
-                            unbroadcast=_unbroadcast(value.shape, out.shape))
+                            unbroadcast=None if i not in summed else
+                            f"{tuple(summed[i])} -> {tuple(given.shape or ())}")
             edges.append(edge)
     step_list = []
     for step in steps:

@@ -73,10 +73,14 @@ ndg.visibleGraph = function (state) {
     return representative(c.id, c.id) === c.id && !state.collapsed[c.id];
   }).map(function (c) { return { id: c.id, parent: drawnParent(c.parent), label: c.label }; });
   // a cluster with no drawn member gives dagre an empty compound node: leave it out
-  var used = {};
+  var used = {}, depth = {};
   nodes.forEach(function (n) { for (var c = n.parent; c; c = parentOf[c]) used[c] = true; });
   clusters = clusters.filter(function (c) { return used[c.id]; });
-  return { nodes: nodes, edges: edges, clusters: clusters, rep: rep };
+  clusters.forEach(function (c) { // nesting depth, for the fill colour and the paint order
+    for (var d = 0, p = c.parent; p; p = parentOf[p]) d++;
+    depth[c.id] = d;
+  });
+  return { nodes: nodes, edges: edges, clusters: clusters, depth: depth, rep: rep };
 };
 
 ndg.nodeMarkup = function (state, v, p) {
@@ -118,14 +122,10 @@ ndg.nodeMarkup = function (state, v, p) {
 
 // Lay out the visible graph, then draw it.
 ndg.render = function (state) {
-  var t0 = performance.now();
   state.visible = ndg.visibleGraph(state);
   state.layout = ndg.layout(state.visible);
-  var byId = state.visible.nodeById = {};
-  state.visible.nodes.forEach(function (v) { byId[v.id] = v; });
   state.drawnWindow = null;
   ndg.draw(state);
-  state.renderMs = performance.now() - t0;
 };
 
 ndg.MAX_DRAWN = 1500; // at most this many nodes in the DOM: a larger graph is drawn near the view
@@ -157,11 +157,7 @@ ndg.draw = function (state) {
   }
   var drawn = {};
   nodes.forEach(function (v) { drawn[v.id] = true; });
-  var parts = [], depthOf = {};
-  function depth(id) { var c = vis.clusterById[id]; return c && c.parent ? depth(c.parent) + 1 : 0; }
-  vis.clusterById = {};
-  vis.clusters.forEach(function (c) { vis.clusterById[c.id] = c; });
-  vis.clusters.forEach(function (c) { depthOf[c.id] = depth(c.id); });
+  var parts = [], depthOf = vis.depth;
   // outer boxes first, so that inner ones are painted over them
   vis.clusters.slice().sort(function (a, b) { return depthOf[a.id] - depthOf[b.id]; }).forEach(function (c) {
     var b = lay.boxes[c.id];

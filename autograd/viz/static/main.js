@@ -6,7 +6,6 @@
 var ndg = window.ndg || (window.ndg = {});
 
 ndg.boot = function () {
-  var t0 = performance.now();
   var data = JSON.parse(document.getElementById("ndgrad-data").textContent);
   var root = document.getElementById("ndgrad-explorer");
   var state = ndg.state = {
@@ -52,7 +51,6 @@ ndg.boot = function () {
   root.querySelector("[data-role=notes]").textContent = data.notes.join(" ");
   root.querySelector("[data-role=size]").textContent = data.nodes.length + " nodes, " +
     data.steps.length + " backward steps";
-  state.bootMs = performance.now() - t0;
   document.body.setAttribute("data-ready", "true");
 };
 
