@@ -9,12 +9,11 @@ Backward rules read saved values through ``self.input(i)`` and ``self.output()``
 ``create_graph=True`` they are Tensors and ``autograd.ops.xp``, so the same rule
 records the graph of the backward pass (as HIPS autograd's rules run on boxed NumPy).
 The base does the cross-cutting work once: recording edges, version checks on saved
-values, un-broadcasting gradients to each input's shape and dtype, releasing the graph.
+values, fitting gradients to each input's shape and dtype (``grad_fit``), releasing the graph.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
@@ -25,6 +24,7 @@ from .checks import OpError as OpError  # re-exported: ops import it from here
 from .checks import OpTypeError
 from .conversion import HELD, tensor_array
 from .dtypes import OperandError
+from .grad_fit import fit
 from .sliced_grad import SlicedGrad
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class Primitive:
     __slots__ = ("next_edges", "needs_input_grad", "_meta", "_saved", "_versions", "_out",
                  "_create_graph", "pre_hooks", "retained", "creation_site", "_module_calls",
                  "summed_grads", "__weakref__")  # the last two: set by nn.Module calls and by
-    # _fit, read by autograd.viz
+    # grad_fit.fit, read by autograd.viz
     op_name: str  # the user-level op (``mul``, ``leaky_relu``): the class name lowercased by default
     node_name: str  # PyTorch's name of the node (``MulBackward0``): ``<Class>Backward0`` by default
     shown_inputs: tuple[int, ...] | None = None
@@ -106,7 +106,7 @@ class Primitive:
     retained: list[weakref.ref[Tensor]] | None
     creation_site: str  # set under anomaly detection only
     _module_calls: tuple[tuple[Any, ...], ...]  # set by autograd.viz.calls only
-    summed_grads: dict[int, Shape]  # input -> the shape its rule's gradient had: set by _fit when
+    summed_grads: dict[int, Shape]  # input -> the shape its rule's gradient had: set by grad_fit.fit when
     # it summed that gradient over broadcast dims (un-broadcast), unset until then
 
     def __init_subclass__(cls, node_type: bool = False, **kwargs: Any) -> None:
@@ -295,7 +295,7 @@ class Primitive:
                     "(x = x + y instead of x += y) or .clone() before modifying.")
         self._create_graph = create_graph
         grads = self.backward(g)
-        return [None if grad is None or meta is None else _fit(grad, meta, self)
+        return [None if grad is None or meta is None else fit(grad, meta, self)
                 for grad, meta in zip(grads, self._meta)]
 
     def _release(self) -> None:
@@ -360,49 +360,3 @@ def name_node(result: Tensor, node_name: str, shown_inputs: tuple[int, ...] | No
     if node is not None:
         node.__class__ = node.primitive.named(node_name, shown_inputs)
     return result
-
-
-def unbroadcast(grad: Value, shape: Shape) -> Value:
-    """Sum a gradient over the dims that broadcasting added or stretched, back to ``shape``."""
-    extra = grad.ndim - len(shape)
-    if extra < 0:
-        return grad.reshape(shape)
-    stretched = tuple(i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1)
-    if stretched:
-        grad = grad.sum(axis=stretched, keepdims=True)
-    if extra:
-        grad = grad.sum(axis=tuple(range(extra)))
-    return grad
-
-
-def _note_summed(node: Primitive, meta: tuple[Shape, np.dtype[Any]], shape: Shape) -> None:
-    """Record on ``node`` that the gradient for the input with ``meta`` was summed from ``shape``."""
-    index = next(i for i, m in enumerate(node._meta) if m is meta)
-    summed = getattr(node, "summed_grads", None)  # the slot is unset until a first sum
-    if summed is None:
-        summed = node.summed_grads = {}
-    summed[index] = shape
-
-
-def _fit(grad: Value | SlicedGrad, meta: tuple[Shape, np.dtype[Any]],
-         node: Primitive) -> Value | SlicedGrad:
-    """Un-broadcast and cast ``grad`` to the input's (shape, dtype); refuse a wrong shape.
-
-    A ``SlicedGrad`` of the input's shape and dtype (a slice's, always) passes as it is.
-    """
-    shape, dtype = meta
-    if isinstance(grad, SlicedGrad):
-        return grad if (grad.shape, grad.dtype) == meta else _fit(grad.dense(), meta, node)
-    if isinstance(grad, np.generic):  # NumPy turns 0-d results into scalars; keep arrays
-        grad = np.asarray(grad)
-    if grad.shape != shape:
-        if grad.size != math.prod(shape):  # a sum over broadcast dims, not a mere reshape
-            _note_summed(node, meta, grad.shape)
-        grad = unbroadcast(grad, shape)
-        if grad.shape != shape:
-            raise RuntimeError(f"{node.name()} returned a gradient of shape {grad.shape} for an "
-                               f"input of shape {shape}: this is a bug in the op's backward rule")
-    if grad.dtype != dtype:
-        grad = grad.astype(dtype)
-    return grad
-

@@ -80,13 +80,16 @@ def mlp():
 
 
 def drawn(browser):
-    return {el.get_attribute("data-node"): el.get_attribute("data-kind")
-            for el in browser.find_elements(By.CSS_SELECTOR, "svg.graph [data-node]")}
+    """{data-node: data-kind} of the drawn nodes (one script call, not two per element)."""
+    return browser.execute_script(
+        "var out = {}; document.querySelectorAll('svg.graph [data-node]').forEach(function (el) {"
+        " out[el.getAttribute('data-node')] = el.getAttribute('data-kind'); }); return out;")
 
 
 def done(browser):
-    return {el.get_attribute("data-node")
-            for el in browser.find_elements(By.CSS_SELECTOR, "svg.graph [data-grad=done]")}
+    return set(browser.execute_script(
+        "return Array.from(document.querySelectorAll('svg.graph [data-grad=done]'),"
+        " function (el) { return el.getAttribute('data-node'); });"))
 
 
 def click_node(browser, node_id):

@@ -12,7 +12,7 @@
 - **edges**: forward arrows ``from`` -> ``to`` (input tensor -> op -> output tensor). An input
   edge carries what the op's backward rule sent to that input (``grad``) and the ``step`` that
   sent it; ``unbroadcast`` (``"(32, 10) -> (10,)"``) when the engine summed the rule's gradient
-over broadcast dims to fit the input (``Primitive.summed_grads``, recorded by ``_fit``).
+over broadcast dims to fit the input (``Primitive.summed_grads``, recorded by ``grad_fit.fit``).
 - **steps**: the engine's backward order: ``{"node": id, "grad": view}`` per op node (the
   complete dL/d(output), after hooks) and per leaf (the total added to ``.grad``). A tensor's
   gradient is complete at the step of its producer (or, for a leaf, its own): before that its
