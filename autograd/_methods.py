@@ -300,13 +300,19 @@ OPERATORS = frozenset(
 ) | {"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"}
 
 
+# `x + y` is `Add.apply(x, y)` itself: add()'s alpha and out= checks cost a call per op
+_PRIMITIVE_OPERATORS = {"__add__": arithmetic.Add.apply, "__sub__": arithmetic.Sub.apply,
+                        "__mul__": arithmetic.Mul.apply, "__truediv__": arithmetic.Div.apply}
+
+
 def _operator(function: Any, name: str) -> Callable[[Tensor, Any], Any]:
     # @ takes tensors and arrays only (a number too is NotImplemented, as in PyTorch)
     operand = _is_matrix if "matmul" in name else dtypes.is_operand
+    call = _PRIMITIVE_OPERATORS.get(name, function)
 
     def method(self: Tensor, other: Any) -> Any:
         if isinstance(other, Tensor) or operand(other):
-            return function(self, other)
+            return call(self, other)
         return NotImplemented
 
     method.__doc__ = function.__doc__

@@ -6,7 +6,8 @@
    explicit stack, so a 100,000-op chain needs no recursion), outputs before inputs.
 2. For each node: pop its gradient, complete now because every use of its output came
    earlier (backprop as dynamic programming); run its pre-hooks and ``retain_grad``; run its
-   rule; yield the step; hand each input gradient on to that input's pending sum.
+   rule; yield the step (unless only the leaves are wanted); hand each input gradient on to
+   that input's pending sum (``grad_sums.GradientSums``).
 3. Yield each leaf with its total. Saved values are released unless ``retain_graph``.
 
 Three thin drivers consume the steps: ``accumulate`` writes leaves' ``.grad`` (``backward()``,
@@ -26,6 +27,7 @@ from . import anomaly, grad_mode
 from ._tensor import Tensor
 from .conversion import tensor_array
 from .grad_checks import check_hook_result
+from .grad_sums import GradientSums
 from .primitive import Primitive
 from .sliced_grad import SlicedGrad
 
@@ -38,23 +40,27 @@ if TYPE_CHECKING:
 
 
 def topological_order(roots: Iterable[Primitive]) -> list[Primitive]:
-    """Nodes reachable from ``roots``, each after every node that uses its output."""
-    order: list[Primitive]
-    visited: set[int]
-    order, visited = [], set()
-    stack = [(node, False) for node in roots]
+    """Nodes reachable from ``roots``, each after every node that uses its output.
+
+    An iterative depth-first post-order, reversed: a node is pushed once to be expanded and
+    once more to be emitted after everything below it.
+    """
+    order: list[Primitive] = []
+    visited: set[int] = set()
+    stack: list[tuple[Primitive, bool]] = [(node, False) for node in roots]
+    pop, push, emit, visit = stack.pop, stack.append, order.append, visited.add
     while stack:
-        node, expanded = stack.pop()
+        node, expanded = pop()
         if expanded:
-            order.append(node)
+            emit(node)
             continue
         if id(node) in visited:
             continue
-        visited.add(id(node))
-        stack.append((node, True))
+        visit(id(node))
+        push((node, True))
         for edge in node.next_edges:
             if isinstance(edge, Primitive) and id(edge) not in visited:
-                stack.append((edge, False))
+                push((edge, False))
     order.reverse()
     return order
 
@@ -80,75 +86,6 @@ def reachable(roots: Iterable[Primitive | Tensor],
                 seen.add(id(edge))
                 queue.append(edge)
     return order
-
-
-class GradientSums:
-    """Gradients waiting for their node or leaf, keyed by identity: the accumulation policy.
-
-    A gradient array that this backward alone holds (``owned``: a rule created it for one
-    input) may be summed into in place. One that is shared (passed through unchanged, sent to
-    two inputs, a view, or given by the user) is copied the first time another gradient is
-    added to it, and a driver that keeps it copies it too. A slice's ``SlicedGrad`` is added
-    into an owned array in place (zeros the first time), so a pending sum is always an array
-    and T slices of one tensor cost O(its size), not O(T * its size). Under ``create_graph``
-    every sum is a recorded Tensor op, so the gradient itself can be differentiated.
-    """
-
-    def __init__(self, create_graph: bool) -> None:
-        self.create_graph = create_graph
-        self.slots: dict[int, list[Any]] = {}  # id(target): [target, grad, owned]
-
-    def add(self, target: Primitive | Tensor, grad: Value | SlicedGrad, owned: bool) -> None:
-        """Add ``grad`` to ``target``'s pending sum (``owned``: the pass alone holds ``grad``)."""
-        slot = self.slots.get(id(target))
-        if isinstance(grad, SlicedGrad):
-            if slot is None:
-                slot = self.slots[id(target)] = [target, np.zeros(grad.shape, grad.dtype), True]
-            elif not slot[2]:
-                slot[1], slot[2] = np.array(slot[1]), True
-            grad.add_into(slot[1])
-        elif slot is None:
-            self.slots[id(target)] = [target, grad, owned]
-        elif self.create_graph:
-            slot[1] = slot[1] + grad
-        elif not slot[2]:
-            slot[1] = np.asarray(slot[1] + grad)  # a fresh array (0-d sums come back as scalars)
-            slot[2] = True
-        else:
-            slot[1] += grad
-
-    def pop(self, target: Primitive | Tensor) -> tuple[Value | None, bool]:
-        """``(grad, owned)`` for ``target``, or ``(None, False)`` if nothing reached it."""
-        slot = self.slots.pop(id(target), None)
-        return (None, False) if slot is None else (slot[1], slot[2])
-
-    @staticmethod
-    def sole_holder(grad: Value | SlicedGrad, upstream: Value, repeated: Collection[int]) -> bool:
-        """Whether ``grad`` (what a rule sent to one input) is an array this backward alone holds.
-
-        ``repeated``: the ids of the gradients the rule sent to more than one input.
-        """
-        if not isinstance(grad, np.ndarray) or grad is upstream or grad.base is not None:
-            return False
-        return id(grad) not in repeated
-
-    @staticmethod
-    def repeated(sent: Sequence[Any]) -> Collection[int]:
-        """The ids of the gradients in ``sent`` that go to several inputs.
-
-        One pass over ``sent``, so that a node of 100,000 inputs (a cat) stays linear.
-        """
-        if len(sent) < 2:
-            return ()
-        if len(sent) == 2:  # the common binary op, without building sets
-            first, second = sent
-            return (id(first),) if first is second and first is not None else ()
-        seen: set[int] = set()
-        twice: set[int] = set()
-        for grad in sent:
-            if grad is not None:
-                (twice if id(grad) in seen else seen).add(id(grad))
-        return twice
 
 
 def _root_gradient(root: Tensor, gradient: Value | ArrayLike | None,
@@ -210,14 +147,15 @@ def _retain(node: Primitive, grad: Value, create_graph: bool) -> None:
 
 def backward_pass(roots: Sequence[Tensor], root_grads: Sequence[Value | ArrayLike | None],
                   retain_graph: bool | None, create_graph: bool,
-                  targets: set[int] | None = None) -> Iterator[Step]:
+                  targets: set[int] | None = None, each_step: bool = True) -> Iterator[Step]:
     """Backpropagate from ``roots``; yield one step per node and per leaf, in order.
 
     Each step is ``(target, grad, sent, owned)``: an op node, or a leaf Tensor; its complete
     gradient dL/d(its output) (after hooks); for a node, what its rule sent to each input
     (None for a leaf, or for a node not run because it leads to no ``targets``); and whether
     the pass alone holds ``grad`` (``GradientSums``). ``targets``: ids of the nodes and
-    leaves whose gradients are wanted; only rules on paths to them run. Grad mode is
+    leaves whose gradients are wanted; only rules on paths to them run. ``each_step=False``
+    yields the leaves only (``backward()``: a node's step is then not a generator resume). Grad mode is
     ``create_graph`` until the pass ends, also while it is suspended: a driver that runs user
     code between steps restores the caller's mode around it (``ag.backward_steps`` does).
     """
@@ -240,7 +178,7 @@ def backward_pass(roots: Sequence[Tensor], root_grads: Sequence[Value | ArrayLik
     executed: list[Primitive] = []
     check = anomaly._state.enabled
     mode, outer = grad_mode._state, grad_mode._state.enabled
-    pop, add, sole_holder, repeated = sums.pop, sums.add, GradientSums.sole_holder, GradientSums.repeated
+    pop, send = sums.pop, sums.send
     try:
         mode.enabled = create_graph
         for node in order:
@@ -255,16 +193,13 @@ def backward_pass(roots: Sequence[Tensor], root_grads: Sequence[Value | ArrayLik
             if useful is None or id(node) in useful:
                 sent = node._run_backward(grad, create_graph)
                 executed.append(node)
-            yield node, grad, sent, owned  # before the sums below, which may add in place
+            if each_step:
+                yield node, grad, sent, owned  # before the sums below, which may add in place
             if sent is None:
                 continue
-            shared = repeated(sent)
-            for i, (edge, input_grad) in enumerate(zip(node.next_edges, sent)):
-                if edge is None or input_grad is None:
-                    continue
-                if check:
-                    anomaly.check_finite(_array(input_grad), f"the gradient for input {i}", node)
-                add(edge, input_grad, sole_holder(input_grad, grad, shared))
+            if check:
+                _check_finite(node, sent)
+            send(node, sent, grad)
         for leaf, grad, owned in list(sums.slots.values()):
             if leaf._hooks:
                 grad, owned = _run_hooks(leaf._hooks, grad, owned, create_graph)
@@ -276,6 +211,13 @@ def backward_pass(roots: Sequence[Tensor], root_grads: Sequence[Value | ArrayLik
             node._release()
 
 
+def _check_finite(node: Primitive, sent: Sequence[Value | SlicedGrad | None]) -> None:
+    """Anomaly mode: refuse a NaN or inf in what ``node``'s rule sent to an input."""
+    for i, (edge, grad) in enumerate(zip(node.next_edges, sent)):
+        if edge is not None and grad is not None:
+            anomaly.check_finite(_array(grad), f"the gradient for input {i}", node)
+
+
 def _array(grad: Value | SlicedGrad) -> Array:
     if isinstance(grad, SlicedGrad):
         return grad.values  # the rest is zeros
@@ -283,12 +225,14 @@ def _array(grad: Value | SlicedGrad) -> Array:
 
 
 def accumulate(roots: Sequence[Tensor], root_grads: Sequence[Value | ArrayLike | None],
-               retain_graph: bool | None, create_graph: bool) -> Iterator[Step]:
+               retain_graph: bool | None, create_graph: bool, each_step: bool = True) -> Iterator[Step]:
     """Driver: run ``backward_pass`` and add each leaf's total into its ``.grad``.
 
-    It yields the steps as it goes (``backward()`` exhausts it, ``ag.backward_steps`` shows them).
+    It yields the steps as it goes (``ag.backward_steps`` shows them; ``backward()`` exhausts
+    it, with ``each_step=False``: the leaves' steps only).
     """
-    for target, grad, sent, owned in backward_pass(roots, root_grads, retain_graph, create_graph):
+    for target, grad, sent, owned in backward_pass(roots, root_grads, retain_graph, create_graph,
+                                                   each_step=each_step):
         if sent is None and isinstance(target, Tensor):
             _accumulate_into_leaf(target, grad, owned, create_graph)
         yield target, grad, sent, owned
@@ -346,7 +290,8 @@ def backward(tensors: Tensor | Iterable[Tensor], grad_tensors: Any = None,
     if create_graph:
         warnings.warn(_CREATE_GRAPH_CYCLE, UserWarning, stacklevel=3)
     if inputs is None:
-        deque(accumulate(roots, grads, retain_graph, create_graph), maxlen=0)  # run it through
+        steps = accumulate(roots, grads, retain_graph, create_graph, each_step=False)
+        deque(steps, maxlen=0)  # run it through
         return
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     results = grad(roots, inputs, grads, retain_graph, create_graph, allow_unused=True)

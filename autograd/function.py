@@ -35,7 +35,7 @@ import numpy as np
 
 from . import grad_mode, views
 from ._tensor import Tensor
-from .primitive import Primitive
+from .primitive import Primitive, wire
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -144,12 +144,12 @@ class _CustomNode(Primitive):
             return
         if len(outputs) == 1:  # wired after recording: a dirty output is also an input
             result = outputs[0]
-            node._record(tensors, [t._data for t in tensors], result)
+            node._record(tensors, *wire(tensors)[:4], result)
             result.grad_fn, result._requires_grad = node, True
             return
         packed = Tensor._wrap(np.concatenate([outputs[i]._data.ravel().astype(np.float64)
                                               for i in differentiable]), node)
-        node._record(tensors, [t._data for t in tensors], packed)
+        node._record(tensors, *wire(tensors)[:4], packed)
         unpack = _Unpack.named(node_type.node_name)  # each output's grad_fn shows the name
         offset = 0
         for i in differentiable:

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 _F = TypeVar("_F", bound="Primitive")
 
 
+_NOTHING_SAVED = ((), (None,), (None, None), (None, None, None))  # by the number of inputs
+_GRAD_MODE, _ANOMALY = grad_mode._state, anomaly._state  # the (thread-local) switches, looked up once
 _DTYPE_HINT = "the op does not take these dtypes; convert an input, e.g. x.float() or x.long()"
 _OVERFLOW_HINT = "Python ints must fit in 64 bits; pass a smaller value or a float"
 
@@ -52,6 +54,37 @@ _RELEASED_MESSAGE = (
     "Pass retain_graph=True to the first backward()/ag.grad() call if you need to go "
     "through the graph again."
 )
+
+
+def wire(inputs: Sequence[Any]) -> tuple[list[Any], list[Any], list[bool], list[Any], bool]:
+    """One pass over an op's inputs: ``(arrays, edges, needs, meta, any_needs)``.
+
+    Per input: its array (or the scalar itself); its edge (its node, its leaf, or None when it
+    needs no gradient); whether it needs a gradient; its ``(shape, dtype)`` if so. A view first
+    refreshes its node if its base changed in place. Plain loops and appends: on this hot path
+    a generator expression costs more than the rest of the loop.
+    """
+    arrays: list[Any] = []
+    edges: list[Any] = []
+    needs: list[bool] = []
+    meta: list[Any] = []
+    wanted = False
+    for x in inputs:
+        if isinstance(x, Tensor):
+            data = x._data
+            arrays.append(data)
+            if x._requires_grad if x._view is None else views.fresh_requires_grad(x):
+                wanted = True
+                edges.append(x._grad_fn if x._grad_fn is not None else x)
+                needs.append(True)
+                meta.append((data.shape, data.dtype))
+                continue
+        else:
+            arrays.append(x)
+        edges.append(None)
+        needs.append(False)
+        meta.append(None)
+    return arrays, edges, needs, meta, wanted
 
 
 class Primitive:
@@ -98,8 +131,8 @@ class Primitive:
     next_edges: tuple[Primitive | Tensor | None, ...]  # per input: its node, its leaf, or None
     needs_input_grad: tuple[bool, ...]
     _meta: tuple[tuple[Shape, np.dtype[Any]] | None, ...]  # per input needing grad: (shape, dtype)
-    _saved: list[Any] | None  # saved input arrays (None where not saved); None once released
-    _versions: list[tuple[list[int], int, int | str]]  # (counter, version at save, input or "output")
+    _saved: tuple[Any, ...] | None  # saved input arrays (None where not saved); None once released
+    _versions: tuple[tuple[list[int], int, int | str], ...]  # (counter, version at save, input or "output")
     _out: Any  # the saved output array, or None
     _create_graph: bool
     pre_hooks: dict[int, Callable[[Tensor], Any]] | None
@@ -154,9 +187,10 @@ class Primitive:
     def apply(cls, *inputs: Any, **params: Any) -> Tensor:
         """Run the op on Tensors, arrays or scalars and return a Tensor.
 
-        A node is recorded when grad mode is on and some input requires grad.
+        A node is recorded when grad mode is on and some input requires grad (``wire``
+        finds which, in the one pass over the inputs of this, every op's, hot path).
         """
-        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        arrays, edges, needs, meta, wanted = wire(inputs)
         node_type = cls._node_type
         node = node_type.__new__(node_type)
         try:
@@ -172,49 +206,44 @@ class Primitive:
         dtype = out.dtype
         if dtype not in HELD:  # e.g. from an object or long double NumPy operand: refused
             out = tensor_array(out, f"{node.op_name} (inputs: {_inputs_text(arrays)})")
-        record = (cls.differentiable and dtype.kind == "f" and grad_mode._state.enabled
-                  and any(isinstance(x, Tensor) and (
-                      x._requires_grad if x._view is None else views.fresh_requires_grad(x))
-                      for x in inputs))
-        if anomaly._state.enabled:
+        record = wanted and cls.differentiable and dtype.kind == "f" and _GRAD_MODE.enabled
+        if _ANOMALY.enabled:
             node.creation_site = anomaly.user_call_site()
             anomaly.check_finite(out, "the forward output", node)
         result = Tensor._wrap(out, node if record else None)
         if cls.is_view and node.is_view:
             views.track(result, inputs[0])
         if record:
-            node._record(inputs, arrays, result)
+            node._record(inputs, arrays, edges, needs, meta, result)
         return result
 
-    def _record(self, inputs: Sequence[Any], arrays: list[Any], result: Tensor) -> None:
-        edges: list[Primitive | Tensor | None]
-        meta: list[tuple[Shape, np.dtype[Any]] | None]
-        saved: list[Any]
-        versions: list[tuple[list[int], int, int | str]]
-        edges, needs, meta, saved, versions = [], [], [], [None] * len(inputs), []
-        for x, a in zip(inputs, arrays):
-            if isinstance(x, Tensor) and (
-                    x._requires_grad if x._view is None else views.fresh_requires_grad(x)):
-                edges.append(x._grad_fn if x._grad_fn is not None else x)
-                needs.append(True)
-                meta.append((a.shape, a.dtype))
-            else:
-                edges.append(None)
-                needs.append(False)
-                meta.append(None)
-        for i in self.saved_inputs:
-            saved[i] = arrays[i]
-            if isinstance(inputs[i], Tensor):
-                counter = inputs[i]._version_counter
-                versions.append((counter, counter[0], i))
+    def _record(self, inputs: Sequence[Any], arrays: list[Any], edges: list[Any], needs: list[bool],
+                meta: list[Any], result: Tensor) -> None:
+        """Wire the node to its inputs (as ``wire`` found them) and save what backward reads."""
         self.next_edges = tuple(edges)
         self.needs_input_grad = tuple(needs)
         self._meta = tuple(meta)
-        self._saved = saved
-        self._out = result._data if self.saves_output else None
+        # Tuples, and one shared tuple where nothing is saved: after the garbage collector's
+        # first look, a tuple of arrays, Nones and ints is no longer tracked, a list always is,
+        # and each tracked object of a long graph costs time at every full collection
+        # (measured: a 100,000-op chain at 24.7 us per op against 16.9 with the collector off).
+        versions: list[tuple[list[int], int, int | str]] = []
+        if self.saved_inputs:
+            saved: list[Any] = [None] * len(inputs)
+            for i in self.saved_inputs:
+                saved[i] = arrays[i]
+                if isinstance(inputs[i], Tensor):
+                    counter = inputs[i]._version_counter
+                    versions.append((counter, counter[0], i))
+            self._saved = tuple(saved)
+        else:
+            self._saved = _NOTHING_SAVED[len(inputs)] if len(inputs) < 4 else (None,) * len(inputs)
         if self.saves_output:
+            self._out = result._data
             versions.append((result._version_counter, result._version_counter[0], "output"))
-        self._versions = versions
+        else:
+            self._out = None
+        self._versions = tuple(versions) if versions else ()
         self.pre_hooks = None
         self.retained = None
 
@@ -295,7 +324,10 @@ class Primitive:
                     "(x = x + y instead of x += y) or .clone() before modifying.")
         self._create_graph = create_graph
         grads = self.backward(g)
-        return [None if grad is None or meta is None else fit(grad, meta, self)
+        # most gradients already fit their input: checked here without calling fit
+        return [None if grad is None or meta is None
+                else grad if type(grad) is np.ndarray and grad.shape == meta[0] and grad.dtype == meta[1]
+                else fit(grad, meta, self)
                 for grad, meta in zip(grads, self._meta)]
 
     def _release(self) -> None:

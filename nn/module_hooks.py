@@ -104,7 +104,7 @@ class ModuleHooks:
             output = self._call_with_hooks(args, kwargs)
         else:  # the common case has no hooks
             output = self.forward(*args, **kwargs)
-        if isinstance(output, Tensor) and output.grad_fn is not None:
+        if isinstance(output, Tensor) and output._grad_fn is not None:
             # for ag.draw_graph's module clusters
             record_module_call(cast("Module", self), args, kwargs, output)
         return output

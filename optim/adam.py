@@ -71,11 +71,11 @@ class Adam(Optimizer):
 
     def _update(self, param: ag.Tensor, grad: Array, group: dict[str, Any]) -> None:
         lr, eps, weight_decay = float(group["lr"]), float(group["eps"]), float(group["weight_decay"])
-        beta1, beta2 = (float(b) for b in group["betas"])
-        p = param.detach().numpy()
+        beta1, beta2 = group["betas"]
+        beta1, beta2 = float(beta1), float(beta2)
+        p = param._data
         state = self.state[param]
-        state["step"] = state.get("step", 0) + 1
-        t = state["step"]
+        t = state["step"] = state.get("step", 0) + 1
         m = self._buffer(param, "exp_avg")
         v = self._buffer(param, "exp_avg_sq")
 
@@ -86,10 +86,14 @@ class Adam(Optimizer):
             else:
                 g = g + weight_decay * p  # g = g + wd p
 
+        # in place, through one scratch array s (no temporaries of the parameter's size)
+        s = np.multiply(g, 1 - beta1, dtype=p.dtype)
         m *= beta1  # m = beta1 m + (1 - beta1) g
-        m += (1 - beta1) * g
+        m += s
+        np.multiply(g, g, out=s)
+        s *= 1 - beta2
         v *= beta2  # v = beta2 v + (1 - beta2) g^2
-        v += (1 - beta2) * (g * g)
+        v += s
         if group["amsgrad"]:
             v_max = self._buffer(param, "max_exp_avg_sq")
             np.maximum(v_max, v, out=v_max)
@@ -98,8 +102,12 @@ class Adam(Optimizer):
         bias_correction1 = 1 - beta1**t
         bias_correction2 = 1 - beta2**t
         # p -= lr * m_hat / (sqrt(v_hat) + eps), with m_hat = m / bc1, v_hat = v / bc2
-        denom = np.sqrt(v) / math.sqrt(bias_correction2) + eps
-        p -= (lr / bias_correction1) * (m / denom)
+        np.sqrt(v, out=s)
+        s /= math.sqrt(bias_correction2)
+        s += eps  # s = denominator
+        np.divide(m, s, out=s)
+        s *= lr / bias_correction1
+        p -= s
 
 
 class AdamW(Adam):

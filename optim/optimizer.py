@@ -156,10 +156,13 @@ class Optimizer(NamedErrors):
         with ag.no_grad():
             for group in self.param_groups:
                 for param in group["params"]:
-                    if param.grad is None:
+                    grad = param._grad  # a leaf's (checked when added): .grad without its checks
+                    if grad is None:
                         continue
-                    grad = param.grad.detach().numpy().astype(param.dtype, copy=False)
-                    self._update(param, grad, group)
+                    array = grad._data
+                    if array.dtype != param._data.dtype:
+                        array = array.astype(param._data.dtype)
+                    self._update(param, array, group)
                     # Count the in-place write (as PyTorch's param.add_ would): a graph that
                     # saved this parameter before the step now refuses to backward.
                     ag.increment_version(param)

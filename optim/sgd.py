@@ -61,7 +61,7 @@ class SGD(Optimizer):
     def _update(self, param: ag.Tensor, grad: Array, group: dict[str, Any]) -> None:
         lr, weight_decay = float(group["lr"]), float(group["weight_decay"])
         momentum, dampening = float(group["momentum"]), float(group["dampening"])
-        p = param.detach().numpy()
+        p = param._data
         g = -grad if group["maximize"] else grad
         if weight_decay != 0:
             g = g + weight_decay * p

@@ -154,15 +154,27 @@ class CrossEntropy(Primitive):
         # the mean of an empty batch is nan, as PyTorch's
         self.scale = (1.0 / x.shape[0] if x.shape[0] else np.nan) if reduction == "mean" else 1.0
         z, _ = shifted(x, 1)
-        picked = z[rows, target] - np.log(np.exp(z).sum(axis=1))
+        e = np.exp(z)
+        total = e.sum(axis=1, keepdims=True)
+        picked = z[rows, target] - np.log(total[:, 0])
+        with np.errstate(invalid="ignore"):  # a row of -inf: NaN, silently (as Softmax)
+            self.probs: Array | None = np.divide(e, total, out=e)  # softmax(x), for backward
         return -picked.sum() * self.scale
 
     def backward(self, g: Value) -> tuple[Value | None, ...]:
-        probs = self.call(Softmax, self.input(0), axis=1)  # recorded under create_graph
-        onehot = np.zeros(probs.shape, probs.dtype)
-        onehot[self.rows, self.target] = 1
-        return (probs - onehot) * (g * self.scale), None, None
+        probs, self.probs = self.probs, None  # the forward's softmax, used up in place below
+        if probs is None or self._create_graph:  # a second backward, or one to be recorded
+            softmax = self.call(Softmax, self.input(0), axis=1)
+            onehot = np.zeros(softmax.shape, softmax.dtype)
+            onehot[self.rows, self.target] = 1
+            return (softmax - onehot) * (g * self.scale), None, None
+        probs[self.rows, self.target] -= 1  # softmax - onehot
+        probs *= g * self.scale
+        return probs, None, None
 
+    def _release(self) -> None:
+        super()._release()
+        self.probs = None
 
 
 def cross_entropy(input: Tensor, target: Array, reduction: str = "mean") -> Tensor:

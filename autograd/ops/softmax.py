@@ -26,7 +26,7 @@ def shifted(x: Array, axis: int | tuple[int, ...] | None) -> tuple[Array, Array]
     and integers become float32.
     """
     x = as_float(x)
-    m = np.max(x, axis=axis, keepdims=True) if x.size else np.zeros([1] * x.ndim, x.dtype)
+    m = x.max(axis=axis, keepdims=True) if x.size else np.zeros([1] * x.ndim, x.dtype)
     m = np.where(np.isfinite(m), m, 0)
     return x - m, m
 

@@ -29,16 +29,19 @@ _sequence = itertools.count()
 def record_module_call(module: Module, args: tuple[Any, ...], kwargs: dict[str, Any],
                        output: Tensor) -> None:
     """Note on ``output.grad_fn`` that ``module`` produced it from ``args``/``kwargs``."""
-    node: Any = output.grad_fn  # a Primitive (the caller checked); _module_calls is a spare slot
+    node: Any = output._grad_fn  # a Primitive (the caller checked); _module_calls is a spare slot
     inputs: list[weakref.ref[Primitive | Tensor]] = []
     for value in (*args, *kwargs.values()) if kwargs else args:
         if getattr(value, "_requires_grad", False):
-            key = value.grad_fn if value.grad_fn is not None else value
+            key = value._grad_fn if value._grad_fn is not None else value
             if key is node:  # the module returned its input (Identity, eval-mode Dropout)
                 return
             inputs.append(weakref.ref(key))
     call = (weakref.ref(module), tuple(inputs), next(_sequence))
-    node._module_calls = getattr(node, "_module_calls", ()) + (call,)
+    try:
+        node._module_calls += (call,)
+    except AttributeError:  # the first call recorded on this node
+        node._module_calls = (call,)
 
 
 def calls_of(node: Primitive) -> tuple[ModuleCall, ...]:

@@ -275,10 +275,15 @@ def _fused_cross_entropy_applies(input: Tensor, target: Tensor | ArrayLike,
     or smoothing. The fused op checks the indices' range itself, with the general path's message.
     """
     if not (isinstance(target, Tensor) and weight is None and label_smoothing == 0
-            and reduction in ("mean", "sum") and input.ndim == 2 and target.dtype.kind in "iu"
-            and target.shape == input.shape[:1] and input.dtype.kind == "f" and target.numel()):
+            and reduction in ("mean", "sum")):
         return False
-    return not bool((target.numpy() == ignore_index).any())
+    logits, labels = input.detach().numpy(), target.detach().numpy()
+    if not (logits.ndim == 2 and labels.dtype.kind in "iu" and labels.shape == logits.shape[:1]
+            and logits.dtype.kind == "f" and labels.size):
+        return False
+    if ignore_index < 0 and labels.min() >= 0:  # no label is ignore_index: one reduction
+        return True
+    return not bool((labels == ignore_index).any())
 
 
 def _cross_entropy_soft(log_p: Tensor, target: Tensor, class_weight: Tensor | None, class_dim: int,
