@@ -12,8 +12,9 @@ every implementation holds between steps (data, parameters, optimizer state).
 ndgrad and PyTorch run literally the same code (``_autodiff_*`` below, given either library's
 ``nn``/``optim``/``tensor``), written the idiomatic way a user would: ``nn.Sequential`` of
 ``nn.Linear`` and activations, a loss Module, an optimizer, ``zero_grad``/``backward``/``step``.
-The NumPy versions are in ``numpy_baselines.py``. This module imports neither ndgrad nor torch
-at import time: each worker process imports only its own library.
+The NumPy versions are in ``numpy_baselines.py``, the MyGrad ones (by hand, on mygrad tensors) in
+``mygrad_cases.py``. This module imports neither ndgrad, torch nor mygrad at import time: each
+worker process imports only its own library.
 """
 
 from __future__ import annotations
@@ -53,19 +54,22 @@ class Case:
         return self.params.get("n", 1)
 
 
+ALL_LIBS = ("numpy", "ndgrad", "torch", "mygrad")
+
+
 def _mlp(optimizer: str, batch: int) -> Case:
     return Case(f"mlp_{optimizer}_b{batch}", f"MLP step {optimizer.upper()} b{batch}", "mlp",
-                ("numpy", "ndgrad", "torch"), {"optimizer": optimizer, "batch": batch})
+                ALL_LIBS, {"optimizer": optimizer, "batch": batch})
 
 
 CASES = [_mlp(opt, batch) for opt in ("sgd", "adam") for batch in (32, 128, 1024)] + [
-    Case("spiral", "spiral 2-128-64-1 b500", "spiral", ("numpy", "ndgrad", "torch")),
-    Case("add", "one (4,4) add fwd+bwd", "chain", ("numpy", "ndgrad", "torch"), {"n": 1}),
-    Case("chain_1k", "1,000-add chain fwd+bwd", "chain", ("numpy", "ndgrad", "torch"), {"n": 1000}),
+    Case("spiral", "spiral 2-128-64-1 b500", "spiral", ALL_LIBS),
+    Case("add", "one (4,4) add fwd+bwd", "chain", ALL_LIBS, {"n": 1}),
+    Case("chain_1k", "1,000-add chain fwd+bwd", "chain", ALL_LIBS, {"n": 1000}),
     Case("lenet", f"LeNet-5 step b{LENET_BATCH}", "lenet", ("ndgrad", "torch")),
     Case("lstm", "LSTM step s50 b32 h64", "lstm", ("ndgrad", "torch")),
 ]
-LONG_CHAIN_CASE = Case("chain_100k", "100,000-add chain fwd+bwd", "chain", ("ndgrad", "torch"),
+LONG_CHAIN_CASE = Case("chain_100k", "100,000-add chain fwd+bwd", "chain", ("ndgrad", "torch", "mygrad"),
                        {"n": LONG_CHAIN})
 MEMORY_CASES = [c for c in CASES if c.kind == "mlp" and c.params["batch"] == 1024]
 
@@ -149,9 +153,13 @@ class Bench:
 
 
 def build(lib: str, case: Case, data: dict[str, np.ndarray]) -> Bench:
-    """A fresh Bench of ``case`` in ``lib`` ("numpy", "ndgrad" or "torch")."""
+    """A fresh Bench of ``case`` in ``lib`` ("numpy", "ndgrad", "torch" or "mygrad")."""
     if lib == "numpy":
         return _numpy_bench(case, data)
+    if lib == "mygrad":  # written by hand (MyGrad has no nn/optim): mygrad_cases.py
+        import mygrad_cases
+
+        return mygrad_cases.build(case, data)
     api = _ndgrad_api() if lib == "ndgrad" else _torch_api()
     if case.kind == "chain":
         return _autodiff_chain(api, data, case.ops)

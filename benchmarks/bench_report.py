@@ -6,24 +6,66 @@ import datetime
 import os
 import platform
 import subprocess
+from dataclasses import dataclass
 
+import bench_cases as bc
 import numpy as np
 
 HELD_LIMIT = 4096  # bytes: what "nothing held after the step" tolerates (interpreter noise)
 
-# (case, metric, limit). Metrics: ndgrad_over_numpy / ndgrad_over_torch (ratios of the median
-# times), chain_scaling (ndgrad's time per op on the long chain over the 1,000-add chain's),
-# memory (ndgrad's working peak over NumPy's).
+
+@dataclass(frozen=True)
+class Target:
+    """A goal for ``metric`` of ``case``: a ratio met when ``value <= limit`` (``value >= limit``
+    when ``at_least``), or a check (``limit`` None) met when its value is True.
+
+    Metrics (see ``metric``): ``ndgrad_over_numpy`` / ``ndgrad_over_torch`` / ``mygrad_over_ndgrad``
+    (ratios of the median times: the last is how many times faster ndgrad is than MyGrad),
+    ``chain_scaling`` (ndgrad's time per op on the 100k chain over the 1k chain's), ``memory``
+    (ndgrad's working peak over NumPy's), ``nothing_held`` (``memory_ok`` of ndgrad's step),
+    ``epoch_over_torch`` (the MNIST epoch's time ratio), ``epoch_accuracy_gap`` (|ndgrad's test
+    accuracy - torch's| in percentage points) and ``exact`` (every library's exactness verdict
+    on the case passes).
+    """
+
+    case: str
+    metric: str
+    limit: float | None = None
+    at_least: bool = False
+
+    def met(self, value: float | bool | None) -> bool | None:
+        if value is None:
+            return None
+        if self.limit is None:
+            return bool(value)
+        return bool(value >= self.limit if self.at_least else value <= self.limit)
+
+    @property
+    def goal(self) -> str:
+        if self.limit is None:
+            return "pass"
+        return f"{'>=' if self.at_least else '<='}{self.limit:.2f}"
+
+
+MLP_CASES = [f"mlp_{o}_b{b}" for o in ("sgd", "adam") for b in (32, 128, 1024)]
+ALL_CASES = [c.name for c in bc.CASES] + [bc.LONG_CHAIN_CASE.name]
+MYGRAD_CASES = [c.name for c in [*bc.CASES, bc.LONG_CHAIN_CASE] if "mygrad" in c.libs]
+EPOCH = "mnist_epoch"
+ACCURACY_GAP = 0.1  # percentage points (10 of the 10,000 test images): "the same accuracy"
+
 TARGETS = (
-    [(f"mlp_{o}_b{b}", "ndgrad_over_numpy", 1.15 if b < 1024 else 1.05)
-     for o in ("sgd", "adam") for b in (32, 128, 1024)]
-    + [(f"mlp_{o}_b{b}", "ndgrad_over_torch", 1.0 if b < 1024 else 1.2)
-       for o in ("sgd", "adam") for b in (32, 128, 1024)]
-    + [("spiral", "ndgrad_over_numpy", 1.2), ("chain_1k", "ndgrad_over_torch", 1.0),
-       ("chain_100k", "chain_scaling", 1.5), ("lenet", "ndgrad_over_torch", 2.0),
-       ("lstm", "ndgrad_over_torch", 2.0),
-       ("mlp_sgd_b1024", "memory", 2.0), ("mlp_adam_b1024", "memory", 2.0)]
+    [Target(case, "ndgrad_over_torch", 1.0) for case in [*MLP_CASES, "spiral"]]
+    + [Target(case, "ndgrad_over_numpy", 1.05 if case.endswith("b1024") else 1.15) for case in MLP_CASES]
+    + [Target("spiral", "ndgrad_over_numpy", 1.2),
+       Target("chain_1k", "ndgrad_over_torch", 1.0), Target("chain_100k", "chain_scaling", 1.2),
+       Target(EPOCH, "epoch_over_torch", 0.8), Target(EPOCH, "epoch_accuracy_gap", ACCURACY_GAP),
+       Target("lenet", "ndgrad_over_torch", 2.0), Target("lstm", "ndgrad_over_torch", 2.0)]
+    + [Target(case, kind, limit) for case in [c.name for c in bc.MEMORY_CASES]
+       for kind, limit in (("memory", 1.1), ("nothing_held", None))]
+    + [Target(case, "mygrad_over_ndgrad", 1.3, at_least=True) for case in MYGRAD_CASES]
+    + [Target(case, "exact") for case in ALL_CASES]
 )
+TARGET_BY_KEY = {(t.case, t.metric): t for t in TARGETS}
 
 
 # ---- machine ----------------------------------------------------------------------------
@@ -103,24 +145,45 @@ def warn_if_loaded(machine: dict, load: float | None) -> None:
 
 
 # ---- targets ----------------------------------------------------------------------------
-def metric(results: dict, case: str, name: str) -> float | None:
+def metric(results: dict, case: str, name: str) -> float | bool | None:
+    """The value of ``name`` for ``case`` in ``results`` (see ``Target``), None if not measured."""
     if name == "memory":
         mem = results["memory"].get(case, {})
         nd, np_ = (mem.get(lib, {}).get("working_peak") for lib in ("ndgrad", "numpy"))
         return nd / np_ if nd and np_ else None
+    if name == "nothing_held":
+        return results["memory"].get(case, {}).get("ndgrad", {}).get("nothing_held")
     if name == "chain_scaling":
         per_op = [results["timings"].get(c, {}).get("ndgrad", {}).get("per_op_s")
                   for c in ("chain_100k", "chain_1k")]
         return per_op[0] / per_op[1] if all(per_op) else None
+    if name.startswith("epoch_"):
+        epoch = results.get("epoch") or {}
+        if name == "epoch_over_torch":
+            return epoch.get("ndgrad_over_torch")
+        accuracy = [epoch.get(lib, {}).get("accuracy") for lib in ("ndgrad", "torch")]
+        return None if None in accuracy else 100 * abs(accuracy[0] - accuracy[1])
+    if name == "exact":
+        verdicts = [v for lib, v in results["exactness"].get(case, {}).items() if lib != "reference"]
+        return all(v["pass"] for v in verdicts) if verdicts else None
     return results["ratios"].get(case, {}).get(name)
+
+
+def format_value(name: str, value: float | bool | None) -> str:
+    if value is None:
+        return "not measured"
+    if isinstance(value, bool):
+        return "pass" if value else "FAIL"
+    return f"{value:.2f} pp" if name == "epoch_accuracy_gap" else f"{value:.2f}x"
 
 
 def evaluate_targets(results: dict) -> list[dict]:
     out = []
-    for case, name, limit in TARGETS:
-        value = metric(results, case, name)
-        out.append({"case": case, "metric": name, "limit": limit, "value": value,
-                    "met": None if value is None else bool(value <= limit)})
+    for target in TARGETS:
+        value = metric(results, target.case, target.metric)
+        out.append({"case": target.case, "metric": target.metric, "limit": target.limit,
+                    "at_least": target.at_least, "goal": target.goal, "value": value,
+                    "met": target.met(value)})
     return out
 
 
@@ -141,15 +204,20 @@ def _num(value, fmt: str = "8.3f", width: int = 8) -> str:
     return f"{value:{fmt}}" if value is not None else f"{'-':>{width}}"
 
 
+RATIO_COLUMNS = ("ndgrad_over_numpy", "ndgrad_over_torch", "mygrad_over_ndgrad")
+RATIO_HEADER = "  ".join(f"{name.replace('_over_', '/'):<18}" for name in RATIO_COLUMNS)
+EXACT_LIBS = ("ndgrad", "numpy", "mygrad")
+
+
 def _target_cell(results: dict, case: str, name: str) -> str:
     """``1.23x <=1.15 MISS``, or just the ratio when this pair has no target."""
     value = metric(results, case, name)
     if value is None:
         return f"{'-':>18}"
-    for t_case, t_name, limit in TARGETS:
-        if (t_case, t_name) == (case, name):
-            return f"{value:5.2f}x <={limit:<4.2f} {'met ' if value <= limit else 'MISS'}"
-    return f"{value:5.2f}x {'':>11}"
+    target = TARGET_BY_KEY.get((case, name))
+    if target is None:
+        return f"{value:5.2f}x {'':>11}"
+    return f"{value:5.2f}x {target.goal:<6} {'met ' if target.met(value) else 'MISS'}"
 
 
 def _exact_cell(results: dict, case: str) -> str:
@@ -157,45 +225,46 @@ def _exact_cell(results: dict, case: str) -> str:
     if not ex:
         return "-"
     cells = []
-    for lib in ("ndgrad", "numpy"):
+    for lib in EXACT_LIBS:
         verdict = ex.get(lib)
         cells.append("-" if verdict is None else "pass" if verdict.get("pass") else "FAIL")
-    return " ".join(f"{c:<5}" for c in cells) + f" (vs {ex['reference']})"
+    return " ".join(f"{c:<6}" for c in cells) + f" (vs {ex['reference']})"
+
+
+def _row(results: dict, case: str, columns: list[str]) -> str:
+    """The columns, then the three ratio cells and the exactness verdicts of ``case``."""
+    ratios = "  ".join(_target_cell(results, case, name) for name in RATIO_COLUMNS)
+    return f"{' '.join(columns)}  {ratios}  {_exact_cell(results, case)}"
+
+
+def _times(t: dict, key: str, scale: float, fmt: str, libs: tuple[str, ...]) -> list[str]:
+    width = int(fmt.split(".")[0])
+    return [_num(t.get(lib, {}).get(key) and t[lib][key] * scale, fmt, width) for lib in libs]
 
 
 def print_tables(results: dict) -> None:
     timings = results["timings"]
-    unit = {"ms": 1e3, "us": 1e6}
+    exact_header = "exact: " + " ".join(f"{lib:<6}" for lib in EXACT_LIBS)
     print("\nTraining steps (median ms per step: zero_grad, forward, loss, backward, optimizer step)")
-    print(f"{'case':<24} {'numpy':>8} {'ndgrad':>8} {'torch':>8}  {'ndgrad/numpy':<18}  "
-          f"{'ndgrad/torch':<18}  exact: ndgrad numpy")
-    for case, t in timings.items():
-        if t["kind"] == "chain":
-            continue
-        cells = [_num(t.get(lib, {}).get("median_s") and t[lib]["median_s"] * unit["ms"])
-                 for lib in ("numpy", "ndgrad", "torch")]
-        print(f"{t['label']:<24} {' '.join(cells)}  {_target_cell(results, case, 'ndgrad_over_numpy')}  "
-              f"{_target_cell(results, case, 'ndgrad_over_torch')}  {_exact_cell(results, case)}")
-
-    print("\nPer-op overhead (median total ms per forward+backward, and us per op)")
-    print(f"{'case':<26} {'numpy':>9} {'ndgrad':>9} {'torch':>9} {'nd us/op':>9} {'pt us/op':>9}  "
-          f"{'ndgrad/numpy':<18}  {'ndgrad/torch':<18}  exact: ndgrad numpy")
+    print(f"{'case':<24} {' '.join(f'{lib:>8}' for lib in bc.ALL_LIBS)}  {RATIO_HEADER}  {exact_header}")
     for case, t in timings.items():
         if t["kind"] != "chain":
-            continue
-        cells = [_num(t.get(lib, {}).get("median_s") and t[lib]["median_s"] * unit["ms"], "9.3f", 9)
-                 for lib in ("numpy", "ndgrad", "torch")]
-        per_op = [_num(t.get(lib, {}).get("per_op_s") and t[lib]["per_op_s"] * unit["us"], "9.2f", 9)
-                  for lib in ("ndgrad", "torch")]
-        print(f"{t['label']:<26} {' '.join(cells)} {' '.join(per_op)}  "
-              f"{_target_cell(results, case, 'ndgrad_over_numpy')}  "
-              f"{_target_cell(results, case, 'ndgrad_over_torch')}  {_exact_cell(results, case)}")
+            times = _times(t, "median_s", 1e3, "8.3f", bc.ALL_LIBS)
+            print(_row(results, case, [f"{t['label']:<24}", *times]))
+
+    print("\nPer-op overhead (median total ms per forward+backward, and us per op)")
+    print(f"{'case':<26} {'numpy':>9} {'ndgrad':>9} {'torch':>9} {'mygrad':>9} {'nd us/op':>9} "
+          f"{'pt us/op':>9} {'mg us/op':>9}  {RATIO_HEADER}  {exact_header}")
+    for case, t in timings.items():
+        if t["kind"] == "chain":
+            print(_row(results, case, [f"{t['label']:<26}", *_times(t, "median_s", 1e3, "9.3f", bc.ALL_LIBS),
+                                       *_times(t, "per_op_s", 1e6, "9.2f", bc.ALL_LIBS[1:])]))
     if "chain_100k" in timings:
         scaling = _target_cell(results, "chain_100k", "chain_scaling")
         print(f"  ndgrad time per op, 100k chain / 1k chain: {scaling}")
 
     _print_memory(results)
-    _print_epoch(results.get("epoch"))
+    _print_epoch(results)
     machine = results["machine"]
     print(f"\nLoad average: {machine.get('load_average_start')} at the start, "
           f"{machine.get('load_average_end')} at the end")
@@ -206,9 +275,8 @@ def print_tables(results: dict) -> None:
     print(f"\nTargets met: {met} of {len(targets)}" + (f" ({unknown} not measured)" if unknown else ""))
     for t in targets:
         if t["met"] is not True:
-            value = "not measured" if t["value"] is None else f"{t['value']:.2f}x"
             print(f"  {'MISS' if t['met'] is False else '    '} {t['case']:<15} {t['metric']:<18} "
-                  f"{value:>12} (goal <= {t['limit']})")
+                  f"{format_value(t['metric'], t['value']):>12} (goal {t['goal']})")
 
 
 def _print_memory(results: dict) -> None:
@@ -240,7 +308,8 @@ def _print_memory(results: dict) -> None:
           "alive while the loss is kept / after it is dropped (no gc)")
 
 
-def _print_epoch(epoch: dict | None) -> None:
+def _print_epoch(results: dict) -> None:
+    epoch = results.get("epoch")
     if not epoch:
         return
     print("\nOne MNIST epoch, batch 32, Adam (benchmarks/mnist_epoch.py's model and loop)")
@@ -253,5 +322,9 @@ def _print_epoch(epoch: dict | None) -> None:
             print(f"  {lib:<7} {r['seconds']:7.2f} s   test accuracy {r['accuracy']:.2%}")
         elif r:
             print(f"  {lib:<7} error: {r['error']}")
+    gap = metric(results, EPOCH, "epoch_accuracy_gap")
     if epoch.get("ndgrad_over_torch"):
-        print(f"  ndgrad / torch time: {epoch['ndgrad_over_torch']:.2f}x")
+        print(f"  ndgrad / torch time: {_target_cell(results, EPOCH, 'epoch_over_torch')}")
+    if gap is not None:
+        target = TARGET_BY_KEY[EPOCH, "epoch_accuracy_gap"]
+        print(f"  |accuracy gap|: {gap:5.2f} pp {target.goal:<6} {'met ' if target.met(gap) else 'MISS'}")

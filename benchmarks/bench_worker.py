@@ -20,7 +20,7 @@ import tracemalloc
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # bench_cases, mnist_epoch
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # bench_cases, mnist_epoch, mygrad_cases
 
 import bench_cases as bc  # noqa: E402
 
@@ -52,10 +52,14 @@ class Worker:
 
     # ---- requests ------------------------------------------------------------------------
     def hello(self) -> dict:
-        """Import the library; report its version and threads."""
+        """Import the library; report its version and threads (MyGrad: its memory guarding, off)."""
         info: dict = {"lib": self.lib, "pid": os.getpid()}
-        loaded_before = [m for m in ("autograd", "torch") if m in sys.modules]
-        if self.lib == "torch":
+        loaded_before = [m for m in ("autograd", "torch", "mygrad") if m in sys.modules]
+        if self.lib == "mygrad":  # raises ImportError without mygrad: the suite then skips it
+            import mygrad_cases
+
+            info.update(mygrad_cases.setup())
+        elif self.lib == "torch":
             import torch
 
             info.update(version=torch.__version__, threads=torch.get_num_threads(),

@@ -1,20 +1,22 @@
 """ndgrad's benchmark suite: training steps, per-op overhead, an MNIST epoch and memory, each
-beside hand-written NumPy and PyTorch (when torch can be imported).
+beside hand-written NumPy, PyTorch and MyGrad (each when it can be imported).
 
     python benchmarks/run.py [--quick] [--json PATH] [--in-process] [--cases NAME,...]
 
-Prints the machine, then tables of median times, the ratios ndgrad / NumPy and ndgrad / PyTorch
-with the performance targets beside them (met / MISS), the exactness checks (pass / FAIL) and
-the memory checks, and writes everything, with every timing sample, to a JSON file (default
-``benchmarks/results/latest.json``, git-ignored). ``--quick`` is a smoke run (under ~40 s on an
-idle 2-core machine, the full run under ~3 min). See benchmarks/README.md for the cases and the
-method; in short:
+Prints the machine, then tables of median times, the ratios ndgrad / NumPy, ndgrad / PyTorch
+and MyGrad / ndgrad with the performance targets beside them (met / MISS), the exactness checks
+(pass / FAIL) and the memory checks, and writes everything, with every timing sample, to a JSON
+file (default ``benchmarks/results/latest.json``, git-ignored). ``--quick`` is a smoke run (under
+~60 s on a 2-core machine, the full run under ~4 min). See benchmarks/README.md for the cases
+and the method; in short:
 
-1. One worker process per library (``bench_worker.py``): NumPy, ndgrad and PyTorch never share
-   a process, so each runs with its own allocator state and thread pools, as in real use.
+1. One worker process per library (``bench_worker.py``): NumPy, ndgrad, PyTorch and MyGrad never
+   share a process, so each runs with its own allocator state and thread pools, as in real use.
+   PyTorch and MyGrad are optional: a library that can't be imported is skipped (its column
+   shows "-").
 2. Exactness before timing: every case's first 20 losses from the same seeded weights and data
    (for the add chains: the output and the input's gradient) must match PyTorch's within
-   1e-5 * (1 + |value|), for ndgrad and for the NumPy baseline.
+   1e-5 * (1 + |value|), for ndgrad, the NumPy baseline and MyGrad.
 3. Timing in alternating rounds: each round visits every library (order rotated each round),
    and each visit times a block of steps of every case (case order rotated too). Before each
    visit the parent sleeps ``--settle`` seconds with all workers idle, so the previous library's
@@ -47,7 +49,9 @@ import bench_worker  # noqa: E402
 import numpy as np  # noqa: E402
 
 DEFAULT_JSON = os.path.join(HERE, "results", "latest.json")
-LIBS = ("numpy", "ndgrad", "torch")
+LIBS = bc.ALL_LIBS
+OPTIONAL_LIBS = ("torch", "mygrad")  # skipped, not an error, when their worker can't import them
+CHECKED_LIBS = ("ndgrad", "numpy", "mygrad")  # compared with the reference (torch, else numpy)
 
 
 @dataclass
@@ -152,8 +156,10 @@ class Suite:
             cases = [c for c in cases if c.name in config.cases]
         self.cases = cases
         self.errors: list[str] = []
-        self.failed: set[tuple[str, str]] = set()  # (case, lib) pairs that raised
-        self.results: dict = {"timings": {}, "ratios": {}, "exactness": {}, "memory": {}, "epoch": None}
+        self.skipped: dict[str, str] = {}  # optional library -> why it is not measured
+        self.failed: dict[tuple[str, str], str] = {}  # (case, lib) pairs that raised -> the error
+        self.results: dict = {"timings": {}, "ratios": {}, "exactness": {}, "check_s": {}, "memory": {},
+                              "epoch": None}
 
     # ---- phases ------------------------------------------------------------------------
     def run(self) -> dict:
@@ -177,7 +183,7 @@ class Suite:
         machine["load_average_end"] = report.load_average()
         self.results.update(machine=machine, workers=infos, config=asdict(self.config),
                             method="in-process" if self.config.in_process else "one process per library",
-                            errors=self.errors)
+                            errors=self.errors, skipped=self.skipped)
         self.results["targets"] = report.evaluate_targets(self.results)
         self.results["elapsed_s"] = round(time.perf_counter() - start, 1)
         return self.results
@@ -199,9 +205,9 @@ class Suite:
             try:
                 infos[lib] = worker.receive()
             except WorkerError as error:
-                if lib != "torch":
+                if lib not in OPTIONAL_LIBS:
                     raise
-                self.errors.append(f"torch skipped: {error}")
+                self.skipped[lib] = str(error)
                 worker.close()
                 del self.workers[lib]
         return infos
@@ -216,18 +222,21 @@ class Suite:
             return self.workers[lib].call(method, **kwargs)
         except WorkerError as error:
             self.errors.append(f"{name} {lib} {method}: {error}")
-            self.failed.add((name, lib))
+            self.failed[name, lib] = str(error)
             print(f"  ERROR {name} {lib} {method}: {error}", file=sys.stderr)
             return None
 
     def _check(self) -> None:
         for case in self.cases:
-            values = {lib: self._guarded(case.name, lib, "check", case=case.name) for lib in self._libs(case)}
-            values = {lib: v["values"] for lib, v in values.items() if v is not None}
+            answers = {lib: self._guarded(case.name, lib, "check", case=case.name)
+                       for lib in self._libs(case)}
+            answers = {lib: v for lib, v in answers.items() if v is not None}
+            self.results["check_s"][case.name] = {lib: round(v["seconds"], 3) for lib, v in answers.items()}
+            values = {lib: v["values"] for lib, v in answers.items()}
             reference = next((lib for lib in ("torch", "numpy") if lib in values), None)
             verdicts = {"reference": reference}
-            for lib in ("ndgrad", "numpy"):
-                if lib not in case.libs or lib == reference:
+            for lib in CHECKED_LIBS:
+                if lib not in case.libs or lib not in self.workers or lib == reference:
                     continue
                 if lib not in values:
                     verdicts[lib] = {"pass": False, "why": "error"}
@@ -292,6 +301,8 @@ class Suite:
         for other in ("numpy", "torch"):
             if "ndgrad" in entry and other in entry:
                 ratios[f"ndgrad_over_{other}"] = entry["ndgrad"]["median_s"] / entry[other]["median_s"]
+        if "ndgrad" in entry and "mygrad" in entry:  # how many times faster ndgrad is
+            ratios["mygrad_over_ndgrad"] = entry["mygrad"]["median_s"] / entry["ndgrad"]["median_s"]
         self.results["ratios"][case.name] = ratios
 
     def _memory(self) -> None:
@@ -305,9 +316,8 @@ class Suite:
                                   drift_steps=self.config.drift_steps,
                                   warmup_steps=self.config.memory_warmup_steps,
                                   leak_steps=self.config.leak_steps)
-                per_lib[lib] = m if m is not None else {"error": self.errors[-1]}
-                if m is not None:
-                    m["nothing_held"] = report.memory_ok(m)
+                per_lib[lib] = {"error": self.failed[case.name, lib]} if m is None else {
+                    **m, "nothing_held": report.memory_ok(m)}
             self.results["memory"][case.name] = per_lib
 
     def _epoch(self) -> None:
@@ -324,7 +334,7 @@ class Suite:
             if lib in self.workers:
                 time.sleep(self.config.settle_seconds)
                 result = self._guarded("mnist_epoch", lib, "epoch", mnist_path=str(path))
-                epoch[lib] = result if result is not None else {"error": self.errors[-1]}
+                epoch[lib] = result if result is not None else {"error": self.failed["mnist_epoch", lib]}
         if all("seconds" in epoch.get(lib, {}) for lib in ("ndgrad", "torch")):
             epoch["ndgrad_over_torch"] = epoch["ndgrad"]["seconds"] / epoch["torch"]["seconds"]
         self.results["epoch"] = epoch
@@ -368,6 +378,8 @@ def main(argv=None) -> int:
     config, json_path = parse_args(argv)
     results = Suite(config).run()
     report.print_tables(results)
+    for lib, why in results["skipped"].items():
+        print(f"\n{lib} skipped (its column shows '-'): {why}")
     if results["errors"]:
         print("\nErrors:\n  " + "\n  ".join(results["errors"]))
     write_results(results, json_path)

@@ -1,6 +1,7 @@
 """Smoke test of the benchmark suite (benchmarks/run.py): every case runs with tiny repetition
-counts, ndgrad and the hand-written NumPy baselines give PyTorch's losses (the suite's
-exactness check), nothing outlives a training step, and the JSON report has its keys.
+counts, ndgrad, the hand-written NumPy baselines and (when mygrad can be imported) the MyGrad
+versions give PyTorch's losses (the suite's exactness check), nothing outlives a training step,
+the JSON report has its keys, and without mygrad its column is empty and nothing fails.
 Nothing here asserts anything about speed."""
 
 from __future__ import annotations
@@ -40,30 +41,81 @@ def results(tmp_path_factory):
     return json.loads(path.read_text())
 
 
+NAMES = [c.name for c in run.bc.CASES] + ["chain_100k"]
+HAVE_MYGRAD = importlib.util.find_spec("mygrad") is not None
+
+
+def _measured(results, case: str) -> list[str]:
+    """The libraries of ``case`` that ran (mygrad only when it can be imported)."""
+    return [lib for lib in run.bc.case_by_name(case).libs if lib in results["workers"]]
+
+
 def test_json_has_the_expected_keys(results):
     assert {"machine", "config", "method", "workers", "exactness", "timings", "ratios", "memory",
-            "targets", "errors", "elapsed_s", "phases_s"} <= results.keys()
+            "targets", "errors", "skipped", "elapsed_s", "phases_s"} <= results.keys()
     assert {"date", "cpu", "cores", "python", "numpy", "ndgrad", "torch"} <= results["machine"].keys()
     assert results["errors"] == []
-    names = [c.name for c in run.bc.CASES] + ["chain_100k"]
-    assert list(results["timings"]) == names
-    for name in names:
+    assert list(results["timings"]) == NAMES
+    for name in NAMES:
         timing = results["timings"][name]
-        for lib in run.bc.case_by_name(name).libs:
+        for lib in _measured(results, name):
             assert {"median_s", "per_op_s", "samples_s", "steps_per_block"} <= timing[lib].keys()
         assert "ndgrad_over_torch" in results["ratios"][name]
-    targets = {(t["case"], t["metric"]) for t in results["targets"]}
-    assert ("mlp_sgd_b32", "ndgrad_over_numpy") in targets and ("chain_100k", "chain_scaling") in targets
-    assert all(t["value"] is not None for t in results["targets"])
+    targets = {(t["case"], t["metric"]): t for t in results["targets"]}
+    assert len(targets) == len(results["targets"]) == len(run.report.TARGETS)
+    for key in [("mlp_sgd_b32", "ndgrad_over_numpy"), ("chain_100k", "chain_scaling"),
+                ("spiral", "ndgrad_over_torch"), ("mnist_epoch", "epoch_over_torch"),
+                ("mnist_epoch", "epoch_accuracy_gap"), ("mlp_adam_b1024", "nothing_held"),
+                *((name, "exact") for name in NAMES)]:
+        assert key in targets, key
+    assert [c for (c, m) in targets if m == "mygrad_over_ndgrad"] == [
+        c for c in NAMES if "mygrad" in run.bc.case_by_name(c).libs]
+    assert targets["mlp_sgd_b32", "mygrad_over_ndgrad"]["goal"] == ">=1.30"
+    unmeasured = {m for (c, m), t in targets.items() if t["value"] is None}
+    assert unmeasured == {"epoch_over_torch", "epoch_accuracy_gap"} | (
+        set() if HAVE_MYGRAD else {"mygrad_over_ndgrad"})  # the epoch is off here
+    assert all(t["met"] for t in results["targets"] if t["metric"] in ("exact", "nothing_held"))
 
 
-@pytest.mark.parametrize("case", [c.name for c in run.bc.CASES] + ["chain_100k"])
+@pytest.mark.parametrize("case", NAMES)
 def test_losses_match_torch(results, case):
     verdicts = results["exactness"][case]
     assert verdicts["reference"] == "torch"
-    for lib in ("ndgrad", "numpy"):
-        if lib in run.bc.case_by_name(case).libs:
+    for lib in _measured(results, case):
+        if lib != "torch":
             assert verdicts[lib]["pass"], (lib, verdicts[lib])
+
+
+@pytest.mark.skipif(not HAVE_MYGRAD, reason="mygrad is not installed (pip install -e .[bench])")
+def test_mygrad_cases(results, capsys):
+    """MyGrad's hand-written cases: memory guarding off, 20 losses equal torch's, timed, ratioed."""
+    assert results["workers"]["mygrad"]["memory_guarding"] is False
+    shared = [c for c in NAMES if "mygrad" in run.bc.case_by_name(c).libs]
+    assert shared == [c for c in NAMES if c not in ("lenet", "lstm")]
+    for case in shared:
+        assert results["exactness"][case]["mygrad"]["pass"], case
+        assert {"median_s", "per_op_s", "samples_s"} <= results["timings"][case]["mygrad"].keys()
+        assert results["ratios"][case]["mygrad_over_ndgrad"] > 0
+    for case, per_lib in results["memory"].items():
+        assert per_lib["mygrad"]["hidden_alive_after"] is False, case
+    run.report.print_tables(results)
+    out = capsys.readouterr().out
+    assert "mygrad/ndgrad" in out and " mygrad " in out
+
+
+def test_without_mygrad_the_column_is_empty(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "mygrad", None)  # import mygrad raises ImportError
+    monkeypatch.setitem(sys.modules, "mygrad_cases", None)
+    config = run.Config(**TINY, in_process=True, cases=("add",), libs=("numpy", "ndgrad", "mygrad"))
+    results = run.Suite(config).run()
+    assert results["errors"] == [] and "mygrad" in results["skipped"]
+    assert "mygrad" not in results["exactness"]["add"] and "mygrad" not in results["timings"]["add"]
+    run.report.print_tables(results)
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("one (4,4) add"))
+    numpy_, ndgrad, torch, mygrad = row[26:].split()[:4]
+    assert (torch, mygrad) == ("-", "-") and float(ndgrad) > 0
+    mygrad_targets = [t for t in results["targets"] if t["metric"] == "mygrad_over_ndgrad"]
+    assert mygrad_targets and all(t["met"] is None for t in mygrad_targets)
 
 
 def test_nothing_outlives_a_step(results):
