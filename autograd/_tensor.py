@@ -211,9 +211,10 @@ class Tensor:
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
         """Set the gradient: None, or a Tensor of this shape and dtype (as PyTorch checks)."""
-        from .grad_checks import check_assigned_grad
+        if value is not None:  # (zero_grad's and the user's None needs no check)
+            from .grad_checks import check_assigned_grad
 
-        check_assigned_grad(self, value)
+            check_assigned_grad(self, value)
         self._grad = value
 
     def retain_grad(self) -> None:
@@ -252,9 +253,7 @@ class Tensor:
         A scalar needs no ``gradient``; otherwise pass the upstream gradient (same shape).
         The graph's saved values are freed afterwards unless ``retain_graph=True``.
         """
-        from . import engine
-
-        engine.backward(self, gradient, retain_graph, create_graph, inputs)
+        _engine.backward(self, gradient, retain_graph, create_graph, inputs)
 
     def detach(self) -> Tensor:
         """A tensor sharing data (and version counter) that is cut from the graph."""
@@ -386,4 +385,5 @@ def _rebuild(cls: type[Tensor], data: Array, requires_grad: bool) -> Tensor:
 # Every op method is a public function of autograd.ops (``x.exp()`` is ``ops.unary.exp(x)``),
 # bound to the class by autograd/_methods.py. It is imported here, right below the class,
 # because every ops module imports Tensor at its top.
+from . import engine as _engine  # noqa: E402  # for backward(); the engine imports Tensor too
 from ._methods import NUMPY_OPERATORS as _NUMPY_OPERATORS  # noqa: E402

@@ -100,10 +100,10 @@ def _root_gradient(root: Tensor, gradient: Value | ArrayLike | None,
     else:
         grad = (gradient._data if isinstance(gradient, Tensor)
                 else tensor_array(np.asarray(gradient), "backward"))
-        if grad.shape != root.shape:
+        if grad.shape != root._data.shape:
             raise RuntimeError(f"backward: gradient has shape {grad.shape} but the output has "
                                f"shape {root.shape}; they must match")
-        grad, owned = grad.astype(root.dtype, copy=False), False
+        grad, owned = grad.astype(root._data.dtype, copy=False), False
         if create_graph and isinstance(gradient, Tensor) and gradient.requires_grad:
             return gradient, False
     return (Tensor._wrap(np.array(grad)) if create_graph else grad), owned
@@ -170,9 +170,10 @@ def backward_pass(roots: Sequence[Tensor], root_grads: Sequence[Value | ArrayLik
                 "backward: the output does not require grad and has no grad_fn. Hint: create "
                 "the inputs with requires_grad=True, and don't run the forward inside no_grad()")
         grad, owned = _root_gradient(root, gradient, create_graph)
-        sums.add(root.grad_fn or root, grad, owned)
-        if root.grad_fn is not None:
-            root_nodes.append(root.grad_fn)
+        node = root._grad_fn
+        sums.add(root if node is None else node, grad, owned)
+        if node is not None:
+            root_nodes.append(node)
     order = topological_order(root_nodes)
     useful = _nodes_leading_to(order, targets) if targets is not None else None
     executed: list[Primitive] = []
