@@ -138,7 +138,7 @@ class Primitive:
     pre_hooks: dict[int, Callable[[Tensor], Any]] | None
     retained: list[weakref.ref[Tensor]] | None
     creation_site: str  # set under anomaly detection only
-    _module_calls: tuple[tuple[Any, ...], ...]  # set by autograd.viz.calls only
+    _module_calls: tuple[tuple[Any, ...], ...]  # () from _record; autograd.viz.calls adds the records
     summed_grads: dict[int, Shape]  # input -> the shape its rule's gradient had: set by grad_fit.fit when
     # it summed that gradient over broadcast dims (un-broadcast), unset until then
 
@@ -246,6 +246,7 @@ class Primitive:
         self._versions = tuple(versions) if versions else ()
         self.pre_hooks = None
         self.retained = None
+        self._module_calls = ()  # set here, not left unset: reading an unset slot raises inside
 
     def _describe_failure(self, err: Exception, arrays: list[Any]) -> str:
         """NumPy's complaint named after the op, with the inputs and the hint that fits it.

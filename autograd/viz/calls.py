@@ -38,10 +38,7 @@ def record_module_call(module: Module, args: tuple[Any, ...], kwargs: dict[str, 
                 return
             inputs.append(weakref.ref(key))
     call = (weakref.ref(module), tuple(inputs), next(_sequence))
-    try:
-        node._module_calls += (call,)
-    except AttributeError:  # the first call recorded on this node
-        node._module_calls = (call,)
+    node._module_calls = getattr(node, "_module_calls", ()) + (call,)  # () from _record
 
 
 def calls_of(node: Primitive) -> tuple[ModuleCall, ...]:
