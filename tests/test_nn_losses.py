@@ -196,3 +196,26 @@ def test_mean_over_all_ignored_targets_is_nan_like_pytorch():
 def test_bad_targets_get_clear_errors(call, error, pattern):
     with pytest.raises(error, match=pattern):
         call()
+
+
+@requires_torch
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_fused_cross_entropy_backward_again_and_under_create_graph_matches_pytorch(reduction):
+    """The fused node's first backward uses the forward's softmax in place; a second backward
+    (retain_graph) and a create_graph one recompute it. All three give torch's gradient."""
+    rng = np.random.default_rng(3)
+    logits = rng.standard_normal((5, 4)).astype(np.float64)
+    labels = rng.integers(0, 4, 5)
+    x = ag.tensor(logits, requires_grad=True)
+    loss = F.cross_entropy(x, ag.tensor(labels), reduction=reduction)
+    assert type(loss.grad_fn).__name__ == "NllLossBackward0"
+    first = ag.grad(loss, x, retain_graph=True)[0].numpy()
+    second = ag.grad(loss, x, retain_graph=True)[0].numpy()
+    (recorded,) = ag.grad(loss, x, create_graph=True)
+    tx = to_torch(logits, requires_grad=True)
+    tloss = torch.nn.functional.cross_entropy(tx, torch.tensor(labels), reduction=reduction)
+    (want,) = torch.autograd.grad(tloss, tx)
+    for got in (first, second, recorded.detach().numpy()):
+        np.testing.assert_allclose(got, want.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(first, second)
+    assert recorded.requires_grad  # the recomputed softmax is part of a graph
